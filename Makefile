@@ -1,0 +1,44 @@
+# One command per job. `make up` runs the whole system, `make test` passes the tests.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+DOCKER_OK := $(shell docker info >/dev/null 2>&1 && echo yes)
+
+.PHONY: setup up down status logs test check format bench
+
+setup:  ## install uv if missing, then the locked environment
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+up: setup  ## the whole system: Compose where Docker answers, else the local launcher
+ifeq ($(DOCKER_OK),yes)
+	docker compose up -d --build --wait
+else
+	python3 infra/launcher.py up
+endif
+
+down:  ## stop everything `make up` started
+ifeq ($(DOCKER_OK),yes)
+	docker compose down
+endif
+	python3 infra/launcher.py down
+
+status:
+	python3 infra/launcher.py status
+
+logs:
+	python3 infra/launcher.py logs
+
+test: setup  ## the test suite against real Kafka, a MongoDB-wire database and SMTP
+	$(UV) run pytest
+
+check: setup  ## lint, format check and strict typing
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+
+format: setup
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+bench: setup
+	$(UV) run python -m bench

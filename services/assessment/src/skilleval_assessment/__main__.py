@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from skilleval_shared.web.serve import serve
+
+from skilleval_assessment.bootstrap import build_app
+from skilleval_assessment.settings import AssessmentSettings
+
+
+def main() -> None:
+    settings = AssessmentSettings()
+    serve(build_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from skilleval_shared.web.serve import serve
+
+from skilleval_certification.bootstrap import build_app
+from skilleval_certification.settings import CertificationSettings
+
+
+def main() -> None:
+    settings = CertificationSettings()
+    serve(build_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""CloudEvents 1.0 structured-mode envelope, as carried on every Kafka topic.
+
+``EventData`` subclasses form the event catalog (``skilleval_shared.events``): each names its
+producing service, aggregate and past-tense action, and from those its CloudEvents ``type``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+import uuid_utils
+from pydantic import BaseModel, ConfigDict, Field
+
+CONTENT_TYPE = "application/cloudevents+json"
+TYPE_PREFIX = "cn.skilleval"
+
+
+class EventData(BaseModel):
+    """Payload of one kind of event. Subclasses set the class variables below."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    service: ClassVar[str]
+    aggregate: ClassVar[str]
+    action: ClassVar[str]
+    version: ClassVar[int] = 1
+    # The logical topic the event travels on (before any namespace).
+    topic: ClassVar[str]
+    # The payload field whose value is the Kafka key (decides ordering).
+    key_field: ClassVar[str]
+    # The payload field whose value is the CloudEvents subject (the aggregate id).
+    subject_field: ClassVar[str]
+
+    @classmethod
+    def event_type(cls) -> str:
+        return f"{TYPE_PREFIX}.{cls.service}.{cls.aggregate}.{cls.action}.v{cls.version}"
+
+    def kafka_key(self) -> str:
+        return str(getattr(self, self.key_field))
+
+    def subject(self) -> str:
+        return str(getattr(self, self.subject_field))
+
+
+DataT = TypeVar("DataT", bound=BaseModel)
+
+
+def new_event_id() -> str:
+    """UUIDv7: unique and time-ordered, so ids sort by creation."""
+    return str(uuid_utils.uuid7())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CloudEvent(BaseModel, Generic[DataT]):
+    """A CloudEvents 1.0 event in structured JSON mode with our two extensions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(default_factory=new_event_id, min_length=1)
+    source: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    subject: str | None = None
+    time: datetime = Field(default_factory=utc_now)
+    datacontenttype: Literal["application/json"] = "application/json"
+    data: DataT
+    correlationid: str | None = None
+    causationid: str | None = None
+
+    def to_json_bytes(self) -> bytes:
+        return self.model_dump_json(exclude_none=True, serialize_as_any=True).encode()
+
+
+def source_of(service: str) -> str:
+    return f"/skilleval/{service}"
+
+
+def wrap(
+    data: EventData,
+    *,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+    event_id: str | None = None,
+) -> CloudEvent[EventData]:
+    """Put a payload into its envelope; ``correlation_id`` defaults to the event's own id."""
+    identifier = event_id or new_event_id()
+    # Parametrise by the concrete class: pydantic serialises by the declared type, and the
+    # base EventData has no fields.
+    envelope_class: type[CloudEvent[Any]] = CloudEvent[type(data)]  # type: ignore[misc]
+    return envelope_class(
+        id=identifier,
+        source=source_of(data.service),
+        type=data.event_type(),
+        subject=data.subject(),
+        data=data,
+        correlationid=correlation_id or identifier,
+        causationid=causation_id,
+    )
+
+
+def envelope_dict(event: CloudEvent[Any]) -> dict[str, Any]:
+    """JSON-ready dict of an event (what goes on the wire and into the outbox)."""
+    return event.model_dump(mode="json", exclude_none=True, serialize_as_any=True)

@@ -1,0 +1,66 @@
+"""Everything one service process holds: settings, Kafka broker, database, outbox relay, consumer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Union
+
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from skilleval_shared import topics
+from skilleval_shared.auth import TokenVerifier, load_public_key
+from skilleval_shared.envelope import CloudEvent, EventData
+from skilleval_shared.messaging import EventConsumer, make_broker
+from skilleval_shared.settings import Settings
+from skilleval_shared.storage.aggregates import AggregateStore
+from skilleval_shared.storage.idempotency import ProcessedGuard
+from skilleval_shared.storage.mongo import Document, database, make_client
+from skilleval_shared.storage.outbox import OutboxRelay
+
+logger = logging.getLogger(__name__)
+
+
+class Runtime:
+    """Built once at import of a service's app; connections open in ``start``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.broker: KafkaBroker = make_broker(settings)
+        self.mongo: AsyncMongoClient[Document] = make_client(settings)
+        self.db: AsyncDatabase[Document] = database(self.mongo, settings)
+        self.relay = OutboxRelay(self.db, self.broker, settings)
+        self.consumer = EventConsumer(
+            settings=settings,
+            broker=self.broker,
+            guard=ProcessedGuard(self.db["processed"], settings.service_name),
+        )
+        public_key = load_public_key(settings)
+        self.token_verifier = (
+            TokenVerifier(public_key, settings.jwt_issuer) if public_key is not None else None
+        )
+
+    def declare_publications(self, logical_topic: str, data_classes: list[type[EventData]]) -> None:
+        """Document in AsyncAPI what this service publishes (the outbox relay does the sending)."""
+        payload: Any = Union[tuple(CloudEvent[cls] for cls in data_classes)]  # noqa: UP007
+        self.broker.publisher(
+            self.settings.topic(logical_topic),
+            title=f"{self.settings.service_name} → {logical_topic}",
+            description="CloudEvents 1.0, structured JSON mode",
+            schema=payload,
+        )
+
+    def store(self, kind: str) -> AggregateStore:
+        return AggregateStore(self.db, kind, on_commit=self.relay.wake)
+
+    async def start(self) -> None:
+        await topics.ensure_topics(self.settings)
+        await self.broker.start()
+        self.relay.start()
+        logger.info("%s started", self.settings.service_name)
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        await self.broker.stop()
+        await self.mongo.close()

@@ -1,0 +1,64 @@
+"""Settings shared by every service, read from the environment (names as in ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """One class for every service; each service sets ``service_name`` and its default port."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    service_name: str = "skilleval"
+    environment: Literal["development", "test", "production"] = "development"
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    mongodb_url: str = "mongodb://127.0.0.1:27017"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    # Isolates topics, consumer groups and databases, so that test runs never meet each other
+    # or a running system. Empty in production.
+    namespace: str = ""
+
+    topic_partitions: int = Field(default=6, ge=1)
+    consumer_max_attempts: int = Field(default=3, ge=1)
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+
+    jwt_public_key_file: Path | None = None
+    jwt_private_key_file: Path | None = None
+    jwt_issuer: str = "skilleval-filing"
+    jwt_ttl_seconds: int = Field(default=3600, ge=60)
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_missing_secrets_in_production(self) -> Settings:
+        if self.environment == "production" and self.jwt_public_key_file is None:
+            raise ValueError("JWT_PUBLIC_KEY_FILE must be set in production")
+        return self
+
+    @property
+    def database_name(self) -> str:
+        return f"skilleval_{self.service_name}{self.namespace_suffix}"
+
+    @property
+    def namespace_suffix(self) -> str:
+        return f"_{self.namespace}" if self.namespace else ""
+
+    def topic(self, name: str) -> str:
+        """The physical Kafka topic for a logical topic name."""
+        return f"{self.namespace}.{name}" if self.namespace else name
+
+    @property
+    def consumer_group(self) -> str:
+        return f"skilleval-{self.service_name}{self.namespace_suffix}"

@@ -1,0 +1,40 @@
+"""The MongoDB client factory and the one helper every commit step needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from skilleval_shared.settings import Settings
+
+Document = dict[str, Any]
+
+
+def make_client(settings: Settings) -> AsyncMongoClient[Document]:
+    return AsyncMongoClient(
+        settings.mongodb_url,
+        appname=f"skilleval-{settings.service_name}",
+        tz_aware=True,
+        serverSelectionTimeoutMS=5000,
+        retryWrites=False,  # FerretDB 1.x has no retryable writes; we commit by unique insert
+    )
+
+
+def database(client: AsyncMongoClient[Document], settings: Settings) -> AsyncDatabase[Document]:
+    return client[settings.database_name]
+
+
+async def ping(client: AsyncMongoClient[Document]) -> None:
+    await client.admin.command("ping")
+
+
+def is_duplicate_key(error: Exception) -> bool:
+    """True for a unique-index violation (code 11000), single or inside a bulk write."""
+    if isinstance(error, DuplicateKeyError):
+        return True
+    if isinstance(error, BulkWriteError):
+        return all(item.get("code") == 11000 for item in error.details.get("writeErrors", []))
+    return False

@@ -1,0 +1,110 @@
+"""The FastAPI application every service serves: lifespan, probes, metrics, AsyncAPI, errors."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from skilleval_shared.envelope import new_event_id
+from skilleval_shared.observability import (
+    HTTP_LATENCY,
+    HTTP_REQUESTS,
+    configure_logging,
+    correlation_scope,
+)
+from skilleval_shared.problems import install_problem_handlers
+from skilleval_shared.runtime import Runtime
+from skilleval_shared.storage.mongo import ping
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def create_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    description: str,
+    routers: list[APIRouter],
+) -> FastAPI:
+    settings = runtime.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level)
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.token_verifier = runtime.token_verifier
+    install_problem_handlers(app)
+    app.middleware("http")(_observe(settings.service_name))
+    app.include_router(_operations_router(runtime, title))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _observe(service: str) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        correlation = request.headers.get(CORRELATION_HEADER) or new_event_id()
+        started = time.perf_counter()
+        with correlation_scope(correlation):
+            response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
+        response.headers[CORRELATION_HEADER] = correlation
+        return response
+
+    return middleware
+
+
+def _operations_router(runtime: Runtime, title: str) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+    specification = AsyncAPI(runtime.broker, title=f"{title} — events", version="0.1.0")
+
+    @router.get("/healthz", summary="进程存活")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.settings.service_name}
+
+    @router.get("/readyz", summary="依赖就绪（Kafka 与数据库）")
+    async def readyz() -> JSONResponse:
+        checks: dict[str, str] = {}
+        try:
+            await ping(runtime.mongo)
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"error: {type(error).__name__}"
+        checks["kafka"] = "ok" if await runtime.broker.ping(timeout=2.0) else "error"
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "unavailable", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus 指标", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/asyncapi", summary="AsyncAPI 文档", include_in_schema=False)
+    async def asyncapi_page() -> HTMLResponse:
+        return HTMLResponse(get_asyncapi_html(specification.to_specification()))
+
+    @router.get("/asyncapi.json", summary="AsyncAPI 文档 (JSON)")
+    async def asyncapi_json() -> JSONResponse:
+        return JSONResponse(specification.to_specification().to_jsonable())
+
+    return router

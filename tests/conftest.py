@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+from support.infra import Infra, provide_infra
+
+from skilleval_shared.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    with provide_infra() as provided:
+        yield provided
+
+
+@pytest.fixture
+def namespace() -> str:
+    """Unique per test: topics, consumer groups and databases never meet another test's."""
+    return "t" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def make_settings(infra: Infra, namespace: str) -> Callable[..., Settings]:
+    def build(service_name: str, settings_class: type[Settings] = Settings, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "service_name": service_name,
+            "environment": "test",
+            "kafka_bootstrap_servers": infra.kafka_bootstrap_servers,
+            "mongodb_url": infra.mongodb_url,
+            "smtp_host": infra.smtp_host,
+            "smtp_port": infra.smtp_port,
+            "namespace": namespace,
+            "consumer_retry_backoff_seconds": 0.05,
+            "outbox_poll_seconds": 0.2,
+        }
+        return settings_class(**(values | overrides))
+
+    return build
+
+
+@pytest.fixture
+async def mongo(infra: Infra, namespace: str) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.mongodb_url, tz_aware=True)
+    yield client
+    for name in await client.list_database_names():
+        if name.endswith(f"_{namespace}"):
+            await client.drop_database(name)
+    await client.close()

@@ -1,0 +1,166 @@
+"""The storage rules against the real database and Kafka: unique-insert commits and the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from cloudevents.v1.kafka import KafkaMessage, from_structured
+from faststream.kafka import KafkaBroker
+from support.kafka import read_until
+from support.probe_event import ProbeRecorded
+
+from skilleval_shared import topics
+from skilleval_shared.envelope import utc_now, wrap
+from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate, commit_id
+from skilleval_shared.storage.outbox import OutboxRelay
+from skilleval_shared.topics import ensure_topics
+
+pytestmark = pytest.mark.integration
+
+USCC = "91350100M000100Y43"
+
+
+def probe(probe_id: str, note: str = "") -> ProbeRecorded:
+    return ProbeRecorded(uscc=USCC, probe_id=probe_id, note=note)
+
+
+@pytest.fixture
+def settings(make_settings):
+    return make_settings("filing")
+
+
+@pytest.fixture
+def db(mongo, settings):
+    return mongo[settings.database_name]
+
+
+async def test_commit_then_load_returns_latest_state(db):
+    store = AggregateStore(db, "probe")
+    await store.commit("p1", 0, {"step": 1})
+    await store.commit("p1", 1, {"step": 2})
+    loaded = await store.load("p1")
+    assert loaded is not None
+    assert (loaded.version, loaded.state) == (2, {"step": 2})
+
+
+async def test_stale_writer_is_refused_and_changes_nothing(db):
+    store = AggregateStore(db, "probe")
+    await store.commit("p1", 0, {"owner": "first"}, [wrap(probe("p1"))])
+    with pytest.raises(ConcurrentUpdate):
+        await store.commit("p1", 0, {"owner": "second"}, [wrap(probe("p1"))])
+    loaded = await store.load("p1")
+    assert loaded is not None and loaded.state == {"owner": "first"}
+    assert await db["outbox"].count_documents({}) == 1  # the loser's marker is gone
+
+
+async def test_concurrent_writers_to_one_version_have_exactly_one_winner(db):
+    store = AggregateStore(db, "probe")
+    results = await asyncio.gather(
+        *(store.commit("race", 0, {"writer": n}) for n in range(12)), return_exceptions=True
+    )
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert len(winners) == 1
+    assert all(isinstance(r, ConcurrentUpdate) for r in results if isinstance(r, Exception))
+    loaded = await store.load("race")
+    assert loaded is not None and loaded.state == winners[0].state
+
+
+async def test_load_rolls_forward_a_commit_whose_snapshot_was_never_written(db):
+    store = AggregateStore(db, "probe")
+    await store.commit("p1", 0, {"step": 1})
+    # A writer died right after its commit point, before writing the snapshot.
+    await db["commits"].insert_one(
+        {"_id": commit_id("probe", "p1", 2), "version": 2, "nonce": "n", "state": {"step": 2}}
+    )
+    loaded = await store.load("p1")
+    assert loaded is not None and (loaded.version, loaded.state) == (2, {"step": 2})
+    snapshot = await db["probe"].find_one({"_id": "p1"})
+    assert snapshot is not None and snapshot["version"] == 2
+
+
+async def test_relay_publishes_committed_events_once_as_cloudevents(db, settings):
+    await ensure_topics(settings)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    try:
+        store = AggregateStore(db, "probe")
+        events = [wrap(probe(f"p{n}", note=f"第{n}条")) for n in range(3)]
+        for n, event in enumerate(events):
+            await store.commit(f"p{n}", 0, {"n": n}, [event])
+        relay = OutboxRelay(db, broker, settings)
+        assert await relay.relay_once() == 3
+        assert await relay.relay_once() == 0
+    finally:
+        await broker.stop()
+    records = await read_until(
+        settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
+        lambda got: len(got) >= 3, timeout=20,
+    )
+    await asyncio.sleep(1)
+    assert [r.json()["id"] for r in records] == [e.id for e in events]
+    for record in records:
+        assert record.key == USCC.encode()
+        headers = {k: v.encode() for k, v in record.headers.items()}
+        parsed = from_structured(KafkaMessage(headers=headers, key=record.key, value=record.value))
+        assert parsed["type"] == "cn.skilleval.filing.probe.recorded.v1"
+        assert parsed["source"] == "/skilleval/filing"
+
+
+async def test_relay_skips_markers_without_their_commit(db, settings):
+    await ensure_topics(settings)
+    store = AggregateStore(db, "probe")
+    await store.commit("p1", 0, {"winner": True}, [wrap(probe("p1", "winner"))])
+    loser = wrap(probe("p1", "loser"))
+    stale = utc_now() - timedelta(minutes=5)
+    # a race loser whose marker outlived it, and a writer that died before its commit point
+    await db["outbox"].insert_many([
+        {"_id": f"{commit_id('probe', 'p1', 1)}#other", "commit": commit_id("probe", "p1", 1),
+         "nonce": "other", "at": stale, "events": []},
+        {"_id": f"{commit_id('probe', 'p2', 1)}#dead", "commit": commit_id("probe", "p2", 1),
+         "nonce": "dead", "at": stale,
+         "events": [{"topic": topics.FILING_EVENTS, "key": USCC, "value": loser.model_dump(mode="json")}]},
+    ])
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    try:
+        assert await OutboxRelay(db, broker, settings).relay_once() == 3
+    finally:
+        await broker.stop()
+    assert await db["outbox"].count_documents({}) == 0
+    records = await read_until(
+        settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
+        lambda got: False, timeout=4,
+    )
+    assert [r.json()["data"].get("note") for r in records] == ["winner"], records
+
+
+async def test_event_committed_just_before_a_kill_is_relayed_after_restart(db, settings, infra):
+    script = Path(__file__).parents[1] / "support" / "crash_after_commit.py"
+    result = subprocess.run(
+        [sys.executable, str(script), infra.mongodb_url, settings.database_name, "doomed"],
+        capture_output=True, text=True, timeout=60,
+        env={"PYTHONPATH": str(script.parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == -9, result.stderr
+    event_id = result.stdout.strip()
+    assert await db["outbox"].count_documents({}) == 1
+
+    await ensure_topics(settings)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    relay = OutboxRelay(db, broker, settings)
+    relay.start()
+    try:
+        records = await read_until(
+            settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
+            lambda got: len(got) >= 1, timeout=20,
+        )
+    finally:
+        await relay.stop()
+        await broker.stop()
+    assert [r.json()["id"] for r in records] == [event_id]
