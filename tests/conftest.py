@@ -50,3 +50,28 @@ async def mongo(infra: Infra, namespace: str) -> AsyncIterator[AsyncMongoClient[
         if name.endswith(f"_{namespace}"):
             await client.drop_database(name)
     await client.close()
+
+
+@pytest.fixture(scope="session")
+def jwt_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    from skilleval_shared.keygen import generate_keypair
+
+    directory = tmp_path_factory.mktemp("keys")
+    private, public = generate_keypair()
+    (directory / "jwt-private.pem").write_text(private)
+    (directory / "jwt-public.pem").write_text(public)
+    return {
+        "JWT_PRIVATE_KEY_FILE": str(directory / "jwt-private.pem"),
+        "JWT_PUBLIC_KEY_FILE": str(directory / "jwt-public.pem"),
+    }
+
+
+@pytest.fixture
+def service_env(infra: Infra, namespace: str, jwt_keys: dict[str, str]) -> dict[str, str]:
+    """Environment for service processes started by a test."""
+    return infra.env() | jwt_keys | {
+        "NAMESPACE": namespace,
+        "ENVIRONMENT": "test",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
+    }

@@ -10,8 +10,9 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_shared import topics
-from skilleval_shared.auth import TokenVerifier, load_public_key
-from skilleval_shared.envelope import CloudEvent, EventData
+from skilleval_shared.auth import TokenVerifier, verifier_from_settings
+from skilleval_shared.envelope import CloudEvent
+from skilleval_shared.events import CATALOG
 from skilleval_shared.messaging import EventConsumer, make_broker
 from skilleval_shared.settings import Settings
 from skilleval_shared.storage.aggregates import AggregateStore
@@ -36,13 +37,14 @@ class Runtime:
             broker=self.broker,
             guard=ProcessedGuard(self.db["processed"], settings.service_name),
         )
-        public_key = load_public_key(settings)
-        self.token_verifier = (
-            TokenVerifier(public_key, settings.jwt_issuer) if public_key is not None else None
+        # Without a key no token can be verified: protected endpoints then answer 401.
+        self.token_verifier: TokenVerifier | None = (
+            verifier_from_settings(settings) if settings.jwt_public_key_file else None
         )
 
-    def declare_publications(self, logical_topic: str, data_classes: list[type[EventData]]) -> None:
+    def declare_publications(self, logical_topic: str) -> None:
         """Document in AsyncAPI what this service publishes (the outbox relay does the sending)."""
+        data_classes = [cls for cls in CATALOG.values() if cls.topic == logical_topic]
         payload: Any = Union[tuple(CloudEvent[cls] for cls in data_classes)]  # noqa: UP007
         self.broker.publisher(
             self.settings.topic(logical_topic),

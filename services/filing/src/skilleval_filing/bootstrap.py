@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from skilleval_shared import topics
+from skilleval_shared.runtime import Runtime
+from skilleval_shared.web.app import create_app
+
+from skilleval_filing.settings import FilingSettings
+
+
+def build_app(settings: FilingSettings | None = None) -> FastAPI:
+    runtime = Runtime(settings or FilingSettings())
+    runtime.declare_publications(topics.FILING_EVENTS)
+    return create_app(
+        runtime,
+        title="备案服务 (filing)",
+        description="企业与工作人员账号、备案申请与材料、公示与异议、备案回执、目录变更、委托评价、监管。",
+        routers=[],
+    )

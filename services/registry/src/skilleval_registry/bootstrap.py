@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from skilleval_shared import topics
+from skilleval_shared.events.filing import (
+    FilingFiled,
+    FilingReinstated,
+    FilingRevoked,
+    FilingSuspended,
+)
+from skilleval_shared.runtime import Runtime
+from skilleval_shared.web.app import create_app
+
+from skilleval_registry.directory import Directory
+from skilleval_registry.entrypoints.http import router
+from skilleval_registry.settings import RegistrySettings
+
+
+def build_app(settings: RegistrySettings | None = None) -> FastAPI:
+    runtime = Runtime(settings or RegistrySettings())
+    directory = Directory(runtime.db)
+    runtime.consumer.on(FilingFiled)(directory.record_filed)
+    runtime.consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(directory.record_status)
+    runtime.consumer.subscribe(
+        topics.CERTIFICATION_EVENTS, topics.FILING_EVENTS, topics.PROVINCE_ACKS
+    )
+    runtime.declare_publications(topics.REGISTRY_PROVINCE_SYNC)
+    app = create_app(
+        runtime,
+        title="人才库服务 (registry)",
+        description="技能人才数据库、证书公开查询、已备案机构目录、省库同步。",
+        routers=[router],
+    )
+    app.state.directory = directory
+    return app

@@ -1,0 +1,59 @@
+"""The public directory of filed institutions, projected from filing events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from skilleval_shared.envelope import CloudEvent
+from skilleval_shared.events.filing import (
+    FilingFiled,
+    FilingReinstated,
+    FilingRevoked,
+    FilingSuspended,
+)
+from skilleval_shared.storage.mongo import Document
+
+STATUS_BY_EVENT = {
+    FilingSuspended.event_type(): "suspended",
+    FilingReinstated.event_type(): "filed",
+    FilingRevoked.event_type(): "revoked",
+}
+
+
+class Directory:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.institutions = db["institutions"]
+
+    async def record_filed(self, event: CloudEvent[Any]) -> None:
+        data: FilingFiled = event.data
+        await self.institutions.replace_one(
+            {"_id": data.uscc},
+            {
+                "_id": data.uscc,
+                "name": data.enterprise_name,
+                "short_name": data.enterprise_short_name,
+                "address": data.address,
+                "receipt_number": data.receipt_number,
+                "filed_on": data.filed_on.isoformat(),
+                "institution_serial": data.institution_serial,
+                "catalog_version": data.catalog_version,
+                "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
+                "status": "filed",
+                "last_event": event.id,
+            },
+            upsert=True,
+        )
+
+    async def record_status(self, event: CloudEvent[Any]) -> None:
+        await self.institutions.update_one(
+            {"_id": event.data.uscc},
+            {"$set": {"status": STATUS_BY_EVENT[event.type], "last_event": event.id}},
+        )
+
+    async def get(self, uscc: str) -> Document | None:
+        return await self.institutions.find_one({"_id": uscc})
+
+    async def list_filed(self, limit: int = 500) -> list[Document]:
+        return await self.institutions.find({"status": "filed"}).sort("_id").to_list(limit)

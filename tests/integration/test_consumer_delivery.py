@@ -1,0 +1,138 @@
+"""The consumer pipeline on real Kafka and the real database: dedupe, retry, DLQ, keep going."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from support.kafka import eventually, produce, read_until
+from support.samples import OTHER_USCC, USCC, filing_filed
+
+from skilleval_shared import topics
+from skilleval_shared.envelope import CloudEvent, wrap
+from skilleval_shared.events.filing import FilingFiled
+from skilleval_shared.messaging import EventConsumer, kafka_headers, make_broker
+from skilleval_shared.storage.idempotency import ProcessedGuard
+from skilleval_shared.topics import ensure_topics
+
+pytestmark = pytest.mark.integration
+
+
+class Harness:
+    """A consumer whose handler counts deliveries in the database (a non-idempotent effect)."""
+
+    def __init__(self, settings: Any, db: Any, fail_for: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        self.settings = settings
+        self.db = db
+        self.fail_for = fail_for
+        self.attempts: dict[str, int] = {}
+        self.broker = make_broker(settings)
+        self.consumer = EventConsumer(
+            settings=settings, broker=self.broker,
+            guard=ProcessedGuard(db["processed"], settings.service_name),
+        )
+        self.consumer.on(FilingFiled)(self.handle)
+        self.consumer.subscribe(topics.FILING_EVENTS)
+
+    async def handle(self, event: CloudEvent[Any]) -> None:
+        uscc = event.data.uscc
+        self.attempts[uscc] = self.attempts.get(uscc, 0) + 1
+        if uscc in self.fail_for:
+            raise RuntimeError("数据库暂时不可用")
+        await self.db["counts"].update_one({"_id": uscc}, {"$inc": {"n": 1}}, upsert=True)
+
+    async def count(self, uscc: str) -> int:
+        found = await self.db["counts"].find_one({"_id": uscc})
+        return int(found["n"]) if found else 0
+
+    async def __aenter__(self) -> Harness:
+        await ensure_topics(self.settings)
+        await self.broker.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.broker.stop()
+
+
+@pytest.fixture
+def settings(make_settings):
+    return make_settings("registry", consumer_max_attempts=3)
+
+
+@pytest.fixture
+def db(mongo, settings):
+    return mongo[settings.database_name]
+
+
+async def publish_raw(settings, value: bytes, key: bytes = USCC.encode(), headers=None) -> None:
+    await produce(settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS), value,
+                  key=key, headers=headers)
+
+
+async def test_the_same_message_delivered_twice_changes_nothing(settings, db):
+    event = wrap(filing_filed())
+    async with Harness(settings, db) as harness:
+        for _ in range(2):
+            await publish_raw(settings, event.to_json_bytes(), headers=kafka_headers(event))
+        marker = wrap(filing_filed(OTHER_USCC))  # published last: once it is handled, both were
+        await publish_raw(settings, marker.to_json_bytes(), key=OTHER_USCC.encode())
+        await eventually(lambda: harness.count(OTHER_USCC))
+        await asyncio.sleep(0.5)
+    assert await harness.count(USCC) == 1
+    assert harness.attempts[USCC] == 1
+
+
+async def test_poison_message_goes_to_dlq_and_consumer_keeps_consuming(settings, db):
+    async with Harness(settings, db) as harness:
+        await publish_raw(settings, b'{"specversion": "1.0", "type": "cn.skilleval.filing.filing.filed.v1"')
+        await publish_raw(settings, b'{"specversion":"1.0","type":"cn.skilleval.filing.filing.filed.v1",'
+                                    b'"id":"x","source":"/skilleval/filing","data":{"uscc":"bad"}}')
+        healthy = wrap(filing_filed())
+        await publish_raw(settings, healthy.to_json_bytes())
+        await eventually(lambda: harness.count(USCC))
+    dead = await read_until(
+        settings.kafka_bootstrap_servers, settings.topic(topics.dlq("registry")),
+        lambda got: len(got) >= 2,
+    )
+    assert len(dead) == 2
+    assert {record.headers["x-dlq-error-type"] for record in dead} == {
+        "JSONDecodeError", "ValidationError"
+    }
+    assert all(record.headers["x-dlq-original-topic"] == settings.topic(topics.FILING_EVENTS)
+               for record in dead)
+
+
+async def test_handler_failing_every_retry_is_dead_lettered_after_bounded_attempts(settings, db):
+    async with Harness(settings, db, fail_for={OTHER_USCC}) as harness:
+        failing = wrap(filing_filed(OTHER_USCC))
+        await publish_raw(settings, failing.to_json_bytes(), key=OTHER_USCC.encode())
+        after = wrap(filing_filed())
+        await publish_raw(settings, after.to_json_bytes(), key=OTHER_USCC.encode())  # same partition
+        await eventually(lambda: harness.count(USCC))
+    assert harness.attempts[OTHER_USCC] == settings.consumer_max_attempts
+    dead = await read_until(
+        settings.kafka_bootstrap_servers, settings.topic(topics.dlq("registry")),
+        lambda got: len(got) >= 1,
+    )
+    assert [record.json()["id"] for record in dead] == [failing.id]
+    assert dead[0].headers["x-dlq-attempts"] == "3"
+    assert "数据库暂时不可用" in dead[0].headers["x-dlq-error"]
+    assert not await db["processed"].find_one({"_id": f"registry:{failing.id}"})
+
+
+async def test_events_of_types_without_handler_are_skipped_not_dead_lettered(settings, db):
+    from skilleval_shared.events.filing import FilingSuspended
+
+    other = FilingSuspended.model_validate(
+        {"uscc": USCC, "filing_id": "F-1", "decided_by": "staff-1", "reason": "整改"}
+    )
+    async with Harness(settings, db) as harness:
+        await publish_raw(settings, wrap(other).to_json_bytes())
+        await publish_raw(settings, wrap(filing_filed()).to_json_bytes())
+        await eventually(lambda: harness.count(USCC))
+    dead = await read_until(
+        settings.kafka_bootstrap_servers, settings.topic(topics.dlq("registry")),
+        lambda got: False, timeout=3,
+    )
+    assert dead == []
