@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -113,7 +114,10 @@ def ferretdb_binary() -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         result = subprocess.run(
             ["go", "mod", "download", "-json", module],
-            capture_output=True, text=True, env=go_env(), cwd=scratch,
+            capture_output=True,
+            text=True,
+            env=go_env(),
+            cwd=scratch,
         )
         if result.returncode != 0:
             raise SystemExit(f"[launcher] go mod download failed:\n{result.stdout}{result.stderr}")
@@ -142,7 +146,9 @@ def mailpit_binary() -> Path:
     log(f"building Mailpit {MAILPIT_VERSION} through the Go module proxy (once, ~1 min)")
     env = go_env() | {"GOBIN": str(home)}
     with tempfile.TemporaryDirectory() as scratch:
-        run(["go", "install", f"github.com/axllent/mailpit@{MAILPIT_VERSION}"], env=env, cwd=scratch)
+        run(
+            ["go", "install", f"github.com/axllent/mailpit@{MAILPIT_VERSION}"], env=env, cwd=scratch
+        )
     return binary
 
 
@@ -187,11 +193,11 @@ class Component:
 
 
 def _kafka_ready() -> bool:
-    return probes.kafka_metadata("127.0.0.1", KAFKA_PORT) >= 1
+    return bool(probes.kafka_metadata("127.0.0.1", KAFKA_PORT) >= 1)
 
 
 def _mongo_ready() -> bool:
-    return probes.mongodb_ping("127.0.0.1", MONGO_PORT)
+    return bool(probes.mongodb_ping("127.0.0.1", MONGO_PORT))
 
 
 def _smtp_ready() -> bool:
@@ -253,10 +259,17 @@ def _kafka_prepare() -> None:
         data.mkdir(parents=True, exist_ok=True)
         run(
             [
-                "java", "-cp", f"{kafka_libs()}/*",
+                "java",
+                "-cp",
+                f"{kafka_libs()}/*",
                 f"-Dlog4j2.configurationFile={home / 'log4j2.properties'}",
-                "kafka.tools.StorageTool", "format",
-                "-t", cluster_id, "-c", str(home / "server.properties"), "--ignore-formatted",
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id,
+                "-c",
+                str(home / "server.properties"),
+                "--ignore-formatted",
             ]
         )
 
@@ -264,11 +277,16 @@ def _kafka_prepare() -> None:
 def _kafka_command() -> list[str]:
     home = RUN / "kafka"
     return [
-        "java", "-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
+        "java",
+        "-Xms256m",
+        "-Xmx768m",
+        "-XX:+UseG1GC",
         "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={home / 'log4j2.properties'}",
-        "-cp", f"{kafka_libs()}/*",
-        "kafka.Kafka", str(home / "server.properties"),
+        "-cp",
+        f"{kafka_libs()}/*",
+        "kafka.Kafka",
+        str(home / "server.properties"),
     ]
 
 
@@ -292,10 +310,14 @@ def _mailpit_command() -> list[str]:
     data.mkdir(parents=True, exist_ok=True)
     return [
         str(mailpit_binary()),
-        "--smtp", f"127.0.0.1:{SMTP_PORT}",
-        "--listen", f"127.0.0.1:{MAILPIT_HTTP_PORT}",
-        "--database", str(data / "mailpit.db"),
-        "--max", "0",
+        "--smtp",
+        f"127.0.0.1:{SMTP_PORT}",
+        "--listen",
+        f"127.0.0.1:{MAILPIT_HTTP_PORT}",
+        "--database",
+        str(data / "mailpit.db"),
+        "--max",
+        "0",
         "--smtp-auth-accept-any",
         "--smtp-auth-allow-insecure",
     ]
@@ -354,8 +376,12 @@ def start(component: Component, extra_env: dict[str, str] | None = None) -> None
     env = dict(os.environ) | component.env | (extra_env or {})
     with component.log_file.open("ab") as log_stream:
         process = subprocess.Popen(
-            command, stdout=log_stream, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True, cwd=REPO,
+            command,
+            stdout=log_stream,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+            cwd=REPO,
         )
     component.pid_file.write_text(str(process.pid))
     log(f"{component.name}: started (pid {process.pid}), log {component.log_file}")
@@ -370,7 +396,11 @@ def wait_ready(component: Component) -> None:
         if component.pid_file.exists() and not component.pid():
             break
         time.sleep(0.5)
-    tail = component.log_file.read_text(errors="replace")[-3000:] if component.log_file.exists() else ""
+    tail = (
+        component.log_file.read_text(errors="replace")[-3000:]
+        if component.log_file.exists()
+        else ""
+    )
     raise SystemExit(f"[launcher] {component.name} did not become ready; log tail:\n{tail}")
 
 
@@ -379,10 +409,8 @@ def stop(component: Component) -> None:
     if pid is None:
         component.pid_file.unlink(missing_ok=True)
         return
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and component.pid():
         time.sleep(0.2)
@@ -439,7 +467,9 @@ def logs(name: str | None, lines: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     up_parser = sub.add_parser("up")
     up_parser.add_argument("--infra-only", action="store_true")

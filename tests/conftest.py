@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
-from support.infra import Infra, provide_infra
 
 from skilleval_shared.settings import Settings
+from support.infra import Infra, provide_infra
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +25,9 @@ def namespace() -> str:
 
 @pytest.fixture
 def make_settings(infra: Infra, namespace: str) -> Callable[..., Settings]:
-    def build(service_name: str, settings_class: type[Settings] = Settings, **overrides: Any) -> Settings:
+    def build(
+        service_name: str, settings_class: type[Settings] = Settings, **overrides: Any
+    ) -> Settings:
         values: dict[str, Any] = {
             "service_name": service_name,
             "environment": "test",
@@ -69,9 +71,13 @@ def jwt_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture
 def service_env(infra: Infra, namespace: str, jwt_keys: dict[str, str]) -> dict[str, str]:
     """Environment for service processes started by a test."""
-    return infra.env() | jwt_keys | {
-        "NAMESPACE": namespace,
-        "ENVIRONMENT": "test",
-        "OUTBOX_POLL_SECONDS": "0.2",
-        "CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
-    }
+    return (
+        infra.env()
+        | jwt_keys
+        | {
+            "NAMESPACE": namespace,
+            "ENVIRONMENT": "test",
+            "OUTBOX_POLL_SECONDS": "0.2",
+            "CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
+        }
+    )

@@ -6,8 +6,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from support.kafka import eventually, produce, read_until
-from support.samples import OTHER_USCC, USCC, filing_filed
 
 from skilleval_shared import topics
 from skilleval_shared.envelope import CloudEvent, wrap
@@ -15,6 +13,8 @@ from skilleval_shared.events.filing import FilingFiled
 from skilleval_shared.messaging import EventConsumer, kafka_headers, make_broker
 from skilleval_shared.storage.idempotency import ProcessedGuard
 from skilleval_shared.topics import ensure_topics
+from support.kafka import eventually, produce, read_until
+from support.samples import OTHER_USCC, USCC, filing_filed
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,8 @@ class Harness:
         self.attempts: dict[str, int] = {}
         self.broker = make_broker(settings)
         self.consumer = EventConsumer(
-            settings=settings, broker=self.broker,
+            settings=settings,
+            broker=self.broker,
             guard=ProcessedGuard(db["processed"], settings.service_name),
         )
         self.consumer.on(FilingFiled)(self.handle)
@@ -66,8 +67,13 @@ def db(mongo, settings):
 
 
 async def publish_raw(settings, value: bytes, key: bytes = USCC.encode(), headers=None) -> None:
-    await produce(settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS), value,
-                  key=key, headers=headers)
+    await produce(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        value,
+        key=key,
+        headers=headers,
+    )
 
 
 async def test_the_same_message_delivered_twice_changes_nothing(settings, db):
@@ -85,22 +91,31 @@ async def test_the_same_message_delivered_twice_changes_nothing(settings, db):
 
 async def test_poison_message_goes_to_dlq_and_consumer_keeps_consuming(settings, db):
     async with Harness(settings, db) as harness:
-        await publish_raw(settings, b'{"specversion": "1.0", "type": "cn.skilleval.filing.filing.filed.v1"')
-        await publish_raw(settings, b'{"specversion":"1.0","type":"cn.skilleval.filing.filing.filed.v1",'
-                                    b'"id":"x","source":"/skilleval/filing","data":{"uscc":"bad"}}')
+        await publish_raw(
+            settings, b'{"specversion": "1.0", "type": "cn.skilleval.filing.filing.filed.v1"'
+        )
+        await publish_raw(
+            settings,
+            b'{"specversion":"1.0","type":"cn.skilleval.filing.filing.filed.v1",'
+            b'"id":"x","source":"/skilleval/filing","data":{"uscc":"bad"}}',
+        )
         healthy = wrap(filing_filed())
         await publish_raw(settings, healthy.to_json_bytes())
         await eventually(lambda: harness.count(USCC))
     dead = await read_until(
-        settings.kafka_bootstrap_servers, settings.topic(topics.dlq("registry")),
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.dlq("registry")),
         lambda got: len(got) >= 2,
     )
     assert len(dead) == 2
     assert {record.headers["x-dlq-error-type"] for record in dead} == {
-        "JSONDecodeError", "ValidationError"
+        "JSONDecodeError",
+        "ValidationError",
     }
-    assert all(record.headers["x-dlq-original-topic"] == settings.topic(topics.FILING_EVENTS)
-               for record in dead)
+    assert all(
+        record.headers["x-dlq-original-topic"] == settings.topic(topics.FILING_EVENTS)
+        for record in dead
+    )
 
 
 async def test_handler_failing_every_retry_is_dead_lettered_after_bounded_attempts(settings, db):
@@ -108,11 +123,14 @@ async def test_handler_failing_every_retry_is_dead_lettered_after_bounded_attemp
         failing = wrap(filing_filed(OTHER_USCC))
         await publish_raw(settings, failing.to_json_bytes(), key=OTHER_USCC.encode())
         after = wrap(filing_filed())
-        await publish_raw(settings, after.to_json_bytes(), key=OTHER_USCC.encode())  # same partition
+        await publish_raw(
+            settings, after.to_json_bytes(), key=OTHER_USCC.encode()
+        )  # same partition
         await eventually(lambda: harness.count(USCC))
     assert harness.attempts[OTHER_USCC] == settings.consumer_max_attempts
     dead = await read_until(
-        settings.kafka_bootstrap_servers, settings.topic(topics.dlq("registry")),
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.dlq("registry")),
         lambda got: len(got) >= 1,
     )
     assert [record.json()["id"] for record in dead] == [failing.id]
@@ -132,7 +150,9 @@ async def test_events_of_types_without_handler_are_skipped_not_dead_lettered(set
         await publish_raw(settings, wrap(filing_filed()).to_json_bytes())
         await eventually(lambda: harness.count(USCC))
     dead = await read_until(
-        settings.kafka_bootstrap_servers, settings.topic(topics.dlq("registry")),
-        lambda got: False, timeout=3,
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.dlq("registry")),
+        lambda got: False,
+        timeout=3,
     )
     assert dead == []

@@ -5,13 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
-from support.kafka import eventually, read_until
-from support.samples import USCC, filing_filed
-from support.services import running
 
 from skilleval_shared import topics
 from skilleval_shared.envelope import wrap
 from skilleval_shared.storage.aggregates import AggregateStore
+from support.kafka import eventually, read_until
+from support.samples import USCC, filing_filed
+from support.services import running
 
 pytestmark = pytest.mark.integration
 
@@ -44,12 +44,15 @@ async def test_filing_event_reaches_registry_directory_and_any_kafka_client(
 
     settings = make_settings("test-reader")
     records = await read_until(
-        settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
         lambda got: len(got) >= 1,
     )
     assert len(records) == 1
     headers = {k: v.encode() for k, v in records[0].headers.items()}
-    parsed = from_structured(KafkaMessage(headers=headers, key=records[0].key, value=records[0].value))
+    parsed = from_structured(
+        KafkaMessage(headers=headers, key=records[0].key, value=records[0].value)
+    )
     assert parsed["id"] == event.id
     assert parsed["type"] == "cn.skilleval.filing.filing.filed.v1"
     assert parsed.get_data()["institution_serial"] == "000123"

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from cloudevents.v1.kafka import KafkaMessage, from_structured
 from faststream.kafka import KafkaBroker
-from support.kafka import read_until
-from support.probe_event import ProbeRecorded
 
 from skilleval_shared import topics
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate, commit_id
 from skilleval_shared.storage.outbox import OutboxRelay
 from skilleval_shared.topics import ensure_topics
+from support.kafka import read_until
+from support.probe_event import ProbeRecorded
 
 pytestmark = pytest.mark.integration
 
@@ -98,8 +98,10 @@ async def test_relay_publishes_committed_events_once_as_cloudevents(db, settings
     finally:
         await broker.stop()
     records = await read_until(
-        settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
-        lambda got: len(got) >= 3, timeout=20,
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        lambda got: len(got) >= 3,
+        timeout=20,
     )
     await asyncio.sleep(1)
     assert [r.json()["id"] for r in records] == [e.id for e in events]
@@ -118,13 +120,30 @@ async def test_relay_skips_markers_without_their_commit(db, settings):
     loser = wrap(probe("p1", "loser"))
     stale = utc_now() - timedelta(minutes=5)
     # a race loser whose marker outlived it, and a writer that died before its commit point
-    await db["outbox"].insert_many([
-        {"_id": f"{commit_id('probe', 'p1', 1)}#other", "commit": commit_id("probe", "p1", 1),
-         "nonce": "other", "at": stale, "events": []},
-        {"_id": f"{commit_id('probe', 'p2', 1)}#dead", "commit": commit_id("probe", "p2", 1),
-         "nonce": "dead", "at": stale,
-         "events": [{"topic": topics.FILING_EVENTS, "key": USCC, "value": loser.model_dump(mode="json")}]},
-    ])
+    await db["outbox"].insert_many(
+        [
+            {
+                "_id": f"{commit_id('probe', 'p1', 1)}#other",
+                "commit": commit_id("probe", "p1", 1),
+                "nonce": "other",
+                "at": stale,
+                "events": [],
+            },
+            {
+                "_id": f"{commit_id('probe', 'p2', 1)}#dead",
+                "commit": commit_id("probe", "p2", 1),
+                "nonce": "dead",
+                "at": stale,
+                "events": [
+                    {
+                        "topic": topics.FILING_EVENTS,
+                        "key": USCC,
+                        "value": loser.model_dump(mode="json"),
+                    }
+                ],
+            },
+        ]
+    )
     broker = KafkaBroker(settings.kafka_bootstrap_servers)
     await broker.start()
     try:
@@ -133,8 +152,10 @@ async def test_relay_skips_markers_without_their_commit(db, settings):
         await broker.stop()
     assert await db["outbox"].count_documents({}) == 0
     records = await read_until(
-        settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
-        lambda got: False, timeout=4,
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        lambda got: False,
+        timeout=4,
     )
     assert [r.json()["data"].get("note") for r in records] == ["winner"], records
 
@@ -143,7 +164,9 @@ async def test_event_committed_just_before_a_kill_is_relayed_after_restart(db, s
     script = Path(__file__).parents[1] / "support" / "crash_after_commit.py"
     result = subprocess.run(
         [sys.executable, str(script), infra.mongodb_url, settings.database_name, "doomed"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PYTHONPATH": str(script.parent), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == -9, result.stderr
@@ -157,8 +180,10 @@ async def test_event_committed_just_before_a_kill_is_relayed_after_restart(db, s
     relay.start()
     try:
         records = await read_until(
-            settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS),
-            lambda got: len(got) >= 1, timeout=20,
+            settings.kafka_bootstrap_servers,
+            settings.topic(topics.FILING_EVENTS),
+            lambda got: len(got) >= 1,
+            timeout=20,
         )
     finally:
         await relay.stop()

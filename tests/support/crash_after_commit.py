@@ -10,9 +10,9 @@ import os
 import signal
 import sys
 
+from probe_event import ProbeRecorded
 from pymongo import AsyncMongoClient
 
-from probe_event import ProbeRecorded
 from skilleval_shared.envelope import wrap
 from skilleval_shared.storage.aggregates import AggregateStore
 

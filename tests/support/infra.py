@@ -102,8 +102,13 @@ def _from_launcher() -> Iterator[Infra]:
     if result.returncode != 0:
         raise RuntimeError(f"local launcher failed:\n{result.stdout}\n{result.stderr}")
     try:
-        yield Infra("127.0.0.1:9092", "mongodb://127.0.0.1:27017", "127.0.0.1", 1025,
-                    "http://127.0.0.1:8025")
+        yield Infra(
+            "127.0.0.1:9092",
+            "mongodb://127.0.0.1:27017",
+            "127.0.0.1",
+            1025,
+            "http://127.0.0.1:8025",
+        )
     finally:
         if started_here:
             _launcher("down")

@@ -48,13 +48,20 @@ async def read_until(
     return records
 
 
-async def produce(bootstrap: str, topic: str, value: bytes, key: bytes | None = None,
-                  headers: dict[str, str] | None = None) -> None:
+async def produce(
+    bootstrap: str,
+    topic: str,
+    value: bytes,
+    key: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     try:
         await producer.send_and_wait(
-            topic, value, key=key,
+            topic,
+            value,
+            key=key,
             headers=[(k, v.encode()) for k, v in (headers or {}).items()],
         )
     finally:

@@ -18,7 +18,9 @@ CATALOG_ROW = {
 }
 
 
-def filing_filed(uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str = "000123") -> FilingFiled:
+def filing_filed(
+    uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str = "000123"
+) -> FilingFiled:
     return FilingFiled.model_validate(
         {
             "uscc": uscc,

@@ -49,15 +49,19 @@ class RunningService:
                 self.kill()
 
 
-def start_service(name: str, env: dict[str, str], log_dir: Path, port: int | None = None,
-                  timeout: float = 60.0) -> RunningService:
+def start_service(
+    name: str, env: dict[str, str], log_dir: Path, port: int | None = None, timeout: float = 60.0
+) -> RunningService:
     port = port or free_port()
     log = log_dir / f"{name}-{port}.log"
     process_env = dict(os.environ) | env | {"HTTP_PORT": str(port)}
     with log.open("ab") as stream:
         process = subprocess.Popen(
-            [sys.executable, "-m", f"skilleval_{name}"], env=process_env,
-            stdout=stream, stderr=subprocess.STDOUT, cwd=REPO,
+            [sys.executable, "-m", f"skilleval_{name}"],
+            env=process_env,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
         )
     service = RunningService(name, port, process, log)
     deadline = time.monotonic() + timeout
@@ -75,7 +79,9 @@ def start_service(name: str, env: dict[str, str], log_dir: Path, port: int | Non
 
 
 @contextmanager
-def running(names: list[str], env: dict[str, str], log_dir: Path) -> Iterator[dict[str, RunningService]]:
+def running(
+    names: list[str], env: dict[str, str], log_dir: Path
+) -> Iterator[dict[str, RunningService]]:
     started: dict[str, RunningService] = {}
     try:
         for name in names:

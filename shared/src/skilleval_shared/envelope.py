@@ -90,8 +90,8 @@ def wrap(
     identifier = event_id or new_event_id()
     # Parametrise by the concrete class: pydantic serialises by the declared type, and the
     # base EventData has no fields.
-    envelope_class: type[CloudEvent[Any]] = CloudEvent[type(data)]  # type: ignore[misc]
-    return envelope_class(
+    envelope_class: Any = CloudEvent[type(data)]  # type: ignore[misc]
+    event: CloudEvent[EventData] = envelope_class(
         id=identifier,
         source=source_of(data.service),
         type=data.event_type(),
@@ -100,6 +100,7 @@ def wrap(
         correlationid=correlation_id or identifier,
         causationid=causation_id,
     )
+    return event
 
 
 def envelope_dict(event: CloudEvent[Any]) -> dict[str, Any]:

@@ -139,12 +139,16 @@ class EventConsumer:
                     await self._dead_letter(message, error, attempts=attempts)
                     return
                 logger.warning("handler failed for %s (attempt %d): %r", event.id, attempt, error)
-                await asyncio.sleep(self.settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1))
+                await asyncio.sleep(
+                    self.settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1)
+                )
         if self.guard is not None:
             await self.guard.mark(event.id)
         CONSUMED.labels(self.settings.service_name, event.type, "handled").inc()
 
-    async def _dead_letter(self, message: KafkaMessage, error: BaseException, attempts: int) -> None:
+    async def _dead_letter(
+        self, message: KafkaMessage, error: BaseException, attempts: int
+    ) -> None:
         record: Any = message.raw_message
         headers = {key: value.decode("utf-8", "replace") for key, value in record.headers or ()}
         headers |= {
@@ -166,4 +170,3 @@ class EventConsumer:
         logger.error(
             "dead-lettered %s[%s]@%s: %r", record.topic, record.partition, record.offset, error
         )
-

@@ -1,4 +1,4 @@
-"""Everything one service process holds: settings, Kafka broker, database, outbox relay, consumer."""
+"""What one service process holds: settings, Kafka broker, database, outbox relay, consumer."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ class Runtime:
     def declare_publications(self, logical_topic: str) -> None:
         """Document in AsyncAPI what this service publishes (the outbox relay does the sending)."""
         data_classes = [cls for cls in CATALOG.values() if cls.topic == logical_topic]
-        payload: Any = Union[tuple(CloudEvent[cls] for cls in data_classes)]  # noqa: UP007
+        envelopes: tuple[Any, ...] = tuple(CloudEvent[cls] for cls in data_classes)  # type: ignore[valid-type]
+        payload: Any = Union[envelopes]  # noqa: UP007
         self.broker.publisher(
             self.settings.topic(logical_topic),
             title=f"{self.settings.service_name} → {logical_topic}",

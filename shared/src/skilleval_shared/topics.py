@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -52,7 +53,9 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL_TOPICS)
             try:
                 await admin.create_topics(
                     [
-                        NewTopic(name, num_partitions=settings.topic_partitions, replication_factor=1)
+                        NewTopic(
+                            name, num_partitions=settings.topic_partitions, replication_factor=1
+                        )
                         for name in missing
                     ]
                 )
@@ -65,7 +68,9 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL_TOPICS)
         await admin.close()
 
 
-async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], timeout: float = 30) -> None:
+async def _wait_for_leaders(
+    admin: AIOKafkaAdminClient, names: list[str], timeout: float = 30
+) -> None:
     """New partitions refuse writes until a leader is elected; wait for that, briefly."""
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from skilleval_shared.web.serve import serve
-
 from skilleval_assessment.bootstrap import build_app
 from skilleval_assessment.settings import AssessmentSettings
+from skilleval_shared.web.serve import serve
 
 
 def main() -> None:

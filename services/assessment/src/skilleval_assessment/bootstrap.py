@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from skilleval_assessment.enterprises import EnterpriseProjection
+from skilleval_assessment.settings import AssessmentSettings
 from skilleval_shared import topics
 from skilleval_shared.events.filing import (
     CatalogChanged,
@@ -12,9 +14,6 @@ from skilleval_shared.events.filing import (
 )
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.web.app import create_app
-
-from skilleval_assessment.enterprises import EnterpriseProjection
-from skilleval_assessment.settings import AssessmentSettings
 
 
 def build_app(settings: AssessmentSettings | None = None) -> FastAPI:

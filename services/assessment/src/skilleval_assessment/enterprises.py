@@ -1,4 +1,4 @@
-"""assessment's own projection of each enterprise's filing status and catalog, from filing events."""
+"""assessment's own projection of each enterprise's filing status and catalog (from filing)."""
 
 from __future__ import annotations
 
@@ -46,8 +46,12 @@ class EnterpriseProjection:
         data: CatalogChanged = event.data
         await self.enterprises.update_one(
             {"_id": data.uscc},
-            {"$set": {"catalog_version": data.catalog_version,
-                      "catalog": [entry.model_dump(mode="json") for entry in data.catalog]}},
+            {
+                "$set": {
+                    "catalog_version": data.catalog_version,
+                    "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
+                }
+            },
         )
 
     async def record_status(self, event: CloudEvent[Any]) -> None:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from skilleval_shared.web.serve import serve
-
 from skilleval_certification.bootstrap import build_app
 from skilleval_certification.settings import CertificationSettings
+from skilleval_shared.web.serve import serve
 
 
 def main() -> None:

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.web.app import create_app
-
-from skilleval_filing.settings import FilingSettings
 
 
 def build_app(settings: FilingSettings | None = None) -> FastAPI:

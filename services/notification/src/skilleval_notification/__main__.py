@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from skilleval_shared.web.serve import serve
-
 from skilleval_notification.bootstrap import build_app
 from skilleval_notification.settings import NotificationSettings
+from skilleval_shared.web.serve import serve
 
 
 def main() -> None:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from skilleval_shared.web.serve import serve
-
 from skilleval_registry.bootstrap import build_app
 from skilleval_registry.settings import RegistrySettings
+from skilleval_shared.web.serve import serve
 
 
 def main() -> None:

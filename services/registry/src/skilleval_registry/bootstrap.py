@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from skilleval_registry.directory import Directory
+from skilleval_registry.entrypoints.http import router
+from skilleval_registry.settings import RegistrySettings
 from skilleval_shared import topics
 from skilleval_shared.events.filing import (
     FilingFiled,
@@ -11,10 +14,6 @@ from skilleval_shared.events.filing import (
 )
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.web.app import create_app
-
-from skilleval_registry.directory import Directory
-from skilleval_registry.entrypoints.http import router
-from skilleval_registry.settings import RegistrySettings
 
 
 def build_app(settings: RegistrySettings | None = None) -> FastAPI:

@@ -72,7 +72,9 @@ class AggregateStore:
         )
         version = current.version if current else 0
         # Roll forward over commits whose snapshot write did not happen (a crash between steps).
-        while commit := await self.commits.find_one({"_id": commit_id(self.kind, aggregate_id, version + 1)}):
+        while commit := await self.commits.find_one(
+            {"_id": commit_id(self.kind, aggregate_id, version + 1)}
+        ):
             version += 1
             current = Aggregate(aggregate_id, version, commit["state"])
             await self._write_snapshot(current)
@@ -92,14 +94,26 @@ class AggregateStore:
         entries = [outbox_entry(event) for event in events]
         if entries:
             await self.outbox.insert_one(
-                {"_id": f"{identifier}#{nonce}", "commit": identifier, "nonce": nonce,
-                 "at": now, "events": entries}
+                {
+                    "_id": f"{identifier}#{nonce}",
+                    "commit": identifier,
+                    "nonce": nonce,
+                    "at": now,
+                    "events": entries,
+                }
             )
         try:
             await self.commits.insert_one(
-                {"_id": identifier, "kind": self.kind, "aggregate": aggregate_id,
-                 "version": version, "nonce": nonce, "at": now, "state": state,
-                 "event_ids": [entry["value"]["id"] for entry in entries]}
+                {
+                    "_id": identifier,
+                    "kind": self.kind,
+                    "aggregate": aggregate_id,
+                    "version": version,
+                    "nonce": nonce,
+                    "at": now,
+                    "state": state,
+                    "event_ids": [entry["value"]["id"] for entry in entries],
+                }
             )
         except Exception as error:
             if entries:
@@ -114,8 +128,12 @@ class AggregateStore:
         return aggregate
 
     async def _write_snapshot(self, aggregate: Aggregate) -> None:
-        document = {"_id": aggregate.id, "version": aggregate.version, "state": aggregate.state,
-                    "updated_at": utc_now()}
+        document = {
+            "_id": aggregate.id,
+            "version": aggregate.version,
+            "state": aggregate.state,
+            "updated_at": utc_now(),
+        }
         try:
             await self.snapshots.replace_one(
                 {"_id": aggregate.id, "version": {"$lt": aggregate.version}}, document, upsert=True
@@ -129,7 +147,9 @@ class AggregateStore:
         """Every commit of one aggregate, oldest first: a get by ``_id`` per version."""
         found = []
         for version in range(1, latest_version + 1):
-            commit = await self.commits.find_one({"_id": commit_id(self.kind, aggregate_id, version)})
+            commit = await self.commits.find_one(
+                {"_id": commit_id(self.kind, aggregate_id, version)}
+            )
             if commit is not None:
                 found.append(commit)
         return found

@@ -27,7 +27,9 @@ BATCH = 500
 
 
 class OutboxRelay:
-    def __init__(self, db: AsyncDatabase[Document], broker: KafkaBroker, settings: Settings) -> None:
+    def __init__(
+        self, db: AsyncDatabase[Document], broker: KafkaBroker, settings: Settings
+    ) -> None:
         self.outbox = db[OUTBOX]
         self.commits = db[COMMITS]
         self.broker = broker

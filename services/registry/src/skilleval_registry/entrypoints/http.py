@@ -4,8 +4,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from skilleval_shared.problems import not_found
 from skilleval_registry.directory import Directory
+from skilleval_shared.problems import not_found
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
