@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import probes  # noqa: E402
+import probes
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("SKILLEVAL_CACHE", Path.home() / ".cache" / "skilleval"))

@@ -50,7 +50,7 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL_TOPICS)
         wanted = [settings.topic(name) for name in names]
         missing = [name for name in wanted if name not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another replica was first
                 await admin.create_topics(
                     [
                         NewTopic(
@@ -59,8 +59,6 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = ALL_TOPICS)
                         for name in missing
                     ]
                 )
-            except TopicAlreadyExistsError:
-                pass  # another replica created them first
             logger.info("created topics %s", missing)
             await _wait_for_leaders(admin, missing)
         return missing

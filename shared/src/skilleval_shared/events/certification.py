@@ -1,0 +1,214 @@
+"""Events of the certification service: roster validation, city and province review,
+certificate numbering and issuance, revocation and reissue.
+
+Roster-level events are keyed by the issuing institution's USCC; certificate events by the
+certificate number. ``NumberingRequested`` travels on certification's own numbering topic, keyed
+by institution, whose single consumer per partition serializes the numbering of an institution.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Self
+
+from pydantic import Field, model_validator
+
+from skilleval_shared import topics
+from skilleval_shared.envelope import EventData
+from skilleval_shared.events.fields import (
+    LEVEL_TITLES,
+    NO_WORK_TYPE,
+    CertificateNumber,
+    Clause,
+    Count,
+    Email,
+    Identifier,
+    IdNumber,
+    IdType,
+    InstitutionCategory,
+    InstitutionCode,
+    InstitutionSerial,
+    Label,
+    Level,
+    LongText,
+    Name,
+    OccupationCode,
+    OptionalRemarks,
+    ProvinceCode,
+    Remarks,
+    ShortText,
+    Uscc,
+    Value,
+)
+from skilleval_shared.events.roster import RosterRow
+
+MAX_ROW_ERRORS = 200
+
+
+class CertificationEvent(EventData):
+    service: ClassVar[str] = "certification"
+    topic: ClassVar[str] = topics.CERTIFICATION_EVENTS
+
+
+class RosterEvent(CertificationEvent):
+    aggregate: ClassVar[str] = "roster"
+    key_field: ClassVar[str] = "institution_uscc"
+    subject_field: ClassVar[str] = "roster_id"
+
+    roster_id: Identifier
+    institution_uscc: Uscc
+
+
+class RowError(Value):
+    """A problem with one roster row; ``column`` is a ``RosterRow`` field name, or ``*``."""
+
+    seq: int = Field(ge=1)
+    column: str = Field(pattern=r"^(\*|[a-z_]{1,32})$")
+    message: Clause
+
+
+class RosterValidated(RosterEvent):
+    """The roster was checked row by row; only the first ``MAX_ROW_ERRORS`` errors are listed."""
+
+    action: ClassVar[str] = "validated"
+
+    ok: bool
+    row_count: int = Field(ge=1)
+    error_count: Count
+    errors: tuple[RowError, ...] = Field(default=(), max_length=MAX_ROW_ERRORS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.ok != (self.error_count == 0):
+            raise ValueError("ok must be true exactly when there are no errors")
+        if not min(self.error_count, 1) <= len(self.errors) <= self.error_count:
+            raise ValueError("errors must list between 1 and error_count errors")
+        return self
+
+
+class _RosterReview(RosterEvent):
+    reviewed_by: Identifier
+
+
+class RosterCityApproved(_RosterReview):
+    """First review (市职业技能鉴定中心) passed; the roster goes to the province centre."""
+
+    action: ClassVar[str] = "city-approved"
+
+    remarks: OptionalRemarks = ()
+
+
+class RosterCityRejected(_RosterReview):
+    action: ClassVar[str] = "city-rejected"
+
+    remarks: Remarks
+
+
+class RosterProvinceApproved(_RosterReview):
+    """Second review (省职业技能鉴定指导中心) passed; certificates may be issued."""
+
+    action: ClassVar[str] = "province-approved"
+
+    remarks: OptionalRemarks = ()
+
+
+class RosterProvinceRejected(_RosterReview):
+    action: ClassVar[str] = "province-rejected"
+
+    remarks: Remarks
+
+
+class NumberingRequested(RosterEvent):
+    """Order to number and issue the certificates of an approved roster.
+
+    Carries the fixed part of the numbers (positions 1–13) and the issue date (positions 14–15).
+    """
+
+    topic: ClassVar[str] = topics.CERTIFICATION_NUMBERING
+    aggregate: ClassVar[str] = "numbering"
+    action: ClassVar[str] = "requested"
+
+    institution_name: ShortText
+    institution_category: InstitutionCategory = InstitutionCategory.EMPLOYER
+    institution_code: InstitutionCode = "0000"
+    province_code: ProvinceCode = "37"
+    institution_serial: InstitutionSerial
+    issue_date: date
+    row_count: int = Field(ge=1)
+
+
+class RosterIssued(RosterEvent):
+    """Every certificate of the roster has been issued."""
+
+    action: ClassVar[str] = "issued"
+
+    certificate_count: int = Field(ge=1)
+    issue_date: date
+
+
+class CertificateEvent(CertificationEvent):
+    aggregate: ClassVar[str] = "certificate"
+    key_field: ClassVar[str] = "certificate_number"
+    subject_field: ClassVar[str] = "certificate_number"
+
+    certificate_number: CertificateNumber
+    institution_uscc: Uscc
+
+
+class CertificateIssued(CertificateEvent):
+    """The certificate's printed contents, and its completed roster row for the talent database."""
+
+    action: ClassVar[str] = "issued"
+
+    roster_id: Identifier
+    institution_name: ShortText
+    holder_name: Name
+    id_type: IdType
+    id_number: IdNumber
+    occupation_code: OccupationCode
+    occupation_name: Label
+    work_type: Label = NO_WORK_TYPE  # as printed: "--" when the occupation has no 工种
+    level: Level
+    issue_date: date
+    holder_email: Email | None = None
+    row: RosterRow
+
+    @property
+    def level_title(self) -> str:
+        return LEVEL_TITLES[self.level]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        number = self.certificate_number
+        if number[13:15] != f"{self.issue_date.year % 100:02d}" or number[15] != str(self.level):
+            raise ValueError("certificate number does not match issue year and level")
+        row = self.row
+        if (row.certificate_number, row.issue_date) != (number, self.issue_date):
+            raise ValueError("roster row must carry this certificate number and issue date")
+        if (row.id_number, row.level, row.occupation_code) != (
+            self.id_number,
+            self.level,
+            self.occupation_code,
+        ):
+            raise ValueError("roster row belongs to another person, occupation or level")
+        return self
+
+
+class CertificateRevoked(CertificateEvent):
+    action: ClassVar[str] = "revoked"
+
+    revoked_on: date
+    revoked_by: Identifier
+    reason: LongText
+
+
+class CertificateReissued(CertificateEvent):
+    """A replacement (e.g. after loss) under the same number."""
+
+    action: ClassVar[str] = "reissued"
+
+    reissued_on: date
+    reissue_count: int = Field(ge=1)
+    reason: Clause
+    holder_name: Name
+    holder_email: Email | None = None

@@ -1,0 +1,368 @@
+"""Events of the filing service: filing (备案), public notice, catalog changes, entrusted
+evaluation, random inspections, credit records, complaints, suspension and revocation.
+
+All are keyed by the enterprise's USCC, so each enterprise's history stays in order; only the
+inspection campaign, which spans many enterprises, is keyed by its own id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Self
+
+from pydantic import Field, model_validator
+
+from skilleval_shared import topics
+from skilleval_shared.envelope import EventData
+from skilleval_shared.events.fields import (
+    Catalog,
+    CertificateNumber,
+    Count,
+    Email,
+    Identifier,
+    InstitutionCategory,
+    InstitutionCode,
+    InstitutionSerial,
+    LongText,
+    Name,
+    OptionalRemarks,
+    Phone,
+    ProvinceCode,
+    Remarks,
+    Sha256,
+    ShortText,
+    Uscc,
+)
+from skilleval_shared.events.filing_parts import (
+    MAX_DRAWN,
+    MAX_MATERIALS,
+    ComplaintKind,
+    ComplaintOutcome,
+    CreditKind,
+    DrawnEnterprise,
+    EntrustedScope,
+    FilingApplication,
+    InspectionOutcome,
+    MaterialFile,
+)
+
+
+class FilingEvent(EventData):
+    service: ClassVar[str] = "filing"
+    topic: ClassVar[str] = topics.FILING_EVENTS
+    key_field: ClassVar[str] = "uscc"
+    subject_field: ClassVar[str] = "filing_id"
+
+    uscc: Uscc
+
+
+class EnterpriseRegistered(FilingEvent):
+    aggregate: ClassVar[str] = "enterprise"
+    action: ClassVar[str] = "registered"
+    subject_field: ClassVar[str] = "uscc"
+
+    enterprise_name: ShortText
+    email: Email
+    contact_name: Name
+    contact_phone: Phone
+
+
+class _FilingContent(FilingEvent):
+    """The application (附件1), its catalog (附表) and the digests of the materials (附件2)."""
+
+    aggregate: ClassVar[str] = "filing"
+
+    filing_id: Identifier
+    application: FilingApplication
+    catalog: Catalog
+    materials: tuple[MaterialFile, ...] = Field(min_length=1, max_length=MAX_MATERIALS)
+
+
+class FilingSubmitted(_FilingContent):
+    action: ClassVar[str] = "submitted"
+
+
+class FilingResubmitted(_FilingContent):
+    """Submitted again after being returned for amendment."""
+
+    action: ClassVar[str] = "resubmitted"
+
+
+class _FilingDecision(FilingEvent):
+    aggregate: ClassVar[str] = "filing"
+
+    filing_id: Identifier
+    decided_by: Identifier
+
+
+class FilingReturned(_FilingDecision):
+    action: ClassVar[str] = "returned"
+
+    remarks: Remarks
+
+
+class FilingAccepted(_FilingDecision):
+    """The city centre's evaluation passed: the filing goes on public notice."""
+
+    action: ClassVar[str] = "accepted"
+
+
+class FilingRejected(_FilingDecision):
+    action: ClassVar[str] = "rejected"
+
+    reason: LongText
+    remarks: OptionalRemarks = ()
+    upheld_objection_ids: tuple[Identifier, ...] = Field(default=(), max_length=100)
+
+
+class FilingFiled(FilingEvent):
+    """The filing receipt (备案回执) is issued: the enterprise is an evaluation institution."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "filed"
+
+    filing_id: Identifier
+    receipt_number: Identifier
+    filed_on: date
+    enterprise_name: ShortText
+    enterprise_short_name: ShortText | None = None
+    address: ShortText
+    email: Email
+    institution_category: InstitutionCategory = InstitutionCategory.EMPLOYER
+    institution_code: InstitutionCode = "0000"
+    province_code: ProvinceCode = "37"
+    institution_serial: InstitutionSerial
+    catalog_version: int = Field(default=1, ge=1)
+    catalog: Catalog
+
+
+class _FilingStatusChange(FilingEvent):
+    aggregate: ClassVar[str] = "filing"
+
+    filing_id: Identifier
+    decided_by: Identifier
+    reason: LongText
+
+
+class FilingSuspended(_FilingStatusChange):
+    action: ClassVar[str] = "suspended"
+
+    until: date | None = None
+
+
+class FilingReinstated(_FilingStatusChange):
+    action: ClassVar[str] = "reinstated"
+
+
+class FilingRevoked(_FilingStatusChange):
+    """The qualification is withdrawn (取消评价资质); the enterprise leaves the directory."""
+
+    action: ClassVar[str] = "revoked"
+
+
+class NoticeStarted(FilingEvent):
+    aggregate: ClassVar[str] = "notice"
+    action: ClassVar[str] = "started"
+
+    filing_id: Identifier
+    enterprise_name: ShortText
+    starts_on: date
+    ends_on: date
+    working_days: int = Field(ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.ends_on < self.starts_on:
+            raise ValueError("the notice period ends before it starts")
+        return self
+
+
+class NoticeClosed(FilingEvent):
+    """The notice period is over; the filing is filed next unless an objection was upheld."""
+
+    aggregate: ClassVar[str] = "notice"
+    action: ClassVar[str] = "closed"
+
+    filing_id: Identifier
+    objection_count: Count
+    upheld_count: Count
+
+
+class ObjectionRaised(FilingEvent):
+    aggregate: ClassVar[str] = "objection"
+    action: ClassVar[str] = "raised"
+    subject_field: ClassVar[str] = "objection_id"
+
+    objection_id: Identifier
+    filing_id: Identifier
+    text: LongText
+    contact_email: Email | None = None
+
+
+class _ObjectionDecision(FilingEvent):
+    aggregate: ClassVar[str] = "objection"
+    subject_field: ClassVar[str] = "objection_id"
+
+    objection_id: Identifier
+    filing_id: Identifier
+    decided_by: Identifier
+    reason: LongText
+
+
+class ObjectionUpheld(_ObjectionDecision):
+    action: ClassVar[str] = "upheld"
+
+
+class ObjectionDismissed(_ObjectionDecision):
+    action: ClassVar[str] = "dismissed"
+
+
+class CatalogChangeSubmitted(FilingEvent):
+    """A request to add or remove occupations, 工种 or levels, as the whole proposed catalog."""
+
+    aggregate: ClassVar[str] = "catalog-change"
+    action: ClassVar[str] = "submitted"
+    subject_field: ClassVar[str] = "change_id"
+
+    change_id: Identifier
+    filing_id: Identifier
+    base_version: int = Field(ge=1)
+    proposed_catalog: Catalog
+    explanation: LongText | None = None
+
+
+class CatalogChangeRejected(FilingEvent):
+    aggregate: ClassVar[str] = "catalog-change"
+    action: ClassVar[str] = "rejected"
+    subject_field: ClassVar[str] = "change_id"
+
+    change_id: Identifier
+    filing_id: Identifier
+    decided_by: Identifier
+    reason: LongText
+    remarks: OptionalRemarks = ()
+
+
+class CatalogChanged(FilingEvent):
+    """An accepted catalog change: from now on the enterprise evaluates exactly this catalog."""
+
+    aggregate: ClassVar[str] = "catalog"
+    action: ClassVar[str] = "changed"
+
+    filing_id: Identifier
+    change_id: Identifier
+    catalog_version: int = Field(ge=2)
+    catalog: Catalog
+
+
+class _EntrustmentEvent(FilingEvent):
+    """委托评价: the filed enterprise ``uscc`` evaluates the workers of ``client_uscc``."""
+
+    aggregate: ClassVar[str] = "entrustment"
+    subject_field: ClassVar[str] = "entrustment_id"
+
+    entrustment_id: Identifier
+    client_uscc: Uscc
+    client_name: ShortText
+
+
+class _EntrustmentTerms(_EntrustmentEvent):
+    scope: tuple[EntrustedScope, ...] = Field(min_length=1, max_length=100)
+    valid_from: date
+    valid_until: date
+    agreement_sha256: Sha256
+
+    @model_validator(mode="after")
+    def _valid_period(self) -> Self:
+        if self.valid_until < self.valid_from:
+            raise ValueError("the agreement ends before it starts")
+        return self
+
+
+class EntrustmentSubmitted(_EntrustmentTerms):
+    action: ClassVar[str] = "submitted"
+
+
+class EntrustmentAccepted(_EntrustmentTerms):
+    action: ClassVar[str] = "accepted"
+
+    decided_by: Identifier
+
+
+class EntrustmentRejected(_EntrustmentEvent):
+    action: ClassVar[str] = "rejected"
+
+    decided_by: Identifier
+    reason: LongText
+
+
+class InspectionDrawn(EventData):
+    """双随机: one campaign over many enterprises, so keyed by the campaign, not by an enterprise.
+
+    Reproducible: the same seed over the same pools gives the same draw.
+    """
+
+    service: ClassVar[str] = "filing"
+    topic: ClassVar[str] = topics.FILING_EVENTS
+    aggregate: ClassVar[str] = "inspection"
+    action: ClassVar[str] = "drawn"
+    key_field: ClassVar[str] = "inspection_id"
+    subject_field: ClassVar[str] = "inspection_id"
+
+    inspection_id: Identifier
+    seed: Annotated[str, Field(min_length=1, max_length=128)]
+    pool_size: int = Field(ge=1)
+    inspector_pool_size: int = Field(ge=1)
+    drawn: tuple[DrawnEnterprise, ...] = Field(min_length=1, max_length=MAX_DRAWN)
+
+
+class InspectionPublished(FilingEvent):
+    """一公开: the result of one drawn enterprise's inspection, made public."""
+
+    aggregate: ClassVar[str] = "inspection"
+    action: ClassVar[str] = "published"
+    subject_field: ClassVar[str] = "inspection_id"
+
+    inspection_id: Identifier
+    enterprise_name: ShortText
+    published_on: date
+    outcome: InspectionOutcome
+    findings: LongText
+
+
+class CreditRecorded(FilingEvent):
+    aggregate: ClassVar[str] = "credit"
+    action: ClassVar[str] = "recorded"
+    subject_field: ClassVar[str] = "record_id"
+
+    record_id: Identifier
+    kind: CreditKind
+    description: LongText
+    recorded_by: Identifier
+    # What the record comes from, e.g. an inspection or complaint id.
+    reference_id: Identifier | None = None
+
+
+class ComplaintSubmitted(FilingEvent):
+    """A complaint or report (投诉举报) about the enterprise ``uscc``."""
+
+    aggregate: ClassVar[str] = "complaint"
+    action: ClassVar[str] = "submitted"
+    subject_field: ClassVar[str] = "complaint_id"
+
+    complaint_id: Identifier
+    kind: ComplaintKind
+    text: LongText
+    certificate_number: CertificateNumber | None = None
+    contact_email: Email | None = None
+
+
+class ComplaintResolved(FilingEvent):
+    aggregate: ClassVar[str] = "complaint"
+    action: ClassVar[str] = "resolved"
+    subject_field: ClassVar[str] = "complaint_id"
+
+    complaint_id: Identifier
+    outcome: ComplaintOutcome
+    resolution: LongText
+    resolved_by: Identifier

@@ -1,0 +1,108 @@
+"""Value objects carried by filing events: forms 附件1 and 附件2, inspections, complaints."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from skilleval_shared.events.fields import (
+    Email,
+    Identifier,
+    LevelSet,
+    LongText,
+    Name,
+    OccupationCode,
+    Phone,
+    Sha256,
+    ShortText,
+    Uscc,
+    Value,
+)
+
+MAX_MATERIALS = 30
+MAX_DRAWN = 100  # enterprises per inspection campaign (bounds the message size)
+MAX_INSPECTORS = 3  # per drawn enterprise
+
+
+class EnterpriseNature(StrEnum):
+    STATE_OWNED = "国有"
+    PRIVATE = "民营"
+    MIXED = "混合制"
+    FOREIGN = "外企"
+    OTHER = "其他"
+
+
+class Person(Value):
+    name: Name
+    title: ShortText | None = None  # 职务
+    phone: Phone
+    mobile: Phone | None = None
+
+
+class FilingApplication(Value):
+    """The structured part of 附件1; the free-text sections stay with the filing service."""
+
+    enterprise_name: ShortText
+    enterprise_short_name: ShortText | None = None
+    address: ShortText
+    postcode: str | None = Field(default=None, pattern=r"^\d{6}$")
+    website: ShortText | None = None
+    registration_authority: ShortText  # 注册登记机构
+    nature: EnterpriseNature
+    business_scope: LongText
+    principal: Person  # 负责人
+    email: Email
+    contact: Person  # 联系人
+
+
+class MaterialFile(Value):
+    """An uploaded filing material; ``item`` is its number 1–10 in 附件2."""
+
+    item: int = Field(ge=1, le=10)
+    file_id: Identifier
+    filename: ShortText
+    content_type: ShortText
+    size_bytes: int = Field(ge=1)
+    sha256: Sha256
+
+
+class EntrustedScope(Value):
+    """What an entrusted evaluation covers: an occupation (and 工种) and levels."""
+
+    occupation_code: OccupationCode
+    work_type: ShortText | None = None
+    levels: LevelSet
+
+
+class Inspector(Value):
+    inspector_id: Identifier
+    name: Name
+
+
+class DrawnEnterprise(Value):
+    uscc: Uscc
+    enterprise_name: ShortText
+    inspectors: tuple[Inspector, ...] = Field(min_length=1, max_length=MAX_INSPECTORS)
+
+
+class InspectionOutcome(StrEnum):
+    COMPLIANT = "compliant"
+    RECTIFICATION_REQUIRED = "rectification_required"
+    NON_COMPLIANT = "non_compliant"
+
+
+class CreditKind(StrEnum):
+    COMMENDATION = "commendation"
+    WARNING = "warning"
+    VIOLATION = "violation"
+
+
+class ComplaintKind(StrEnum):
+    COMPLAINT = "complaint"  # 投诉
+    REPORT = "report"  # 举报
+
+
+class ComplaintOutcome(StrEnum):
+    SUBSTANTIATED = "substantiated"
+    UNSUBSTANTIATED = "unsubstantiated"
