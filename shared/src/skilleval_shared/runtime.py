@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any, Union
 
 from faststream.kafka import KafkaBroker
@@ -32,6 +35,8 @@ class Runtime:
         self.mongo: AsyncMongoClient[Document] = make_client(settings)
         self.db: AsyncDatabase[Document] = database(self.mongo, settings)
         self.relay = OutboxRelay(self.db, self.broker, settings)
+        self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self.consumer = EventConsumer(
             settings=settings,
             broker=self.broker,
@@ -54,6 +59,10 @@ class Runtime:
             schema=payload,
         )
 
+    def run_in_background(self, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run ``loop`` (a long-lived coroutine, e.g. a scheduler) while the service runs."""
+        self._background.append(loop)
+
     def store(self, kind: str) -> AggregateStore:
         return AggregateStore(self.db, kind, on_commit=self.relay.wake)
 
@@ -61,9 +70,15 @@ class Runtime:
         await topics.ensure_topics(self.settings)
         await self.broker.start()
         self.relay.start()
+        self._tasks = [asyncio.create_task(loop()) for loop in self._background]
         logger.info("%s started", self.settings.service_name)
 
     async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await self.relay.stop()
         await self.broker.stop()
         await self.mongo.close()

@@ -2,18 +2,37 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from skilleval_filing.container import FilingContainer
+from skilleval_filing.entrypoints import (
+    accounts,
+    catalog,
+    entrustments,
+    filings,
+    notices,
+    supervision,
+)
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
-from skilleval_shared.runtime import Runtime
 from skilleval_shared.web.app import create_app
 
 
 def build_app(settings: FilingSettings | None = None) -> FastAPI:
-    runtime = Runtime(settings or FilingSettings())
-    runtime.declare_publications(topics.FILING_EVENTS)
-    return create_app(
-        runtime,
+    parts = FilingContainer.build(settings or FilingSettings())
+    parts.runtime.declare_publications(topics.FILING_EVENTS)
+    app = create_app(
+        parts.runtime,
         title="备案服务 (filing)",
-        description="企业与工作人员账号、备案申请与材料、公示与异议、备案回执、目录变更、委托评价、监管。",
-        routers=[],
+        description=(
+            "企业与工作人员账号、备案申请与材料、公示与异议、备案回执、目录变更、委托评价、监管。"
+        ),
+        routers=[
+            accounts.router,
+            filings.router,
+            notices.router,
+            catalog.router,
+            entrustments.router,
+            supervision.router,
+        ],
     )
+    app.state.filing = parts
+    return app

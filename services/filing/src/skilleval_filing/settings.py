@@ -1,8 +1,33 @@
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
 from skilleval_shared.settings import Settings
 
 
 class FilingSettings(Settings):
     service_name: str = "filing"
     http_port: int = 8001
+
+    # Public notice (公示) length in working days, and the holiday calendar that defines them:
+    # a text file of `YYYY-MM-DD holiday|workday` lines (China moves working days around holidays).
+    notice_working_days: int = Field(default=5, ge=1, le=30)
+    holiday_calendar_file: Path | None = None
+
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # How often the scheduler looks for notices whose period has ended.
+    notice_check_seconds: float = Field(default=60.0, gt=0)
+    # Requests per minute one client address may make to the public write endpoints.
+    public_writes_per_minute: int = Field(default=20, ge=1)
+
+    # Tests move the calendar forward to reach the end of a notice; refused in production.
+    today_override: date | None = None
+
+    @model_validator(mode="after")
+    def _no_time_travel_in_production(self) -> FilingSettings:
+        if self.environment == "production" and self.today_override is not None:
+            raise ValueError("TODAY_OVERRIDE is for tests only")
+        return self

@@ -1,0 +1,92 @@
+"""备案回执: the receipt number, and the institution part of certificate numbers it fixes.
+
+Receipt number: ``QDZP-2026-000123`` — ``QDZP`` (青岛 自主评价, configurable prefix), the year of
+issue, and a six-digit sequence that restarts at 000001 each year. It is for people and files;
+certificate numbers do not contain it.
+
+Institution serial: six digits, positions 8–13 of every certificate number. It comes from one
+counter for the whole system that starts at 1 and never goes back, so a serial is never given to
+two enterprises, even after a revocation; allocating the integers is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from skilleval_shared.events.fields import InstitutionCategory
+
+DEFAULT_RECEIPT_PREFIX = "QDZP"
+# Code 0000 is what the national coding rule prescribes until the ministry assigns one.
+DEFAULT_INSTITUTION_CODE = "0000"
+SHANDONG_PROVINCE_CODE = "37"
+_MAX_SEQUENCE = 999_999
+_RECEIPT_NUMBER = re.compile(r"(?P<prefix>[A-Z]{2,8})-(?P<year>\d{4})-(?P<sequence>\d{6})")
+
+
+def _checked_sequence(sequence: int, what: str) -> int:
+    if not 1 <= sequence <= _MAX_SEQUENCE:
+        raise ValueError(f"{what}应在1至{_MAX_SEQUENCE}之间，实际为{sequence}")
+    return sequence
+
+
+def format_receipt_number(year: int, sequence: int, prefix: str = DEFAULT_RECEIPT_PREFIX) -> str:
+    number = f"{prefix}-{year:04d}-{_checked_sequence(sequence, '回执流水号'):06d}"
+    if not _RECEIPT_NUMBER.fullmatch(number):
+        raise ValueError(f"回执编号“{number}”格式不正确")
+    return number
+
+
+def parse_receipt_number(number: str) -> tuple[str, int, int]:
+    """``(prefix, year, sequence)`` of a receipt number."""
+    match = _RECEIPT_NUMBER.fullmatch(number.strip())
+    if match is None:
+        raise ValueError(f"回执编号“{number}”格式不正确，应如 {DEFAULT_RECEIPT_PREFIX}-2026-000001")
+    return match["prefix"], int(match["year"]), int(match["sequence"])
+
+
+def format_institution_serial(sequence: int) -> str:
+    return f"{_checked_sequence(sequence, '机构序列号'):06d}"
+
+
+class Receipt(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    number: str
+    issued_on: date
+    institution_category: InstitutionCategory = InstitutionCategory.EMPLOYER
+    institution_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] = (
+        DEFAULT_INSTITUTION_CODE
+    )
+    province_code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] = SHANDONG_PROVINCE_CODE
+    institution_serial: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+
+    @property
+    def certificate_number_prefix(self) -> str:
+        """Positions 1–13 of every certificate number this institution issues."""
+        return (
+            f"{self.institution_category.value}{self.institution_code}"
+            f"{self.province_code}{self.institution_serial}"
+        )
+
+
+def issue_receipt(
+    *,
+    issued_on: date,
+    receipt_sequence: int,
+    institution_serial_sequence: int,
+    institution_code: str = DEFAULT_INSTITUTION_CODE,
+    province_code: str = SHANDONG_PROVINCE_CODE,
+    prefix: str = DEFAULT_RECEIPT_PREFIX,
+) -> Receipt:
+    """The receipt for the ``receipt_sequence``-th filing of the year of ``issued_on``."""
+    return Receipt(
+        number=format_receipt_number(issued_on.year, receipt_sequence, prefix),
+        issued_on=issued_on,
+        institution_code=institution_code,
+        province_code=province_code,
+        institution_serial=format_institution_serial(institution_serial_sequence),
+    )

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from skilleval_filing.bootstrap import build_app
+from skilleval_filing.service_layer.accounts import create_staff
+from skilleval_filing.settings import FilingSettings
+from skilleval_shared.auth import Role
+from skilleval_shared.storage.aggregates import AggregateStore
+from support.apps import serve_in_process
+
+STAFF_PASSWORD = "staff-password-123"
+ENTERPRISE_PASSWORD = "enterprise-pass-123"
+
+
+@pytest.fixture
+def filing_settings(make_settings, jwt_keys) -> FilingSettings:
+    settings: FilingSettings = make_settings(
+        "filing",
+        FilingSettings,
+        jwt_private_key_file=Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]),
+        jwt_public_key_file=Path(jwt_keys["JWT_PUBLIC_KEY_FILE"]),
+        public_writes_per_minute=10_000,
+        notice_check_seconds=0.3,
+    )
+    return settings
+
+
+@pytest.fixture
+async def filing(filing_settings, mongo) -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app(filing_settings)
+    async with serve_in_process(app) as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
+    response = await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def staff_headers(filing) -> Callable[[Role], Any]:
+    """Create a staff account of ``role`` (through the CLI's function) and log it in."""
+
+    async def make(role: Role, username: str | None = None) -> dict[str, str]:
+        name = username or f"{role.value}-user"
+        store: AggregateStore = filing.app.state.filing.accounts
+        if await store.load(f"staff:{name}") is None:
+            await create_staff(
+                store, username=name, role=role, name="王审核", password=STAFF_PASSWORD
+            )
+        return await login(filing, name, STAFF_PASSWORD)
+
+    return make
+
+
+def registration(uscc: str, name: str = "青岛示例机械有限公司") -> dict[str, str]:
+    return {
+        "uscc": uscc,
+        "enterprise_name": name,
+        "contact_name": "李联系",
+        "contact_phone": "13800138000",
+        "email": "hr@example.com",
+        "password": ENTERPRISE_PASSWORD,
+    }
+
+
+@pytest.fixture
+def enterprise_headers(filing) -> Callable[[str], Any]:
+    async def make(uscc: str) -> dict[str, str]:
+        response = await filing.post("/api/v1/enterprises", json=registration(uscc))
+        assert response.status_code in (201, 409), response.text
+        return await login(filing, uscc, ENTERPRISE_PASSWORD)
+
+    return make

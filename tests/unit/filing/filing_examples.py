@@ -1,0 +1,87 @@
+"""Valid example inputs for the filing domain tests. Builders, so each test states only what
+it changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from skilleval_filing.domain.catalog import Catalog, CatalogHeader, CatalogRow
+from skilleval_filing.domain.forms import ApplicationDraft
+from skilleval_filing.domain.materials import MaterialKind
+
+USCC = "91350100M000100Y43"
+OTHER_USCC = "91512081MA62K0260E"
+THIRD_USCC = "11320000MB151840XJ"
+ALL_MATERIALS = frozenset(MaterialKind)
+
+
+def application_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "form_filler": "王芳",
+        "form_filler_phone": "0532-85845299",
+        "enterprise_name": "青岛示例机械有限公司",
+        "address": "山东省青岛市黄岛区示例路1号",
+        "registration_authority": "青岛市市场监督管理局",
+        "uscc": USCC,
+        "nature": "民营",
+        "business_scope": "数控机床及零部件的研发、制造与销售",
+        "principal": {"name": "张伟", "position": "总经理", "phone": "0532-85845200"},
+        "email": "hr@example.com",
+        "contact": {
+            "name": "李娜",
+            "position": "人力资源部经理",
+            "phone": "0532-85845201",
+            "mobile": "13800138000",
+        },
+        "basic_situation": "职工1200人，其中技能人才800人；按规定足额提取职工教育经费。",
+        "venues_and_equipment": "实训基地3000平方米，数控车床40台。",
+        "staff_and_examiners": "专职工作人员6人，考评员25人。",
+        "commitment": {"signatory": "张伟", "signed_on": date(2026, 3, 2), "confirmed": True},
+    }
+    return fields | overrides
+
+
+def complete_draft(**overrides: Any) -> ApplicationDraft:
+    return ApplicationDraft.model_validate(application_fields(**overrides))
+
+
+def header(**overrides: Any) -> CatalogHeader:
+    fields: dict[str, Any] = {
+        "institution_name": "青岛示例机械有限公司",
+        "short_name": "示例机械",
+        "contact_name": "李娜",
+        "phone": "0532-85845201",
+        "fax": "0532-85845202",
+        "email": "hr@example.com",
+        "website": "www.example.com",
+        "address": "山东省青岛市黄岛区示例路1号",
+        "postal_code": "266555",
+    }
+    return CatalogHeader.model_validate(fields | overrides)
+
+
+def row(**overrides: Any) -> CatalogRow:
+    fields: dict[str, Any] = {
+        "occupation_name": "车工",
+        "occupation_code": "6-18-01-01",
+        "work_type": "数控车工",
+        "levels": "5、4、3",
+        "standard": "国家标准",
+    }
+    return CatalogRow.model_validate(fields | overrides)
+
+
+def welder(**overrides: Any) -> CatalogRow:
+    fields: dict[str, Any] = {
+        "occupation_name": "焊工",
+        "occupation_code": "6-18-02-04",
+        "work_type": None,
+        "levels": "5、4、3、2",
+        "standard": "国家标准",
+    }
+    return row(**(fields | overrides))
+
+
+def catalog(*rows: CatalogRow) -> Catalog:
+    return Catalog(header=header(), rows=rows or (row(), welder()))

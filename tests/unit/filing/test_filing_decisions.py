@@ -1,0 +1,425 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from filing_examples import ALL_MATERIALS, OTHER_USCC, USCC, catalog, complete_draft
+
+from skilleval_filing.domain import commands as c
+from skilleval_filing.domain import events as e
+from skilleval_filing.domain.decisions import Decision, decide
+from skilleval_filing.domain.errors import IllegalTransition, InvalidRequest, NotPermitted
+from skilleval_filing.domain.filing import Filing, ObjectionStatus, start_filing
+from skilleval_filing.domain.lifecycle import TRANSITIONS, Actor, FilingState
+from skilleval_filing.domain.materials import MaterialKind
+from skilleval_filing.domain.notice_calendar import NoticeCalendar
+from skilleval_filing.domain.receipt import issue_receipt
+from skilleval_filing.domain.remarks import Remark
+from skilleval_filing.domain.submission import IncompleteFiling
+
+# Representative configured holidays (not law): National Day week 2026.
+CALENDAR = NoticeCalendar(
+    holidays={date(2026, 10, d) for d in (1, 2, 5, 6, 7)}, extra_workdays={date(2026, 10, 10)}
+)
+ACCEPTED_ON = date(2026, 9, 30)
+LAST_NOTICE_DAY = date(2026, 10, 13)
+AFTER_NOTICE = date(2026, 10, 14)
+RECEIPT = issue_receipt(issued_on=AFTER_NOTICE, receipt_sequence=1, institution_serial_sequence=42)
+SUBMIT = c.Submit(complete_draft(), ALL_MATERIALS, catalog())
+REMARK = Remark(item="material:4", text="破格申报条件未写明工作年限要求")
+CITY = Actor.CITY_CENTER
+
+
+def run(filing: Filing, command: c.Command, actor: Actor) -> Filing:
+    return decide(filing, command, actor).filing
+
+
+def draft() -> Filing:
+    return start_filing("F-1", USCC)
+
+
+def submitted() -> Filing:
+    return run(draft(), SUBMIT, Actor.ENTERPRISE)
+
+
+def returned() -> Filing:
+    return run(submitted(), c.ReturnForChanges((REMARK,)), CITY)
+
+
+def on_notice() -> Filing:
+    return run(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY)
+
+
+def objection(objection_id: str = "O-1", on: date = date(2026, 10, 9)) -> c.RaiseObjection:
+    return c.RaiseObjection(objection_id, on, "该企业考评人员不足", "someone@example.com", "赵六")
+
+
+def rejected() -> Filing:
+    return run(submitted(), c.Reject("不具备评价条件"), CITY)
+
+
+def filed() -> Filing:
+    return run(on_notice(), c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+
+
+def suspended() -> Filing:
+    return run(filed(), c.Suspend("考评人员资质不符合要求"), CITY)
+
+
+def revoked() -> Filing:
+    return run(filed(), c.Revoke("违规发证"), CITY)
+
+
+IN_STATE: dict[FilingState, Callable[[], Filing]] = {
+    FilingState.DRAFT: draft,
+    FilingState.SUBMITTED: submitted,
+    FilingState.RETURNED: returned,
+    FilingState.ON_NOTICE: on_notice,
+    FilingState.REJECTED: rejected,
+    FilingState.FILED: filed,
+    FilingState.SUSPENDED: suspended,
+    FilingState.REVOKED: revoked,
+}
+# One valid command per action, with a role allowed to give it.
+SAMPLES: list[tuple[c.Command, Actor]] = [
+    (SUBMIT, Actor.ENTERPRISE),
+    (c.Resubmit(complete_draft(), ALL_MATERIALS, catalog()), Actor.ENTERPRISE),
+    (c.ReturnForChanges((REMARK,)), CITY),
+    (c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY),
+    (c.Reject("不具备评价条件"), Actor.ADMIN),
+    (objection(), Actor.PUBLIC),
+    (c.ResolveObjection("O-1", upheld=False, reason="不属实", resolved_on=AFTER_NOTICE), CITY),
+    (c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM),
+    (c.Suspend("整改"), CITY),
+    (c.Reinstate("整改完成"), CITY),
+    (c.Revoke("违规"), Actor.ADMIN),
+]
+
+
+def test_the_walkers_reach_the_states_they_are_named_after() -> None:
+    assert all(build().state is state for state, build in IN_STATE.items())
+
+
+@pytest.mark.parametrize(
+    ("command", "actor", "state"),
+    [
+        (command, actor, state)
+        for command, actor in SAMPLES
+        for state in FilingState
+        if state not in TRANSITIONS[command.action].sources
+    ],
+)
+def test_every_illegal_transition_is_refused(
+    command: c.Command, actor: Actor, state: FilingState
+) -> None:
+    filing = IN_STATE[state]()
+
+    with pytest.raises(IllegalTransition, match=f"当前状态为“{state.label}”，不能执行"):
+        decide(filing, command, actor)
+
+
+@pytest.mark.parametrize(("command", "actor"), SAMPLES)
+def test_the_wrong_role_is_refused_before_anything_else(command: c.Command, actor: Actor) -> None:
+    wrong = Actor.PROVINCE_CENTER
+
+    with pytest.raises(NotPermitted, match="“省职业技能鉴定指导中心”无权执行"):
+        decide(draft(), command, wrong)
+
+
+def test_a_new_filing_is_a_draft_at_version_zero() -> None:
+    filing = draft()
+
+    assert (filing.state, filing.version, filing.uscc) == (FilingState.DRAFT, 0, USCC)
+
+
+def test_submission_names_everything_missing_at_once() -> None:
+    incomplete = c.Submit(
+        complete_draft(email=None),
+        ALL_MATERIALS - {MaterialKind.QUESTION_BANKS},
+        None,
+    )
+
+    with pytest.raises(IncompleteFiling) as caught:
+        decide(draft(), incomplete, Actor.ENTERPRISE)
+
+    assert caught.value.missing_fields == ["企业电子邮箱"]
+    assert caught.value.missing_materials == [MaterialKind.QUESTION_BANKS]
+    assert caught.value.catalog_missing
+    assert caught.value.message == (
+        "备案申请不完整。申请表缺少：企业电子邮箱。"
+        "备案材料缺少：9. 企业技能人才自主评价职业（工种）题库或卷库目录清单。"
+        "尚未填写职业技能等级认定职业（工种）和标准目录清单（附表）。"
+    )
+
+
+def test_a_form_filed_under_another_code_is_refused() -> None:
+    foreign = c.Submit(complete_draft(uscc=OTHER_USCC), ALL_MATERIALS, catalog())
+
+    with pytest.raises(InvalidRequest, match="统一社会信用代码与备案企业账号不一致"):
+        decide(draft(), foreign, Actor.ENTERPRISE)
+
+
+def test_submitting_moves_to_submitted_with_one_event() -> None:
+    before = draft()
+
+    decision = decide(before, SUBMIT, Actor.ENTERPRISE)
+
+    assert decision.filing.state is FilingState.SUBMITTED
+    assert decision.filing.version == 1
+    assert decision.events == (e.FilingSubmitted(filing_id="F-1", uscc=USCC),)
+    assert before.state is FilingState.DRAFT
+
+
+def test_returning_needs_itemised_remarks() -> None:
+    with pytest.raises(InvalidRequest, match="须逐条列明修改意见"):
+        decide(submitted(), c.ReturnForChanges(()), CITY)
+
+
+def test_returning_keeps_the_remarks_and_publishes_them() -> None:
+    decision = decide(submitted(), c.ReturnForChanges((REMARK,)), Actor.ADMIN)
+
+    assert decision.filing.state is FilingState.RETURNED
+    assert decision.filing.return_remarks == (REMARK,)
+    assert decision.events == (e.FilingReturned(filing_id="F-1", uscc=USCC, remarks=(REMARK,)),)
+
+
+def test_resubmitting_after_return_is_its_own_event() -> None:
+    resubmit = c.Resubmit(complete_draft(), ALL_MATERIALS, catalog())
+
+    decision = decide(returned(), resubmit, Actor.ENTERPRISE)
+
+    assert decision.filing.state is FilingState.SUBMITTED
+    assert decision.filing.version == 3
+    assert [type(event) for event in decision.events] == [e.FilingResubmitted]
+
+
+def test_resubmitting_checks_completeness_again() -> None:
+    resubmit = c.Resubmit(complete_draft(), frozenset(), catalog())
+
+    with pytest.raises(IncompleteFiling):
+        decide(returned(), resubmit, Actor.ENTERPRISE)
+
+
+def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
+    decision = decide(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY)
+
+    notice = decision.filing.notice
+    assert decision.filing.state is FilingState.ON_NOTICE
+    assert notice is not None
+    assert (notice.starts_on, notice.ends_on) == (date(2026, 10, 8), LAST_NOTICE_DAY)
+    assert decision.events == (
+        e.FilingAccepted(filing_id="F-1", uscc=USCC),
+        e.NoticeStarted(filing_id="F-1", uscc=USCC, notice=notice),
+    )
+
+
+def test_an_impossible_notice_length_is_refused() -> None:
+    with pytest.raises(InvalidRequest, match="公示期应为1至60个工作日"):
+        decide(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, working_days=0), CITY)
+
+
+def test_rejecting_outright_needs_a_reason() -> None:
+    with pytest.raises(InvalidRequest, match="不予备案理由不能为空"):
+        decide(submitted(), c.Reject("  "), CITY)
+
+    decision = decide(submitted(), c.Reject("场地不符合要求", (REMARK,)), CITY)
+    assert decision.filing.state is FilingState.REJECTED
+    assert decision.filing.status_reason == "场地不符合要求"
+    assert decision.events == (
+        e.FilingRejected(filing_id="F-1", uscc=USCC, reason="场地不符合要求", remarks=(REMARK,)),
+    )
+
+
+def test_the_public_may_object_during_the_notice() -> None:
+    decision = decide(on_notice(), objection(), Actor.PUBLIC)
+
+    (raised,) = decision.filing.objections
+    assert raised.status is ObjectionStatus.RAISED
+    assert raised.objector_name == "赵六"
+    assert decision.filing.state is FilingState.ON_NOTICE
+    assert decision.events == (
+        e.ObjectionRaised(
+            filing_id="F-1",
+            uscc=USCC,
+            objection_id="O-1",
+            raised_on=date(2026, 10, 9),
+            text="该企业考评人员不足",
+            contact_email="someone@example.com",
+        ),
+    )
+
+
+def test_an_objection_after_the_last_notice_day_is_refused() -> None:
+    with pytest.raises(IllegalTransition, match="不在公示期内，不能提出异议"):
+        decide(on_notice(), objection(on=AFTER_NOTICE), Actor.PUBLIC)
+    assert decide(on_notice(), objection(on=LAST_NOTICE_DAY), Actor.PUBLIC).changed
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (c.RaiseObjection("O-2", ACCEPTED_ON, " "), "异议内容不能为空"),
+        (c.RaiseObjection("O-2", ACCEPTED_ON, "x" * 2001), "异议内容不能超过2000个字"),
+        (c.RaiseObjection("O-2", ACCEPTED_ON, "内容", "not-mail"), "电子邮箱格式不正确"),
+        (objection("O-1"), "该异议已经提交"),
+    ],
+)
+def test_bad_objections_are_refused(command: c.RaiseObjection, message: str) -> None:
+    with_one = run(on_notice(), objection("O-1"), Actor.PUBLIC)
+
+    with pytest.raises(InvalidRequest, match=message):
+        decide(with_one, command, Actor.PUBLIC)
+
+
+def test_an_anonymous_objection_without_contact_is_accepted() -> None:
+    anonymous = c.RaiseObjection("O-9", ACCEPTED_ON, "内容")
+
+    (raised,) = run(on_notice(), anonymous, Actor.PUBLIC).objections
+    assert (raised.objector_name, raised.contact_email) == (None, None)
+
+
+def test_the_notice_does_not_end_before_its_last_day_has_passed() -> None:
+    with pytest.raises(IllegalTransition, match="公示期至2026-10-13，尚未期满"):
+        decide(on_notice(), c.EndNotice(LAST_NOTICE_DAY, RECEIPT), Actor.SYSTEM)
+
+
+def test_the_notice_ends_in_a_filing_with_its_receipt() -> None:
+    filing = on_notice()
+    assert filing.notice_can_end(AFTER_NOTICE)
+
+    decision = decide(filing, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+
+    assert decision.filing.state is FilingState.FILED
+    assert decision.filing.receipt == RECEIPT
+    assert decision.events == (
+        e.NoticeClosed(filing_id="F-1", uscc=USCC, objection_count=0, upheld_count=0),
+        e.FilingFiled(filing_id="F-1", uscc=USCC, receipt=RECEIPT),
+    )
+
+
+def test_an_unresolved_objection_keeps_the_filing_on_notice() -> None:
+    filing = run(on_notice(), objection(), Actor.PUBLIC)
+    assert not filing.notice_can_end(AFTER_NOTICE)
+
+    decision = decide(filing, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+
+    assert decision == Decision(filing, ())
+    assert not decision.changed
+
+
+def test_a_dismissed_objection_lets_the_notice_end() -> None:
+    filing = run(on_notice(), objection(), Actor.PUBLIC)
+    dismiss = c.ResolveObjection(
+        "O-1", upheld=False, reason="经核实不属实", resolved_on=AFTER_NOTICE
+    )
+
+    decision = decide(filing, dismiss, CITY)
+
+    assert decision.filing.state is FilingState.ON_NOTICE
+    assert decision.filing.objections[0].status is ObjectionStatus.DISMISSED
+    assert decision.events == (
+        e.ObjectionDismissed(filing_id="F-1", uscc=USCC, objection_id="O-1", reason="经核实不属实"),
+    )
+    assert decision.filing.notice_can_end(AFTER_NOTICE)
+    ended = decide(decision.filing, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+    assert ended.filing.state is FilingState.FILED
+    assert ended.events[0] == e.NoticeClosed(
+        filing_id="F-1", uscc=USCC, objection_count=1, upheld_count=0
+    )
+
+
+def test_an_upheld_objection_rejects_the_filing() -> None:
+    filing = run(on_notice(), objection(), Actor.PUBLIC)
+    uphold = c.ResolveObjection(
+        "O-1", upheld=True, reason="考评人员确实不足", resolved_on=date(2026, 10, 12)
+    )
+
+    decision = decide(filing, uphold, Actor.ADMIN)
+
+    assert decision.filing.state is FilingState.REJECTED
+    assert decision.filing.version == filing.version + 1
+    reason = "公示期间异议经核实成立：考评人员确实不足"
+    assert decision.filing.status_reason == reason
+    assert decision.events == (
+        e.ObjectionUpheld(
+            filing_id="F-1", uscc=USCC, objection_id="O-1", reason="考评人员确实不足"
+        ),
+        e.NoticeClosed(filing_id="F-1", uscc=USCC, objection_count=1, upheld_count=1),
+        e.FilingRejected(filing_id="F-1", uscc=USCC, reason=reason, upheld_objection_ids=("O-1",)),
+    )
+
+
+def test_an_objection_is_resolved_once_and_must_exist() -> None:
+    dismiss = c.ResolveObjection("O-1", upheld=False, reason="不属实", resolved_on=AFTER_NOTICE)
+    resolved = run(run(on_notice(), objection(), Actor.PUBLIC), dismiss, CITY)
+
+    with pytest.raises(IllegalTransition, match="该异议已处理，不能重复处理"):
+        decide(resolved, dismiss, CITY)
+    with pytest.raises(InvalidRequest, match="该异议不存在"):
+        decide(on_notice(), dismiss, CITY)
+
+
+def test_resolving_needs_a_reason() -> None:
+    filing = run(on_notice(), objection(), Actor.PUBLIC)
+
+    with pytest.raises(InvalidRequest, match="异议处理意见不能为空"):
+        decide(filing, c.ResolveObjection("O-1", True, "", AFTER_NOTICE), CITY)
+
+
+def test_suspension_and_reinstatement() -> None:
+    suspend = c.Suspend("考评人员资质不符合要求", until=date(2026, 12, 31))
+
+    paused = decide(filed(), suspend, CITY)
+    back = decide(paused.filing, c.Reinstate("整改完成"), CITY)
+
+    assert paused.filing.state is FilingState.SUSPENDED
+    assert paused.events == (
+        e.FilingSuspended(
+            filing_id="F-1", uscc=USCC, reason="考评人员资质不符合要求", until=date(2026, 12, 31)
+        ),
+    )
+    assert back.filing.state is FilingState.FILED
+    assert back.filing.receipt == RECEIPT
+    assert back.events == (e.FilingReinstated(filing_id="F-1", uscc=USCC, reason="整改完成"),)
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (c.Suspend(""), "暂停原因不能为空"),
+        (c.Revoke(" "), "撤销原因不能为空"),
+    ],
+)
+def test_suspension_and_revocation_need_a_reason(command: c.Command, message: str) -> None:
+    with pytest.raises(InvalidRequest, match=message):
+        decide(filed(), command, CITY)
+
+
+def test_reinstatement_needs_a_reason() -> None:
+    with pytest.raises(InvalidRequest, match="恢复理由不能为空"):
+        decide(suspended(), c.Reinstate(""), CITY)
+
+
+@pytest.mark.parametrize("build", [filed, suspended])
+def test_revocation_from_filed_or_suspended(build: Callable[[], Filing]) -> None:
+    decision = decide(build(), c.Revoke("违规发证"), Actor.ADMIN)
+
+    assert decision.filing.state is FilingState.REVOKED
+    assert decision.filing.status_reason == "违规发证"
+    assert decision.events == (e.FilingRevoked(filing_id="F-1", uscc=USCC, reason="违规发证"),)
+
+
+def test_each_decision_raises_the_version_by_one() -> None:
+    versions = [build().version for build in (draft, submitted, on_notice, filed, suspended)]
+
+    assert versions == [0, 1, 2, 3, 4]
+
+
+def test_a_filing_survives_storage_as_json() -> None:
+    filing = run(filed(), c.Suspend("整改"), CITY)
+
+    stored = filing.model_dump(mode="json")
+
+    assert Filing.model_validate(stored) == filing
+    assert stored["state"] == "suspended"
