@@ -8,6 +8,8 @@ from fastapi import Request
 
 from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.domain.notice_calendar import NoticeCalendar, parse_calendar
+from skilleval_filing.service_layer.filing_repository import KIND as FILING_KIND
+from skilleval_filing.service_layer.filing_repository import FilingRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer, issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
@@ -20,6 +22,7 @@ class FilingContainer:
     settings: FilingSettings
     runtime: Runtime
     accounts: AggregateStore
+    filings: FilingRepository
     files: FileStore
     issuer: TokenIssuer | None
     public_key_pem: str | None
@@ -41,6 +44,7 @@ class FilingContainer:
             settings=settings,
             runtime=runtime,
             accounts=runtime.store("account"),
+            filings=FilingRepository(runtime.store(FILING_KIND)),
             files=FileStore(runtime.db),
             issuer=issuer_from_settings(settings) if settings.jwt_private_key_file else None,
             public_key_pem=load_public_key(settings) if settings.jwt_public_key_file else None,
