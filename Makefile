@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 DOCKER_OK := $(shell docker info >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup up down status logs test check format
+.PHONY: setup up down status logs test check format bench
 
 setup:  ## install uv if missing, then the locked environment
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -39,3 +39,6 @@ check: setup  ## lint, format check and strict typing
 format: setup
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+
+bench: setup  ## benchmarks on the real infrastructure; results appended to bench/RESULTS.md
+	$(UV) run python -m bench

@@ -1,9 +1,10 @@
 """Kafka through FastStream: the broker factory, event publishing and the consumer pipeline.
 
 Consumption contract (ARCHITECTURE.md "Delivery"): offsets are committed only after the handler
-succeeded; a failing handler is retried a bounded number of times, then the message goes to
-``dlq.<service>`` with the error in its headers and the consumer moves on. If even the DLQ publish
-fails the message is not acknowledged, so Kafka delivers it again: nothing is dropped silently.
+succeeded (in batches, see ``offsets.py``); a failing handler is retried a bounded number of
+times, then the message goes to ``dlq.<service>`` with the error in its headers and the consumer
+moves on. If even the DLQ publish fails the consumer seeks back to the message, so Kafka delivers
+it again: nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from skilleval_shared import topics
 from skilleval_shared.envelope import CONTENT_TYPE, CloudEvent, EventData
 from skilleval_shared.events import CATALOG, UnknownEventType, parse_event
 from skilleval_shared.observability import CONSUMED, DEAD_LETTERED, correlation_scope
+from skilleval_shared.offsets import OffsetCommitter
 from skilleval_shared.settings import Settings
 from skilleval_shared.storage.idempotency import ProcessedGuard
 
@@ -80,6 +82,7 @@ class EventConsumer:
         self.broker = broker
         self.guard = guard
         self.handlers: dict[str, EventHandler] = {}
+        self.offsets = OffsetCommitter()
 
     def on(self, *data_classes: type[EventData]) -> Callable[[EventHandler], EventHandler]:
         def register(handler: EventHandler) -> EventHandler:
@@ -96,13 +99,23 @@ class EventConsumer:
                 self.settings.topic(logical_topic),
                 group_id=self.settings.consumer_group,
                 auto_offset_reset="earliest",
-                ack_policy=AckPolicy.NACK_ON_ERROR,
+                ack_policy=AckPolicy.MANUAL,
                 title=f"{self.settings.service_name}:{logical_topic}",
                 description="CloudEvents handled here: " + ", ".join(sorted(self.handlers)),
             )
             subscriber(self._consume)
 
     async def _consume(self, message: KafkaMessage) -> None:
+        try:
+            await self._process(message)
+        except Exception:
+            # Not even the DLQ took it: rewind so that this message is delivered again.
+            await message.nack()
+            raise
+        record: Any = message.raw_message
+        await self.offsets.handled(message.consumer, record.topic, record.partition, record.offset)
+
+    async def _process(self, message: KafkaMessage) -> None:
         try:
             document = json.loads(message.body)
         except ValueError as error:

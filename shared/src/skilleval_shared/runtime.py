@@ -69,6 +69,7 @@ class Runtime:
     async def start(self) -> None:
         await topics.ensure_topics(self.settings)
         await self.broker.start()
+        self.consumer.offsets.start()
         self.relay.start()
         self._tasks = [asyncio.create_task(loop()) for loop in self._background]
         logger.info("%s started", self.settings.service_name)
@@ -80,5 +81,6 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.relay.stop()
+        await self.consumer.offsets.stop()
         await self.broker.stop()
         await self.mongo.close()

@@ -128,20 +128,16 @@ class AggregateStore:
         return aggregate
 
     async def _write_snapshot(self, aggregate: Aggregate) -> None:
+        """The snapshot is a cache: ``load`` rolls forward over newer commits, so a stale write
+        (a slow writer overtaken by a faster one) costs a roll-forward, never correctness. An
+        exact ``_id`` filter keeps this an indexed write on FerretDB."""
         document = {
             "_id": aggregate.id,
             "version": aggregate.version,
             "state": aggregate.state,
             "updated_at": utc_now(),
         }
-        try:
-            await self.snapshots.replace_one(
-                {"_id": aggregate.id, "version": {"$lt": aggregate.version}}, document, upsert=True
-            )
-        except Exception as error:
-            # A newer snapshot is already there: the upsert's insert collided with it.
-            if not is_duplicate_key(error):
-                raise
+        await self.snapshots.replace_one({"_id": aggregate.id}, document, upsert=True)
 
     async def history(self, aggregate_id: str, latest_version: int) -> list[Document]:
         """Every commit of one aggregate, oldest first: a get by ``_id`` per version."""

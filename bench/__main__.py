@@ -1,0 +1,134 @@
+"""`make bench`: measure the storage and messaging primitives on the real infrastructure.
+
+Starts the local infrastructure if nothing answers (like the tests), runs each benchmark in its
+own namespace, prints a table and appends it to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from skilleval_shared import topics
+from skilleval_shared.envelope import wrap
+from skilleval_shared.events.filing import FilingFiled
+from skilleval_shared.messaging import EventConsumer, make_broker
+from skilleval_shared.settings import Settings
+from skilleval_shared.storage.aggregates import AggregateStore
+from skilleval_shared.storage.idempotency import ProcessedGuard
+from skilleval_shared.storage.mongo import database, make_client
+from skilleval_shared.storage.outbox import OutboxRelay
+from skilleval_shared.topics import ensure_topics
+from support.infra import provide_infra
+from support.samples import filing_filed
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "2000"))
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def settings_for(infra: object, service: str) -> Settings:
+    namespace = "bench" + uuid.uuid4().hex[:8]
+    env = infra.env()  # type: ignore[attr-defined]
+    return Settings(
+        service_name=service,
+        kafka_bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"],
+        mongodb_url=env["MONGODB_URL"],
+        namespace=namespace,
+        outbox_poll_seconds=0.05,
+    )
+
+
+async def bench_commit_and_relay(settings: Settings) -> dict[str, float]:
+    await ensure_topics(settings)
+    client = make_client(settings)
+    db = database(client, settings)
+    broker = make_broker(settings)
+    await broker.start()
+    store = AggregateStore(db, "filing")
+    events = [wrap(filing_filed(serial=f"{n:06d}")) for n in range(EVENTS)]
+    started = time.perf_counter()
+    semaphore = asyncio.Semaphore(32)
+
+    async def commit(n: int) -> None:
+        async with semaphore:
+            await store.commit(f"bench-{n}", 0, {"n": n}, [events[n]])
+
+    await asyncio.gather(*(commit(n) for n in range(EVENTS)))
+    committed = time.perf_counter() - started
+    relay = OutboxRelay(db, broker, settings)
+    started = time.perf_counter()
+    relayed = 0
+    while relayed < EVENTS:
+        relayed += await relay.relay_once()
+    relay_seconds = time.perf_counter() - started
+    await broker.stop()
+    await client.drop_database(settings.database_name)
+    await client.close()
+    return {"commits_per_s": EVENTS / committed, "relayed_per_s": EVENTS / relay_seconds}
+
+
+async def bench_consume(settings: Settings) -> dict[str, float]:
+    await ensure_topics(settings)
+    client = make_client(settings)
+    db = database(client, settings)
+    broker = make_broker(settings)
+    handled = 0
+    done = asyncio.Event()
+    consumer = EventConsumer(
+        settings=settings, broker=broker, guard=ProcessedGuard(db["processed"], "bench")
+    )
+
+    async def handle(event: object) -> None:
+        nonlocal handled
+        handled += 1
+        if handled == EVENTS:
+            done.set()
+
+    consumer.on(FilingFiled)(handle)  # type: ignore[arg-type]
+    consumer.subscribe(topics.FILING_EVENTS)
+    await broker.start()
+    topic = settings.topic(topics.FILING_EVENTS)
+    for n in range(EVENTS):
+        event = wrap(filing_filed(serial=f"{n:06d}"))
+        await broker.publish(
+            event.to_json_bytes(), topic=topic, key=str(n).encode(), no_confirm=True
+        )
+    started = time.perf_counter()
+    await asyncio.wait_for(done.wait(), timeout=600)
+    seconds = time.perf_counter() - started
+    await broker.stop()
+    await client.drop_database(settings.database_name)
+    await client.close()
+    return {"consumed_per_s": EVENTS / seconds}
+
+
+async def run() -> dict[str, float]:
+    with provide_infra() as infra:
+        results = await bench_commit_and_relay(settings_for(infra, "bench"))
+        results |= await bench_consume(settings_for(infra, "bench"))
+    return results
+
+
+def main() -> None:
+    results = asyncio.run(run())
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    rows = "\n".join(f"| {name} | {value:,.0f} |" for name, value in results.items())
+    table = (
+        f"\n### {stamp} — {EVENTS} events — {machine}\n\n| measure | value |\n|---|---|\n{rows}\n"
+    )
+    print(table)
+    with RESULTS.open("a", encoding="utf-8") as stream:
+        stream.write(table)
+
+
+if __name__ == "__main__":
+    main()
