@@ -56,3 +56,21 @@ async def test_filing_event_reaches_registry_directory_and_any_kafka_client(
     assert parsed["id"] == event.id
     assert parsed["type"] == "cn.skilleval.filing.filing.filed.v1"
     assert parsed.get_data()["institution_serial"] == "000123"
+
+
+async def test_services_create_every_topic_explicitly_with_six_partitions(
+    service_env, make_settings, tmp_path
+):
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    settings = make_settings("topic-check")
+    with running(["notification"], service_env, tmp_path):
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+        await admin.start()
+        try:
+            wanted = [settings.topic(name) for name in topics.ALL_TOPICS]
+            described = await admin.describe_topics(wanted)
+        finally:
+            await admin.close()
+    assert {topic["topic"] for topic in described} == set(wanted)
+    assert all(len(topic["partitions"]) == 6 for topic in described)
