@@ -11,6 +11,7 @@ from skilleval_filing.entrypoints import (
     notices,
     supervision,
 )
+from skilleval_filing.service_layer import notice_end
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.web.app import create_app
@@ -19,6 +20,7 @@ from skilleval_shared.web.app import create_app
 def build_app(settings: FilingSettings | None = None) -> FastAPI:
     parts = FilingContainer.build(settings or FilingSettings())
     parts.runtime.declare_publications(topics.FILING_EVENTS)
+    parts.runtime.run_in_background(notice_end.scheduler(parts))
     app = create_app(
         parts.runtime,
         title="备案服务 (filing)",

@@ -59,6 +59,7 @@ class RaiseObjection:
     text: str
     contact_email: str | None = None
     objector_name: str | None = None
+    contact_phone: str | None = None
 
 
 @dataclass(frozen=True)

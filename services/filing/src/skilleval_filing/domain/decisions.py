@@ -17,7 +17,7 @@ from skilleval_filing.domain.lifecycle import Actor, FilingState, authorize
 from skilleval_filing.domain.remarks import checked_remarks
 from skilleval_filing.domain.submission import check_submission
 from skilleval_filing.domain.text import bounded_text
-from skilleval_shared.validation import validate_email
+from skilleval_shared.validation import validate_email, validate_phone
 
 _Changes = dict[str, Any]
 _Events = list[tuple[type[e.FilingEvent], dict[str, Any]]]
@@ -119,6 +119,7 @@ def _raise_objection(filing: Filing, command: c.RaiseObjection) -> tuple[_Change
         raise InvalidRequest("该异议已经提交")
     try:
         email = validate_email(command.contact_email) if command.contact_email else None
+        phone = validate_phone(command.contact_phone) if command.contact_phone else None
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
     objection = Objection(
@@ -126,6 +127,7 @@ def _raise_objection(filing: Filing, command: c.RaiseObjection) -> tuple[_Change
         raised_on=command.raised_on,
         text=_text(command.text, "异议内容"),
         contact_email=email,
+        contact_phone=phone,
         objector_name=_text(command.objector_name, "姓名", 64, multiline=False)
         if command.objector_name
         else None,
@@ -142,7 +144,8 @@ def _resolve_objection(filing: Filing, command: c.ResolveObjection) -> tuple[_Ch
         raise InvalidRequest("该异议不存在")
     if objection.status is not ObjectionStatus.RAISED:
         raise IllegalTransition("该异议已处理，不能重复处理")
-    reason = _text(command.reason, "异议处理意见")
+    # Shorter than other reasons: an upheld objection's reason is quoted in the rejection's.
+    reason = _text(command.reason, "异议处理意见", 1900)
     status = ObjectionStatus.UPHELD if command.upheld else ObjectionStatus.DISMISSED
     resolved = objection.model_copy(
         update={"status": status, "reason": reason, "resolved_on": command.resolved_on}

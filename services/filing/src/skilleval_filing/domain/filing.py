@@ -32,6 +32,7 @@ class Objection(BaseModel):
     text: str
     contact_email: str | None = None
     objector_name: str | None = None
+    contact_phone: str | None = None
     status: ObjectionStatus = ObjectionStatus.RAISED
     reason: str | None = None
     resolved_on: date | None = None

@@ -99,7 +99,7 @@ class FilingRepository:
         return stored
 
     async def all_in_status(self, status: str, limit: int = 10_000) -> list[StoredFiling]:
-        """A scan of the snapshots (small: one per filing); used by the scheduler and staff lists."""
+        """A scan of the snapshots (one per filing); used by the scheduler and staff lists."""
         cursor = self.store.snapshots.find({"state.status": status}).limit(limit)
         return [
             StoredFiling.from_state(document["state"], document["version"])

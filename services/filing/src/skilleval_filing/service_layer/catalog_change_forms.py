@@ -1,0 +1,26 @@
+"""What an enterprise sends to change its catalog, and what a reviewer sends to refuse it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from skilleval_filing.domain.catalog_change import Operation
+from skilleval_filing.domain.remarks import Remark
+
+MAX_OPERATIONS = 300
+
+
+class ChangeForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    operations: tuple[Operation, ...] = Field(
+        min_length=1, max_length=MAX_OPERATIONS, title="调整内容"
+    )
+    explanation: str = Field(default="", max_length=2000, title="调整说明")
+
+
+class RejectForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000, title="不予通过的理由")
+    remarks: tuple[Remark, ...] = Field(default=(), max_length=100, title="逐条意见")

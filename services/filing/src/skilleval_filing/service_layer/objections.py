@@ -1,0 +1,80 @@
+"""Objections (异议) raised by the public during the notice, and the centre's decision on each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from skilleval_filing.domain import commands as c
+from skilleval_filing.domain.decisions import decide
+from skilleval_filing.domain.lifecycle import Actor, FilingState
+from skilleval_filing.service_layer.filing_repository import FilingRepository, StoredFiling
+from skilleval_filing.service_layer.filings import Caller, commit, load
+from skilleval_filing.service_layer.notice_end import end_notice_if_due
+from skilleval_filing.service_layer.receipts import ReceiptAllocator
+from skilleval_shared.envelope import new_event_id
+from skilleval_shared.problems import conflict, not_found
+from skilleval_shared.storage.aggregates import ConcurrentUpdate
+
+# Never public: the public learns nothing about a filing before it goes on notice.
+NOT_PUBLIC = frozenset({FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED})
+PUBLIC = Caller(Actor.PUBLIC)
+ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class ObjectionForm:
+    text: str
+    objector_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+
+
+async def raise_objection(
+    filings: FilingRepository, filing_id: str, form: ObjectionForm, on: date
+) -> str:
+    """The new objection's id. Objections from several people at once are all kept: a lost
+    race only means deciding again on the newer version."""
+    objection_id = new_event_id()
+    for _ in range(ATTEMPTS):
+        stored = await load(filings, filing_id)
+        if stored.filing.state in NOT_PUBLIC:
+            raise not_found("该企业的备案申请不在公示中")
+        command = c.RaiseObjection(
+            objection_id=objection_id,
+            raised_on=on,
+            text=form.text,
+            contact_email=form.contact_email,
+            objector_name=form.objector_name,
+            contact_phone=form.contact_phone,
+        )
+        try:
+            await commit(filings, stored, decide(stored.filing, command, PUBLIC.actor), PUBLIC)
+        except ConcurrentUpdate:
+            continue
+        return objection_id
+    raise conflict("公示信息正在更新，请稍后重试")
+
+
+async def resolve_objection(
+    filings: FilingRepository,
+    receipts: ReceiptAllocator,
+    *,
+    filing_id: str,
+    objection_id: str,
+    upheld: bool,
+    reason: str,
+    caller: Caller,
+    on: date,
+) -> StoredFiling:
+    """Uphold (the filing is rejected) or dismiss; a dismissal of the last objection after the
+    notice period has ended files the enterprise at once."""
+    stored = await load(filings, filing_id)
+    if all(o.objection_id != objection_id for o in stored.filing.objections):
+        raise not_found("该异议不存在")
+    command = c.ResolveObjection(
+        objection_id=objection_id, upheld=upheld, reason=reason, resolved_on=on
+    )
+    resolved = await commit(filings, stored, decide(stored.filing, command, caller.actor), caller)
+    filed = await end_notice_if_due(filings, receipts, resolved, on)
+    return filed or resolved

@@ -1,0 +1,189 @@
+"""TEST FIXTURE: enterprises put straight into a filing state through the ``FilingRepository``.
+
+Catalog changes, entrustments and supervision need enterprises on file; this writes such a
+filing directly (a ``Filing`` in the wanted state with a receipt from ``issue_receipt`` and the
+附表 catalog as JSON) instead of walking the lifecycle over HTTP, which has its own tests. Also
+the Kafka reading and role-matrix helpers these tests share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from skilleval_filing.clock import today
+from skilleval_filing.domain.catalog import Catalog
+from skilleval_filing.domain.filing import Filing
+from skilleval_filing.domain.lifecycle import FilingState
+from skilleval_filing.domain.receipt import issue_receipt
+from skilleval_filing.service_layer.filing_repository import StoredFiling, filing_id
+from skilleval_filing.settings import FilingSettings
+from skilleval_shared import topics
+from skilleval_shared.auth import Role
+from skilleval_shared.validation import uscc_check_char
+from support.kafka import Record, read_until
+
+LATHE = {
+    "occupation_name": "车工",
+    "occupation_code": "6-18-01-01",
+    "work_type": "数控车工",
+    "levels": "5、4、3",
+    "standard": "国家标准",
+}
+WELDER = {
+    "occupation_name": "焊工",
+    "occupation_code": "6-18-02-04",
+    "work_type": None,
+    "levels": "5、4、3、2",
+    "standard": "国家标准",
+}
+MILLER = {
+    "occupation_name": "铣工",
+    "occupation_code": "6-18-01-02",
+    "work_type": "数控铣工",
+    "levels": "5、4",
+    "standard": "国家标准",
+}
+GRINDER = {
+    "occupation_name": "磨工",
+    "occupation_code": "6-18-01-03",
+    "work_type": None,
+    "levels": "5",
+    "standard": "行业标准",
+}
+
+
+def make_uscc(n: int) -> str:
+    """A valid USCC of a Qingdao enterprise, distinct for each ``n``."""
+    first17 = f"91370200MA{n:07d}"
+    return first17 + uscc_check_char(first17)
+
+
+def catalog(name: str, rows: Iterable[dict[str, Any]]) -> Catalog:
+    return Catalog.model_validate(
+        {
+            "header": {
+                "institution_name": name,
+                "short_name": name[:4],
+                "contact_name": "李娜",
+                "phone": "0532-85845201",
+                "email": "hr@example.com",
+                "address": "山东省青岛市黄岛区示例路1号",
+                "postal_code": "266555",
+            },
+            "rows": list(rows),
+        }
+    )
+
+
+async def put_on_file(
+    app: FastAPI,
+    uscc: str,
+    *,
+    name: str = "青岛示例机械有限公司",
+    rows: Iterable[dict[str, Any]] = (LATHE, WELDER),
+    state: FilingState = FilingState.FILED,
+    sequence: int = 1,
+) -> StoredFiling:
+    """The enterprise's first filing, stored in ``state``: with a receipt issued 30 days ago,
+    unless ``state`` is one a filing reaches before its receipt."""
+    parts = app.state.filing
+    settings: FilingSettings = parts.settings
+    issued_on = today(settings) - timedelta(days=30)
+    has_receipt = state in (FilingState.FILED, FilingState.SUSPENDED, FilingState.REVOKED)
+    receipt = (
+        issue_receipt(
+            issued_on=issued_on, receipt_sequence=sequence, institution_serial_sequence=sequence
+        )
+        if has_receipt
+        else None
+    )
+    filing = Filing(
+        filing_id=filing_id(uscc, 1), uscc=uscc, state=state, version=5, receipt=receipt
+    )
+    stored = StoredFiling(
+        filing=filing,
+        version=0,
+        application={"enterprise_name": name, "uscc": uscc},
+        catalog=catalog(name, rows).model_dump(mode="json"),
+    )
+    saved: StoredFiling = await parts.filings.save(stored)
+    return saved
+
+
+async def change_state(app: FastAPI, uscc: str, state: FilingState) -> None:
+    """Move the latest filing to ``state`` (e.g. suspended), as the lifecycle would."""
+    repository = app.state.filing.filings
+    stored = await repository.latest_for(uscc)
+    assert stored is not None
+    stored.filing = stored.filing.model_copy(update={"state": state})
+    await repository.save(stored)
+
+
+async def filing_events(
+    settings: FilingSettings, done: Callable[[list[Record]], bool], timeout: float = 30.0
+) -> list[Record]:
+    """Every record on this test's filing topic, read until ``done`` holds."""
+    return await read_until(
+        settings.kafka_bootstrap_servers, settings.topic(topics.FILING_EVENTS), done, timeout
+    )
+
+
+def of_type(records: list[Record], suffix: str) -> list[Record]:
+    """Records whose CloudEvents type ends with e.g. ``catalog.changed.v1``."""
+    return [r for r in records if r.json()["type"].endswith(f".{suffix}")]
+
+
+def has(suffix: str, count: int = 1) -> Callable[[list[Record]], bool]:
+    return lambda records: len(of_type(records, suffix)) >= count
+
+
+async def check_roles(
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    headers: dict[str, dict[str, str]],
+    denied: dict[str, int],
+    **request: Any,
+) -> None:
+    """Each caller in ``headers`` (``{}`` = anonymous) gets its status from ``denied``, or,
+    if it is not there, passes the role check (anything but 401 and 403)."""
+    for caller, caller_headers in headers.items():
+        response = await client.request(method, path, headers=caller_headers, **request)
+        if caller in denied:
+            assert response.status_code == denied[caller], (caller, method, path, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+        else:
+            assert response.status_code not in (401, 403), (caller, method, path, response.text)
+
+
+async def callers(
+    enterprise_headers: Callable[[str], Any],
+    staff_headers: Callable[[Role], Any],
+    owner: str,
+    other: str,
+) -> dict[str, dict[str, str]]:
+    """Everyone who may knock: anonymous, the owning enterprise, another one, each staff role."""
+    return {
+        "anonymous": {},
+        "owner": await enterprise_headers(owner),
+        "other": await enterprise_headers(other),
+        "city_center": await staff_headers(Role.CITY_CENTER),
+        "province_center": await staff_headers(Role.PROVINCE_CENTER),
+        "admin": await staff_headers(Role.ADMIN),
+    }
+
+
+def denied_to(allowed: Iterable[str], *, hidden: Iterable[str] = ()) -> dict[str, int]:
+    """401 for anonymous, 403 for everyone not ``allowed`` — 404 for those in ``hidden``."""
+    everyone = ("anonymous", "owner", "other", "city_center", "province_center", "admin")
+    allowed_set, hidden_set = set(allowed), set(hidden)
+    return {
+        caller: 401 if caller == "anonymous" else 404 if caller in hidden_set else 403
+        for caller in everyone
+        if caller not in allowed_set
+    }

@@ -1,0 +1,272 @@
+"""The whole filing lifecycle over HTTP against real Kafka and the real database, with the events
+each transition publishes on ``filing.events.v1``."""
+
+from __future__ import annotations
+
+import pytest
+
+from integration.filing.flows import (
+    EMAIL,
+    ENTERPRISE_NAME,
+    PHONES,
+    accept,
+    after_notice,
+    application,
+    expected_notice,
+    has,
+    kind_of,
+    object_to,
+    of_filing,
+    published,
+    replica,
+    submitted,
+    view,
+)
+from skilleval_filing.domain.materials import MaterialKind
+from skilleval_shared.auth import Role
+from support.kafka import eventually
+from support.samples import USCC
+
+pytestmark = pytest.mark.integration
+
+REMARKS = [
+    {"item": "material:4", "text": "破格申报条件未写明工作年限要求"},
+    {"item": "field:business_scope", "text": "业务范围与营业执照不一致"},
+]
+
+
+async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    enterprise = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    filing_id = await submitted(filing, enterprise, USCC)
+    assert filing_id == f"{USCC}-1"
+
+    returned = await filing.post(
+        f"/api/v1/filings/{filing_id}/return", headers=staff, json={"remarks": REMARKS}
+    )
+    assert returned.status_code == 200, returned.text
+    own = await view(filing, enterprise, filing_id)
+    assert own["status"] == "returned" and own["status_label"] == "退回修改"
+    assert own["return_remarks"] == REMARKS
+    assert set(own["allowed_actions"]) == {"edit", "resubmit"}
+
+    scope = "数控机床及零部件的研发、制造、销售与技术服务"
+    edited = await filing.put(
+        f"/api/v1/filings/{filing_id}/application",
+        headers=enterprise,
+        json=application(USCC, business_scope=scope),
+    )
+    assert edited.status_code == 200, edited.text
+    resubmitted = await filing.post(f"/api/v1/filings/{filing_id}/resubmit", headers=enterprise)
+    assert resubmitted.status_code == 200, resubmitted.text
+    assert resubmitted.json()["status"] == "submitted"
+
+    window = expected_notice(filing_settings)
+    accepted = await accept(filing, staff, filing_id)
+    assert accepted["notice"]["starts_on"] == window.starts_on.isoformat()
+    assert accepted["notice"]["ends_on"] == window.ends_on.isoformat()
+    assert accepted["return_remarks"] == []
+
+    notices = await filing.get("/api/v1/public/notices")
+    assert notices.status_code == 200
+    [notice] = notices.json()["items"]
+    assert notice["filing_id"] == filing_id and notice["uscc"] == USCC
+    assert notice["enterprise_name"] == ENTERPRISE_NAME
+    assert notice["notice"]["ends_on"] == window.ends_on.isoformat()
+    assert notice["accepting_objections"] is True
+    assert [row["occupation_code"] for row in notice["catalog"]] == ["6-18-01-01", "6-18-02-04"]
+    assert notice["catalog"][0]["levels"] == "5、4、3" and notice["catalog"][1]["work_type"] == "--"
+    assert not any(private in notices.text for private in (EMAIL, *PHONES))
+
+    raised = await object_to(filing, filing_id)
+    assert raised.status_code == 201, raised.text
+    objection_id = raised.json()["objection_id"]
+    own = await view(filing, enterprise, filing_id)
+    assert [o["objection_id"] for o in own["objections"]] == [objection_id]
+    assert "objector_name" not in own["objections"][0]  # the enterprise never learns who
+    assert "contact_email" not in own["objections"][0]
+    assert (await view(filing, staff, filing_id))["objections"][0]["objector_name"] == "赵六"
+
+    dismissed = await filing.post(
+        f"/api/v1/filings/{filing_id}/objections/{objection_id}/resolve",
+        headers=staff,
+        json={"outcome": "dismissed", "reason": "经核实，考评人员配置符合要求"},
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    assert dismissed.json()["status"] == "on_notice"  # the notice period is still running
+
+    # A replica whose calendar is past the notice period ends it on its own.
+    async with replica(filing_settings, today_override=after_notice(filing_settings)):
+        filed = await eventually(
+            lambda: _status_is(filing, enterprise, filing_id, "filed"), timeout=20
+        )
+    receipt = filed["receipt"]
+    assert receipt["number"].startswith(f"QDZP-{after_notice(filing_settings).year}-")
+    assert receipt["issued_on"] == after_notice(filing_settings).isoformat()
+    assert len(receipt["institution_serial"]) == 6
+    assert receipt["certificate_number_prefix"] == f"Y000037{receipt['institution_serial']}"
+    assert (await filing.get("/api/v1/public/notices")).json()["items"] == []
+
+    records = of_filing(await published(filing_settings, has("filing.filed", filing_id)), filing_id)
+    assert [kind_of(r) for r in records] == [
+        "filing.submitted",
+        "filing.returned",
+        "filing.resubmitted",
+        "filing.accepted",
+        "notice.started",
+        "objection.raised",
+        "objection.dismissed",
+        "notice.closed",
+        "filing.filed",
+    ]
+    assert {r.key for r in records} == {USCC.encode()}
+    data = {kind_of(r): r.json()["data"] for r in records}
+    first = data["filing.submitted"]
+    assert first["application"]["enterprise_name"] == ENTERPRISE_NAME
+    assert [m["item"] for m in first["materials"]] == list(range(1, 11))
+    own = await view(filing, enterprise, filing_id)
+    stored_digests = {m["item"]: m["file"]["sha256"] for m in own["materials"]}
+    assert {m["item"]: m["sha256"] for m in first["materials"]} == stored_digests
+    assert data["filing.resubmitted"]["application"]["business_scope"] == scope
+    assert data["filing.returned"]["remarks"] == REMARKS
+    assert data["filing.returned"]["decided_by"] == "staff:city_center-user"
+    assert data["notice.started"]["ends_on"] == window.ends_on.isoformat()
+    assert data["notice.started"]["enterprise_name"] == ENTERPRISE_NAME
+    assert data["objection.raised"]["objection_id"] == objection_id
+    assert "赵六" not in records[5].value.decode()  # the objector's name stays with the centre
+    assert data["notice.closed"] == data["notice.closed"] | {
+        "objection_count": 1,
+        "upheld_count": 0,
+    }
+    filed_event = data["filing.filed"]
+    assert filed_event["receipt_number"] == receipt["number"]
+    assert filed_event["institution_serial"] == receipt["institution_serial"]
+    assert filed_event["enterprise_short_name"] == "示例机械"
+    assert [set(row["levels"]) for row in filed_event["catalog"]] == [{5, 4, 3}, {5, 4, 3, 2}]
+
+
+async def _status_is(client, headers, filing_id, status):
+    current = await view(client, headers, filing_id)
+    return current if current["status"] == status else None
+
+
+async def test_an_upheld_objection_rejects_the_filing_and_the_enterprise_files_again(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    enterprise = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.ADMIN)
+    filing_id = await submitted(filing, enterprise, USCC)
+    await accept(filing, staff, filing_id)
+    objection_id = (await object_to(filing, filing_id, "该企业伪造考评员资格证书")).json()[
+        "objection_id"
+    ]
+
+    upheld = await filing.post(
+        f"/api/v1/filings/{filing_id}/objections/{objection_id}/resolve",
+        headers=staff,
+        json={"outcome": "upheld", "reason": "经核实，两名考评员证书系伪造"},
+    )
+    assert upheld.status_code == 200, upheld.text
+    assert upheld.json()["status"] == "rejected"
+    assert "两名考评员证书系伪造" in upheld.json()["status_reason"]
+    again = await object_to(filing, filing_id)
+    assert again.status_code == 409  # no notice any more
+
+    records = of_filing(
+        await published(filing_settings, has("filing.rejected", filing_id)), filing_id
+    )
+    assert [kind_of(r) for r in records][-3:] == [
+        "objection.upheld",
+        "notice.closed",
+        "filing.rejected",
+    ]
+    rejected = records[-1].json()["data"]
+    assert rejected["upheld_objection_ids"] == [objection_id]
+    assert rejected["decided_by"] == "staff:admin-user"
+    assert records[-2].json()["data"]["upheld_count"] == 1
+
+    second = await filing.post("/api/v1/filings", headers=enterprise)
+    assert second.status_code == 201, second.text
+    assert second.json()["filing_id"] == f"{USCC}-2" and second.json()["status"] == "draft"
+    current = await filing.get("/api/v1/filings/current", headers=enterprise)
+    assert current.json()["filing_id"] == f"{USCC}-2"
+    assert (await view(filing, enterprise, filing_id))["status"] == "rejected"
+
+
+async def test_dismissing_the_last_objection_after_the_period_files_at_once(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    enterprise = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    filing_id = await submitted(filing, enterprise, USCC)
+    await accept(filing, staff, filing_id)
+    objection_id = (await object_to(filing, filing_id)).json()["objection_id"]
+
+    later = after_notice(filing_settings)
+    # Its scheduler would only look again in an hour: filing now is the dismissal's doing.
+    async with replica(filing_settings, today_override=later, notice_check_seconds=3600) as late:
+        staff_late = {"Authorization": staff["Authorization"]}
+        too_late = await object_to(late, filing_id, "公示期已过的异议")
+        assert too_late.status_code == 409, too_late.text
+        assert "公示期" in too_late.json()["detail"]
+        assert (await view(late, staff_late, filing_id))["status"] == "on_notice"
+
+        dismissed = await late.post(
+            f"/api/v1/filings/{filing_id}/objections/{objection_id}/resolve",
+            headers=staff_late,
+            json={"outcome": "dismissed", "reason": "反映问题不属实"},
+        )
+        assert dismissed.status_code == 200, dismissed.text
+        assert dismissed.json()["status"] == "filed"
+        assert dismissed.json()["receipt"]["issued_on"] == later.isoformat()
+        objections = dismissed.json()["objections"]
+        assert [o["status"] for o in objections] == ["dismissed"]  # the late one was not kept
+
+
+async def test_suspension_reinstatement_and_revocation(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    enterprise = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    filing_id = await submitted(filing, enterprise, USCC)
+    await accept(filing, staff, filing_id)
+    async with replica(filing_settings, today_override=after_notice(filing_settings)):
+        await eventually(lambda: _status_is(filing, staff, filing_id, "filed"), timeout=20)
+
+    base = f"/api/v1/filings/{filing_id}"
+    suspended = await filing.post(
+        f"{base}/suspend",
+        headers=staff,
+        json={"reason": "考评人员资质不符合要求，限期整改", "until": "2027-01-31"},
+    )
+    assert suspended.status_code == 200, suspended.text
+    assert suspended.json()["status"] == "suspended"
+    reinstated = await filing.post(f"{base}/reinstate", headers=staff, json={"reason": "整改到位"})
+    assert reinstated.status_code == 200 and reinstated.json()["status"] == "filed"
+    revoked = await filing.post(f"{base}/revoke", headers=staff, json={"reason": "违规发放证书"})
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert revoked.json()["allowed_actions"] == []
+
+    again = await filing.post(f"{base}/reinstate", headers=staff, json={"reason": "误撤销"})
+    assert again.status_code == 409
+    assert again.json()["detail"] == "当前状态为“已撤销备案”，不能执行“恢复评价资格”"
+
+    records = of_filing(
+        await published(filing_settings, has("filing.revoked", filing_id)), filing_id
+    )
+    tail = records[-3:]
+    assert [kind_of(r) for r in tail] == ["filing.suspended", "filing.reinstated", "filing.revoked"]
+    assert {r.key for r in tail} == {USCC.encode()}
+    assert tail[0].json()["data"]["until"] == "2027-01-31"
+    assert tail[2].json()["data"] == tail[2].json()["data"] | {
+        "reason": "违规发放证书",
+        "decided_by": "staff:city_center-user",
+        "uscc": USCC,
+    }
+    # Revocation ends the filing: the enterprise may start a new one.
+    assert (await filing.post("/api/v1/filings", headers=enterprise)).status_code == 201
+    assert [m["item"] for m in (await view(filing, staff, filing_id))["materials"]] == [
+        kind.number for kind in MaterialKind
+    ]

@@ -1,0 +1,388 @@
+"""服务与监管 over HTTP against the real app, Kafka and database: reproducible “双随机、一公开”
+draws with public results, credit records, and complaints from the public handled by staff."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from typing import Any
+
+import pytest
+
+from integration.filing.filed import (
+    callers,
+    check_roles,
+    denied_to,
+    filing_events,
+    has,
+    make_uscc,
+    of_type,
+    put_on_file,
+)
+from skilleval_filing.clock import today
+from skilleval_filing.domain.inspection import draw
+from skilleval_filing.domain.lifecycle import FilingState
+from skilleval_shared.auth import Role
+from support.samples import OTHER_USCC, USCC
+
+pytestmark = pytest.mark.integration
+
+INSPECTIONS = "/api/v1/inspections"
+PUBLIC_INSPECTIONS = "/api/v1/public/inspections"
+COMPLAINTS = "/api/v1/complaints"
+PUBLIC_COMPLAINTS = "/api/v1/public/complaints"
+SEED = "2026年第四季度双随机抽查 公证种子 5c1e"
+INSPECTORS = [{"inspector_id": f"QD-{n:03d}", "name": f"检查员{n}"} for n in range(1, 6)]
+STAFF = {"city_center", "province_center", "admin"}
+
+
+def draw_request(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "title": "2026年第四季度企业自主评价双随机抽查",
+        "seed": SEED,
+        "enterprise_count": 3,
+        "inspectors": INSPECTORS,
+        "inspectors_per_enterprise": 2,
+    }
+    return fields | overrides
+
+
+def recompute(pools: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The documented recipe, written out independently of the service's code."""
+    seed = pools["seed"].encode("utf-8")
+    rng = random.Random(int.from_bytes(hashlib.sha256(seed).digest(), "big"))
+    enterprises = sorted(pools["enterprise_pool"])
+    inspectors = sorted(i["inspector_id"] for i in pools["inspector_pool"])
+    drawn = rng.sample(enterprises, pools["enterprise_count"])
+    return [(e, rng.sample(inspectors, pools["inspectors_per_enterprise"])) for e in drawn]
+
+
+def assignments(view: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    return [
+        (item["uscc"], [i["inspector_id"] for i in item["inspectors"]]) for item in view["items"]
+    ]
+
+
+async def file_enterprises(app, count: int) -> list[str]:
+    usccs = [make_uscc(n) for n in range(1, count + 1)]
+    for n, uscc in enumerate(usccs, start=1):
+        await put_on_file(app, uscc, name=f"青岛抽查示例{n}号有限公司", sequence=n)
+    return usccs
+
+
+async def test_a_draw_is_reproducible_from_its_seed_and_published_results_are_public(
+    filing, filing_settings, staff_headers
+):
+    filed = await file_enterprises(filing.app, 6)
+    await put_on_file(filing.app, make_uscc(90), state=FilingState.SUSPENDED, sequence=90)
+    await put_on_file(filing.app, make_uscc(91), state=FilingState.ON_NOTICE, sequence=91)
+    staff = await staff_headers(Role.CITY_CENTER)
+
+    response = await filing.post(INSPECTIONS, headers=staff, json=draw_request())
+
+    assert response.status_code == 201, response.text
+    drawn = response.json()
+    inspection_id = drawn["inspection_id"]
+    assert (drawn["status"], drawn["seed"], drawn["enterprise_pool_size"]) == ("drawn", SEED, 6)
+    pools = (await filing.get(f"{INSPECTIONS}/{inspection_id}/pools", headers=staff)).json()
+    assert pools["enterprise_pool"] == sorted(filed)  # only enterprises on file right now
+    assert assignments(drawn) == recompute(pools)
+    ids = [i["inspector_id"] for i in INSPECTORS]
+    again = draw(SEED, list(reversed(filed)), ids, 3, 2)
+    assert [(a.enterprise, list(a.inspectors)) for a in again.assignments] == assignments(drawn)
+    other_seed = draw(SEED + "x", filed, ids, 3, 2)
+    assert [(a.enterprise, list(a.inspectors)) for a in other_seed.assignments] != assignments(
+        drawn
+    )
+
+    assert (await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}")).status_code == 404
+    early = await filing.post(f"{INSPECTIONS}/{inspection_id}/publish", headers=staff)
+    assert early.status_code == 409 and "3家企业未录入" in early.json()["detail"]
+    on = today(filing_settings).isoformat()
+    outcomes = ["compliant", "rectification_required", "non_compliant"]
+    for item, outcome in zip(drawn["items"], outcomes, strict=True):
+        result = {
+            "uscc": item["uscc"],
+            "inspected_on": on,
+            "outcome": outcome,
+            "findings": "见记录",
+        }
+        recorded = await filing.post(
+            f"{INSPECTIONS}/{inspection_id}/results", headers=staff, json=result
+        )
+        assert recorded.status_code == 200, recorded.text
+
+    published = await filing.post(f"{INSPECTIONS}/{inspection_id}/publish", headers=staff)
+
+    assert published.status_code == 200, published.text
+    public = await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}")
+    assert public.status_code == 200 and public.json() == published.json()
+    assert [item["result"]["outcome"] for item in public.json()["items"]] == outcomes
+    assert public.json()["items"][1]["result"]["outcome_label"] == "责令整改"
+    listed = (await filing.get(PUBLIC_INSPECTIONS)).json()["items"]
+    assert [item["inspection_id"] for item in listed] == [inspection_id]
+    public_pools = (await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}/pools")).json()
+    assert public_pools == pools
+    assert recompute(public_pools) == assignments(public.json())
+    late = await filing.post(
+        f"{INSPECTIONS}/{inspection_id}/results",
+        headers=staff,
+        json={"uscc": filed[0], "inspected_on": on, "outcome": "compliant", "findings": "补录"},
+    )
+    assert late.status_code == 409
+
+    records = await filing_events(filing_settings, has("inspection.published.v1", 3))
+    (drawn_event,) = of_type(records, "inspection.drawn.v1")
+    assert drawn_event.key == inspection_id.encode()
+    data = drawn_event.json()["data"]
+    assert (data["seed"], data["pool_size"], data["inspector_pool_size"]) == (SEED, 6, 5)
+    assert [(d["uscc"], [i["inspector_id"] for i in d["inspectors"]]) for d in data["drawn"]] == (
+        assignments(drawn)
+    )
+    # Keyed by each enterprise, so they may arrive in any order across partitions.
+    published_events = of_type(records, "inspection.published.v1")
+    assert {r.key.decode(): r.json()["data"]["outcome"] for r in published_events} == {
+        item["uscc"]: outcome for item, outcome in zip(drawn["items"], outcomes, strict=True)
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        pytest.param({"seed": "   "}, "随机种子不能为空", id="blank-seed"),
+        pytest.param({"seed": "x" * 129}, "不超过128个字符", id="long-seed"),
+        pytest.param({"enterprise_count": 5}, "只有4个，不足以抽取5个", id="pool-too-small"),
+        pytest.param({"enterprise_count": 0}, "抽取企业数应为1至100", id="no-enterprises"),
+        pytest.param({"inspectors": INSPECTORS[:1]}, "只有1个，不足以抽取2个", id="few-inspectors"),
+        pytest.param({"inspectors_per_enterprise": 4}, "应为1至3", id="too-many-per-enterprise"),
+        pytest.param(
+            {"inspectors": [*INSPECTORS, INSPECTORS[0]]}, "重复项：QD-001", id="duplicate-inspector"
+        ),
+        pytest.param(
+            {"inspectors": [{"inspector_id": "甲 1", "name": "检查员"}]}, "格式", id="bad-inspector"
+        ),
+    ],
+)
+async def test_an_impossible_draw_is_refused_and_stores_nothing(
+    filing, filing_settings, staff_headers, overrides, fragment
+):
+    await file_enterprises(filing.app, 4)
+    staff = await staff_headers(Role.ADMIN)
+
+    response = await filing.post(INSPECTIONS, headers=staff, json=draw_request(**overrides))
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    messages = [problem.get("detail", "")] + [e["message"] for e in problem.get("errors", [])]
+    assert any(fragment in message for message in messages), problem
+    assert (await filing.get(INSPECTIONS, headers=staff)).json() == {"items": []}
+    assert await filing.app.state.filing.runtime.db["inspection_pools"].count_documents({}) == 0
+    good = await filing.post(INSPECTIONS, headers=staff, json=draw_request())
+    assert good.status_code == 201
+    records = await filing_events(filing_settings, has("inspection.drawn.v1"))
+    assert len(of_type(records, "inspection.drawn.v1")) == 1
+
+
+async def test_results_only_for_drawn_enterprises_once_each(filing, filing_settings, staff_headers):
+    filed = await file_enterprises(filing.app, 4)
+    staff = await staff_headers(Role.CITY_CENTER)
+    drawn = (
+        await filing.post(INSPECTIONS, headers=staff, json=draw_request(enterprise_count=2))
+    ).json()
+    results = f"{INSPECTIONS}/{drawn['inspection_id']}/results"
+    chosen = drawn["items"][0]["uscc"]
+    outsider = next(uscc for uscc in filed if uscc not in {i["uscc"] for i in drawn["items"]})
+    on = today(filing_settings).isoformat()
+    result = {"uscc": chosen, "inspected_on": on, "outcome": "compliant", "findings": "台账齐全"}
+    assert (await filing.post(results, headers=staff, json=result)).status_code == 200
+    before = (await filing.get(f"{INSPECTIONS}/{drawn['inspection_id']}", headers=staff)).json()
+
+    for bad, fragment in [
+        (result, "已经录入"),
+        (result | {"uscc": outsider}, "不在本次抽取的检查对象中"),
+        (result | {"uscc": drawn["items"][1]["uscc"], "inspected_on": "2020-01-01"}, "检查日期"),
+        (result | {"uscc": "91350100M000100Y44"}, "校验位"),
+        (result | {"outcome": "excellent"}, "取值应为以下之一"),
+    ]:
+        response = await filing.post(results, headers=staff, json=bad)
+        assert response.status_code == 422, response.text
+        problem = response.json()
+        messages = [problem.get("detail", "")] + [e["message"] for e in problem.get("errors", [])]
+        assert any(fragment in message for message in messages), problem
+
+    after = (await filing.get(f"{INSPECTIONS}/{drawn['inspection_id']}", headers=staff)).json()
+    assert after == before
+
+
+async def test_credit_records_are_written_by_staff_and_read_by_the_enterprise(
+    filing, filing_settings, enterprise_headers, staff_headers
+):
+    await put_on_file(filing.app, USCC)
+    await put_on_file(filing.app, OTHER_USCC, sequence=2)
+    who = await callers(enterprise_headers, staff_headers, USCC, OTHER_USCC)
+    records_path = f"/api/v1/enterprises/{USCC}/credit-records"
+    entry = {"kind": "warning", "description": "抽查发现考评记录不完整", "reference_id": "INS-1"}
+
+    created = await filing.post(records_path, headers=who["city_center"], json=entry)
+
+    assert created.status_code == 201, created.text
+    assert created.json()["kind_label"] == "警示"
+    assert created.json()["recorded_by"] == "staff:city_center-user"
+    own = await filing.get(records_path, headers=who["owner"])
+    assert [item["record_id"] for item in own.json()["items"]] == [created.json()["record_id"]]
+    before = own.json()
+    for bad in ({"kind": "praise", "description": "x"}, {"kind": "warning", "description": " "}):
+        assert (await filing.post(records_path, headers=who["admin"], json=bad)).status_code == 422
+    unknown = await filing.post(
+        f"/api/v1/enterprises/{make_uscc(77)}/credit-records", headers=who["admin"], json=entry
+    )
+    assert unknown.status_code == 404
+    assert (await filing.get(records_path, headers=who["owner"])).json() == before
+    await check_roles(filing, "GET", records_path, who, denied_to({"owner", *STAFF}))
+    await check_roles(
+        filing, "POST", records_path, who, denied_to({"city_center", "admin"}), json=entry
+    )
+
+    events = await filing_events(filing_settings, has("credit.recorded.v1", 3))
+    recorded = of_type(events, "credit.recorded.v1")
+    assert {r.key for r in recorded} == {USCC.encode()}
+    assert recorded[0].json()["data"]["reference_id"] == "INS-1"
+
+
+async def test_a_public_complaint_is_handled_by_staff_without_exposing_the_complainant(
+    filing, filing_settings, staff_headers
+):
+    staff = await staff_headers(Role.CITY_CENTER)
+    complaint = {
+        "kind": "report",
+        "submitter_name": "张三",
+        "contact_phone": "13912345678",
+        "contact_email": "zhangsan@example.com",
+        "target_uscc": USCC,
+        "certificate_number": "Y000037000123261000001",
+        "text": "该企业未经考核即发放职业技能等级证书。",
+    }
+
+    submitted = await filing.post(PUBLIC_COMPLAINTS, json=complaint)
+
+    assert submitted.status_code == 201, submitted.text
+    complaint_id = submitted.json()["complaint_id"]
+    progress = await filing.get(f"{PUBLIC_COMPLAINTS}/{complaint_id}")
+    for public in (submitted, progress):
+        text = public.text
+        assert "13912345678" not in text and "zhangsan" not in text and "张三" not in text
+    assert progress.json()["status"] == "received"
+    listed = (await filing.get(COMPLAINTS, headers=staff)).json()["items"]
+    assert [(c["complaint_id"], c["contact_phone"]) for c in listed] == [
+        (complaint_id, "13912345678")
+    ]
+
+    early = await filing.post(
+        f"{COMPLAINTS}/{complaint_id}/resolve",
+        headers=staff,
+        json={"outcome": "substantiated", "resolution": "已责令整改"},
+    )
+    assert early.status_code == 409
+    handling = await filing.post(f"{COMPLAINTS}/{complaint_id}/handle", headers=staff)
+    assert handling.json()["status"] == "handling"
+    resolved = await filing.post(
+        f"{COMPLAINTS}/{complaint_id}/resolve",
+        headers=staff,
+        json={"outcome": "substantiated", "resolution": "经核实情况属实，已责令整改并记入信用档案"},
+    )
+    assert resolved.status_code == 200, resolved.text
+    final = (await filing.get(f"{PUBLIC_COMPLAINTS}/{complaint_id}")).json()
+    assert (final["status"], final["outcome"]) == ("resolved", "substantiated")
+    assert "13912345678" not in str(final) and "张三" not in str(final)
+    by_status = await filing.get(COMPLAINTS, headers=staff, params={"status": "received"})
+    assert by_status.json()["items"] == []
+
+    records = await filing_events(filing_settings, has("complaint.resolved.v1"))
+    (received,) = of_type(records, "complaint.submitted.v1")
+    (closed,) = of_type(records, "complaint.resolved.v1")
+    assert received.key == closed.key == USCC.encode()
+    assert received.json()["data"]["kind"] == "report"
+    assert "13912345678" not in received.value.decode()  # only an email may travel, to reply
+    assert closed.json()["data"]["resolved_by"] == "staff:city_center-user"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        pytest.param({"contact_phone": None, "contact_email": None}, "至少留下", id="no-contact"),
+        pytest.param({"target_uscc": "91350100M000100Y44"}, "校验位", id="bad-uscc"),
+        pytest.param({"certificate_number": "X123"}, "证书编号", id="bad-certificate"),
+        pytest.param({"contact_phone": "12345"}, "电话", id="bad-phone"),
+        pytest.param({"text": ""}, "不能为空", id="no-text"),
+        pytest.param({"status": "resolved"}, "不允许的字段", id="extra-field"),
+    ],
+)
+async def test_a_bad_complaint_is_refused_and_stores_nothing(
+    filing, filing_settings, staff_headers, overrides, fragment
+):
+    staff = await staff_headers(Role.CITY_CENTER)
+    complaint = {"contact_phone": "13912345678", "target_uscc": USCC, "text": "乱收费"}
+
+    response = await filing.post(PUBLIC_COMPLAINTS, json=complaint | overrides)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    messages = [problem.get("detail", "")] + [e["message"] for e in problem.get("errors", [])]
+    assert any(fragment in message for message in messages), problem
+    assert (await filing.get(COMPLAINTS, headers=staff)).json() == {"items": []}
+    assert (await filing.post(PUBLIC_COMPLAINTS, json=complaint)).status_code == 201
+    records = await filing_events(filing_settings, has("complaint.submitted.v1"))
+    assert len(of_type(records, "complaint.submitted.v1")) == 1
+
+
+async def test_public_complaints_are_rate_limited(filing):
+    filing.app.state.filing.public_writes.per_minute = 2
+    complaint = {"contact_email": "a@example.com", "target_uscc": USCC, "text": "乱收费"}
+
+    statuses = [
+        (await filing.post(PUBLIC_COMPLAINTS, json=complaint)).status_code for _ in range(3)
+    ]
+
+    assert statuses == [201, 201, 429]
+
+
+async def test_the_public_reaches_no_staff_action(
+    filing, filing_settings, enterprise_headers, staff_headers
+):
+    await file_enterprises(filing.app, 2)
+    who = await callers(enterprise_headers, staff_headers, USCC, OTHER_USCC)
+    complaint = {"contact_phone": "13912345678", "target_uscc": USCC, "text": "乱收费"}
+    complaint_id = (await filing.post(PUBLIC_COMPLAINTS, json=complaint)).json()["complaint_id"]
+    drawn = await filing.post(
+        INSPECTIONS, headers=who["admin"], json=draw_request(enterprise_count=1)
+    )
+    inspection = f"{INSPECTIONS}/{drawn.json()['inspection_id']}"
+    readers = denied_to(STAFF)
+    deciders = denied_to({"city_center", "admin"})
+    result = {
+        "uscc": drawn.json()["items"][0]["uscc"],
+        "inspected_on": today(filing_settings).isoformat(),
+        "outcome": "compliant",
+        "findings": "未发现问题",
+    }
+
+    await check_roles(
+        filing, "POST", INSPECTIONS, who, deciders, json=draw_request(enterprise_count=1)
+    )
+    for path in (INSPECTIONS, inspection, f"{inspection}/pools", COMPLAINTS):
+        await check_roles(filing, "GET", path, who, readers)
+    await check_roles(filing, "GET", f"{COMPLAINTS}/{complaint_id}", who, readers)
+    await check_roles(filing, "POST", f"{inspection}/results", who, deciders, json=result)
+    await check_roles(filing, "POST", f"{inspection}/publish", who, deciders)
+    await check_roles(filing, "POST", f"{COMPLAINTS}/{complaint_id}/handle", who, deciders)
+    await check_roles(
+        filing,
+        "POST",
+        f"{COMPLAINTS}/{complaint_id}/resolve",
+        who,
+        deciders,
+        json={"outcome": "unsubstantiated", "resolution": "经核实不属实"},
+    )
+    # The public endpoints need no login at all.
+    for path in (PUBLIC_INSPECTIONS, f"{PUBLIC_COMPLAINTS}/{complaint_id}"):
+        assert (await filing.get(path)).status_code == 200

@@ -1,0 +1,60 @@
+"""An objector's phone stays with the filing (for staff), never in the published event; an
+objection's resolution is short enough to be quoted in the rejection it causes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from filing_examples import ALL_MATERIALS, USCC, catalog, complete_draft
+
+from skilleval_filing.domain import commands as c
+from skilleval_filing.domain import events as e
+from skilleval_filing.domain.decisions import decide
+from skilleval_filing.domain.errors import InvalidRequest
+from skilleval_filing.domain.filing import Filing, start_filing
+from skilleval_filing.domain.lifecycle import Actor
+
+ACCEPTED_ON = date(2026, 9, 30)
+RAISED_ON = date(2026, 10, 2)
+
+
+def on_notice() -> Filing:
+    filing = start_filing("F-1", USCC)
+    for command, actor in (
+        (c.Submit(complete_draft(), ALL_MATERIALS, catalog()), Actor.ENTERPRISE),
+        (c.AcceptForNotice(ACCEPTED_ON), Actor.CITY_CENTER),
+    ):
+        filing = decide(filing, command, actor).filing
+    return filing
+
+
+def test_the_phone_is_normalised_and_kept_but_not_published() -> None:
+    command = c.RaiseObjection("O-1", RAISED_ON, "异议", contact_phone="138 0013 8000")
+
+    decision = decide(on_notice(), command, Actor.PUBLIC)
+
+    assert decision.filing.objections[0].contact_phone == "13800138000"
+    (event,) = decision.events
+    assert isinstance(event, e.ObjectionRaised)
+    assert "13800138000" not in event.model_dump_json()
+
+
+def test_a_bad_phone_is_refused() -> None:
+    command = c.RaiseObjection("O-1", RAISED_ON, "异议", contact_phone="12345")
+
+    with pytest.raises(InvalidRequest, match="联系电话格式不正确"):
+        decide(on_notice(), command, Actor.PUBLIC)
+
+
+def test_an_upheld_objection_reason_fits_the_rejection_event() -> None:
+    filing = decide(on_notice(), c.RaiseObjection("O-1", RAISED_ON, "异议"), Actor.PUBLIC).filing
+
+    too_long = c.ResolveObjection("O-1", upheld=True, reason="理" * 1901, resolved_on=RAISED_ON)
+    with pytest.raises(InvalidRequest, match="不能超过1900个字"):
+        decide(filing, too_long, Actor.CITY_CENTER)
+
+    longest = c.ResolveObjection("O-1", upheld=True, reason="理" * 1900, resolved_on=RAISED_ON)
+    rejected = decide(filing, longest, Actor.CITY_CENTER).events[-1]
+    assert isinstance(rejected, e.FilingRejected)
+    assert len(rejected.reason) <= 2000
