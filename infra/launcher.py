@@ -17,6 +17,7 @@ import base64
 import contextlib
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -232,6 +233,8 @@ def _kafka_prepare() -> None:
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "log.retention.hours=168",
+                # Tests create and delete many short-lived topics: reclaim their files quickly.
+                "file.delete.delay.ms=1000",
                 "",
             ]
         )
@@ -364,6 +367,17 @@ SERVICES = [
 ]
 
 
+def _raise_open_file_limit() -> None:
+    """Kafka keeps files open per partition; lift the soft limit as far as we are allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for wanted in (1_048_576, hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), max(hard, wanted)))
+            return
+        except (ValueError, OSError):
+            continue
+
+
 def start(component: Component, extra_env: dict[str, str] | None = None) -> None:
     if component.pid():
         log(f"{component.name}: already running (pid {component.pid()})")
@@ -384,6 +398,7 @@ def start(component: Component, extra_env: dict[str, str] | None = None) -> None
             env=env,
             start_new_session=True,
             cwd=REPO,
+            preexec_fn=_raise_open_file_limit,
         )
     component.pid_file.write_text(str(process.pid))
     log(f"{component.name}: started (pid {process.pid}), log {component.log_file}")

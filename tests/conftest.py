@@ -24,7 +24,25 @@ def namespace() -> str:
 
 
 @pytest.fixture
-def make_settings(infra: Infra, namespace: str) -> Callable[..., Settings]:
+async def kafka_namespace(infra: Infra, namespace: str) -> AsyncIterator[str]:
+    """Delete the test's topics afterwards: a broker keeps files open for every partition."""
+    yield namespace
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        mine = [name for name in await admin.list_topics() if name.startswith(f"{namespace}.")]
+        if mine:
+            await admin.delete_topics(mine)
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+def make_settings(infra: Infra, kafka_namespace: str) -> Callable[..., Settings]:
+    namespace = kafka_namespace
+
     def build(
         service_name: str, settings_class: type[Settings] = Settings, **overrides: Any
     ) -> Settings:
@@ -36,6 +54,9 @@ def make_settings(infra: Infra, namespace: str) -> Callable[..., Settings]:
             "smtp_host": infra.smtp_host,
             "smtp_port": infra.smtp_port,
             "namespace": namespace,
+            # One partition per topic keeps a full test run light on the broker; the services
+            # started as processes use the production default (six) and a test checks it.
+            "topic_partitions": 1,
             "consumer_retry_backoff_seconds": 0.05,
             "outbox_poll_seconds": 0.2,
         }
@@ -69,7 +90,8 @@ def jwt_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def service_env(infra: Infra, namespace: str, jwt_keys: dict[str, str]) -> dict[str, str]:
+def service_env(infra: Infra, kafka_namespace: str, jwt_keys: dict[str, str]) -> dict[str, str]:
+    namespace = kafka_namespace
     """Environment for service processes started by a test."""
     return (
         infra.env()

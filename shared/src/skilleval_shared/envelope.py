@@ -72,7 +72,7 @@ class CloudEvent(BaseModel, Generic[DataT]):
     causationid: str | None = None
 
     def to_json_bytes(self) -> bytes:
-        return self.model_dump_json(exclude_none=True, serialize_as_any=True).encode()
+        return self.model_dump_json(exclude_none=True).encode()
 
 
 def source_of(service: str) -> str:
@@ -105,4 +105,4 @@ def wrap(
 
 def envelope_dict(event: CloudEvent[Any]) -> dict[str, Any]:
     """JSON-ready dict of an event (what goes on the wire and into the outbox)."""
-    return event.model_dump(mode="json", exclude_none=True, serialize_as_any=True)
+    return event.model_dump(mode="json", exclude_none=True)
