@@ -6,13 +6,13 @@ crash redelivers at most the handled-but-uncommitted tail, which the idempotency
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
+
+from skilleval_shared.tasks import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class OffsetCommitter:
         # One aiokafka consumer per subscribed topic; each commits its own partitions.
         self._pending: dict[Any, dict[TopicPartition, int]] = {}
         self._count = 0
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic("offset-committer", self._flush_if_pending, interval_seconds)
 
     async def handled(self, consumer: Any, topic: str, partition: int, offset: int) -> None:
         self._pending.setdefault(consumer, {})[TopicPartition(topic, partition)] = offset + 1
@@ -43,18 +43,12 @@ class OffsetCommitter:
                 logger.warning("offset commit skipped: %r", error)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="offset-committer")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
         await self.flush()
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval_seconds)
-            if self._count:
-                await self.flush()
+    async def _flush_if_pending(self) -> None:
+        if self._count:
+            await self.flush()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, Union
 
 from faststream.kafka import KafkaBroker
@@ -22,6 +20,7 @@ from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.idempotency import ProcessedGuard
 from skilleval_shared.storage.mongo import Document, database, make_client
 from skilleval_shared.storage.outbox import OutboxRelay
+from skilleval_shared.tasks import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +34,7 @@ class Runtime:
         self.mongo: AsyncMongoClient[Document] = make_client(settings)
         self.db: AsyncDatabase[Document] = database(self.mongo, settings)
         self.relay = OutboxRelay(self.db, self.broker, settings)
-        self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[Periodic] = []
         self.consumer = EventConsumer(
             settings=settings,
             broker=self.broker,
@@ -59,9 +57,11 @@ class Runtime:
             schema=payload,
         )
 
-    def run_in_background(self, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
-        """Run ``loop`` (a long-lived coroutine, e.g. a scheduler) while the service runs."""
-        self._background.append(loop)
+    def every(
+        self, interval_seconds: float, work: Callable[[], Awaitable[object]], name: str
+    ) -> None:
+        """Run ``work`` (e.g. a scheduler round) every ``interval_seconds`` while serving."""
+        self._background.append(Periodic(name, work, interval_seconds))
 
     def store(self, kind: str) -> AggregateStore:
         return AggregateStore(self.db, kind, on_commit=self.relay.wake)
@@ -71,15 +71,13 @@ class Runtime:
         await self.broker.start()
         self.consumer.offsets.start()
         self.relay.start()
-        self._tasks = [asyncio.create_task(loop()) for loop in self._background]
+        for periodic in self._background:
+            periodic.start()
         logger.info("%s started", self.settings.service_name)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for periodic in self._background:
+            await periodic.stop()
         await self.relay.stop()
         await self.consumer.offsets.stop()
         await self.broker.stop()

@@ -20,7 +20,9 @@ from skilleval_shared.web.app import create_app
 def build_app(settings: FilingSettings | None = None) -> FastAPI:
     parts = FilingContainer.build(settings or FilingSettings())
     parts.runtime.declare_publications(topics.FILING_EVENTS)
-    parts.runtime.run_in_background(notice_end.scheduler(parts))
+    parts.runtime.every(
+        parts.settings.notice_check_seconds, notice_end.scheduler(parts), "notice-end"
+    )
     app = create_app(
         parts.runtime,
         title="备案服务 (filing)",

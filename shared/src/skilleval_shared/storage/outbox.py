@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from datetime import timedelta
@@ -17,6 +16,7 @@ from skilleval_shared.observability import RELAYED
 from skilleval_shared.settings import Settings
 from skilleval_shared.storage.aggregates import COMMITS, OUTBOX
 from skilleval_shared.storage.mongo import Document
+from skilleval_shared.tasks import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -34,32 +34,20 @@ class OutboxRelay:
         self.commits = db[COMMITS]
         self.broker = broker
         self.settings = settings
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic("outbox-relay", self.relay_all, settings.outbox_poll_seconds)
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                while await self.relay_once() == BATCH:
-                    pass
-            except Exception:
-                logger.exception("outbox relay failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.outbox_poll_seconds)
-            self._wake.clear()
+    async def relay_all(self) -> None:
+        while await self.relay_once() == BATCH:
+            pass
 
     async def relay_once(self) -> int:
         """Publish one batch of pending entries; return how many markers were settled."""

@@ -8,11 +8,10 @@ and move on. A crash anywhere is repaired by the next round, in this process or 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skilleval_filing.clock import today
 from skilleval_filing.domain import commands as c
@@ -61,18 +60,13 @@ async def end_due_notices(
     return filed
 
 
-def scheduler(parts: FilingContainer) -> Callable[[], Coroutine[Any, Any, None]]:
-    """The loop to run in the background: a round every ``notice_check_seconds``."""
+def scheduler(parts: FilingContainer) -> Callable[[], Awaitable[None]]:
+    """One round of the scheduler; the runtime repeats it every ``notice_check_seconds``."""
+    receipts = ReceiptAllocator(parts.runtime.db)
 
-    async def run() -> None:
-        receipts = ReceiptAllocator(parts.runtime.db)
-        while True:
-            try:
-                filed = await end_due_notices(parts.filings, receipts, today(parts.settings))
-                if filed:
-                    logger.info("notice ended, filed: %s", ", ".join(filed))
-            except Exception:
-                logger.exception("ending due notices failed; retrying next round")
-            await asyncio.sleep(parts.settings.notice_check_seconds)
+    async def run_round() -> None:
+        filed = await end_due_notices(parts.filings, receipts, today(parts.settings))
+        if filed:
+            logger.info("notice ended, filed: %s", ", ".join(filed))
 
-    return run
+    return run_round

@@ -1,0 +1,58 @@
+"""Background work that repeats until the service stops, and stops reliably."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+logger = logging.getLogger(__name__)
+
+
+class Periodic:
+    """Run ``work`` every ``interval_seconds`` (sooner when woken) until ``stop``.
+
+    Stopping sets a flag before cancelling: a database driver can turn a cancellation that lands
+    in its network I/O into an error of its own, which a retrying loop would log and survive.
+    """
+
+    def __init__(
+        self, name: str, work: Callable[[], Awaitable[object]], interval_seconds: float
+    ) -> None:
+        self.name = name
+        self.work = work
+        self.interval_seconds = interval_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is None:
+            return
+        while not self._task.done():
+            self._task.cancel()
+            await asyncio.wait({self._task}, timeout=1.0)
+        self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                await self.work()
+            except Exception:
+                if self._stopping:
+                    return
+                logger.exception("%s failed; retrying", self.name)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval_seconds):
+                    await self._wake.wait()
+            self._wake.clear()
