@@ -8,19 +8,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.filing import (
+    INSTITUTION_STATUS_AFTER,
     CatalogChanged,
     FilingFiled,
-    FilingReinstated,
-    FilingRevoked,
-    FilingSuspended,
 )
 from skilleval_shared.storage.mongo import Document
-
-STATUS_BY_EVENT = {
-    FilingSuspended.event_type(): "suspended",
-    FilingReinstated.event_type(): "filed",
-    FilingRevoked.event_type(): "revoked",
-}
 
 
 class EnterpriseProjection:
@@ -56,7 +48,7 @@ class EnterpriseProjection:
 
     async def record_status(self, event: CloudEvent[Any]) -> None:
         await self.enterprises.update_one(
-            {"_id": event.data.uscc}, {"$set": {"status": STATUS_BY_EVENT[event.type]}}
+            {"_id": event.data.uscc}, {"$set": {"status": INSTITUTION_STATUS_AFTER[event.type]}}
         )
 
     async def get(self, uscc: str) -> Document | None:

@@ -8,18 +8,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.filing import (
+    INSTITUTION_STATUS_AFTER,
     FilingFiled,
-    FilingReinstated,
-    FilingRevoked,
-    FilingSuspended,
 )
 from skilleval_shared.storage.mongo import Document
-
-STATUS_BY_EVENT = {
-    FilingSuspended.event_type(): "suspended",
-    FilingReinstated.event_type(): "filed",
-    FilingRevoked.event_type(): "revoked",
-}
 
 
 class Directory:
@@ -49,7 +41,7 @@ class Directory:
     async def record_status(self, event: CloudEvent[Any]) -> None:
         await self.institutions.update_one(
             {"_id": event.data.uscc},
-            {"$set": {"status": STATUS_BY_EVENT[event.type], "last_event": event.id}},
+            {"$set": {"status": INSTITUTION_STATUS_AFTER[event.type], "last_event": event.id}},
         )
 
     async def get(self, uscc: str) -> Document | None:

@@ -366,3 +366,12 @@ class ComplaintResolved(FilingEvent):
     outcome: ComplaintOutcome
     resolution: LongText
     resolved_by: Identifier
+
+
+# What a status change leaves an institution as; consumers' projections share this one table.
+INSTITUTION_STATUS_AFTER: dict[str, str] = {
+    FilingFiled.event_type(): "filed",
+    FilingSuspended.event_type(): "suspended",
+    FilingReinstated.event_type(): "filed",
+    FilingRevoked.event_type(): "revoked",
+}
