@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "skilleval-filing"
     jwt_ttl_seconds: int = Field(default=3600, ge=60)
 
+    # Requests per minute one client address may make to the public read endpoints
+    # (/api/v1/public/...); public writes have their own, lower limits.
+    public_reads_per_minute: int = Field(default=600, ge=1)
+
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -19,11 +19,13 @@ from skilleval_shared.observability import (
     configure_logging,
     correlation_scope,
 )
-from skilleval_shared.problems import install_problem_handlers
+from skilleval_shared.problems import Problem, install_problem_handlers
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.storage.mongo import ping
+from skilleval_shared.web.ratelimit import RateLimit
 
 CORRELATION_HEADER = "X-Correlation-ID"
+PUBLIC_PREFIX = "/api/v1/public/"
 
 
 def create_app(
@@ -48,6 +50,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.token_verifier = runtime.token_verifier
     install_problem_handlers(app)
+    app.middleware("http")(_limit_public_reads(RateLimit(settings.public_reads_per_minute)))
     app.middleware("http")(_observe(settings.service_name))
     app.include_router(_operations_router(runtime, title))
     for router in routers:
@@ -70,6 +73,22 @@ def _observe(
         HTTP_LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
         response.headers[CORRELATION_HEADER] = correlation
         return response
+
+    return middleware
+
+
+def _limit_public_reads(
+    limit: RateLimit,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.method == "GET" and request.url.path.startswith(PUBLIC_PREFIX):
+            try:
+                await limit(request)
+            except Problem as problem:  # raised outside the routes: answer it here
+                return problem.to_response(request.url.path)
+        return await call_next(request)
 
     return middleware
 
