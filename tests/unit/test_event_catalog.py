@@ -45,7 +45,6 @@ from skilleval_shared.events.certification import RowError
 from skilleval_shared.events.fields import (
     CatalogEntry,
     Gender,
-    IdType,
     LevelTier,
     Remark,
     Standard,
@@ -72,6 +71,7 @@ from skilleval_shared.events.roster import (
     chunk_count,
     chunk_rows,
 )
+from skilleval_shared.validation.id_number import IdType
 
 USCC = "91350100M000100Y43"
 CLIENT_USCC = "91512081MA62K0260E"

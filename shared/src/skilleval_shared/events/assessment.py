@@ -28,7 +28,6 @@ from skilleval_shared.events.fields import (
     Clause,
     Identifier,
     IdNumber,
-    IdType,
     Label,
     Level,
     LongText,
@@ -40,6 +39,7 @@ from skilleval_shared.events.fields import (
     Uscc,
 )
 from skilleval_shared.events.roster import ROWS_PER_CHUNK, RosterRow, chunk_count
+from skilleval_shared.validation.id_number import IdType
 
 MAX_ROSTER_ROWS = 100_000
 

@@ -18,7 +18,6 @@ from skilleval_shared.events.fields import (
     Gender,
     Identifier,
     IdNumber,
-    IdType,
     Label,
     Level,
     LevelSet,
@@ -28,6 +27,7 @@ from skilleval_shared.events.fields import (
     ShortText,
     Value,
 )
+from skilleval_shared.validation.id_number import IdType
 
 QualificationNumber = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,32}$")]
 

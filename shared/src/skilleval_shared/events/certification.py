@@ -16,7 +16,6 @@ from pydantic import Field, model_validator
 from skilleval_shared import topics
 from skilleval_shared.envelope import EventData
 from skilleval_shared.events.fields import (
-    LEVEL_TITLES,
     NO_WORK_TYPE,
     CertificateNumber,
     Clause,
@@ -24,7 +23,6 @@ from skilleval_shared.events.fields import (
     Email,
     Identifier,
     IdNumber,
-    IdType,
     InstitutionCategory,
     InstitutionCode,
     InstitutionSerial,
@@ -41,6 +39,8 @@ from skilleval_shared.events.fields import (
     Value,
 )
 from skilleval_shared.events.roster import RosterRow
+from skilleval_shared.validation.id_number import IdType
+from skilleval_shared.validation.occupation import SkillLevel
 
 MAX_ROW_ERRORS = 200
 
@@ -175,7 +175,7 @@ class CertificateIssued(CertificateEvent):
 
     @property
     def level_title(self) -> str:
-        return LEVEL_TITLES[self.level]
+        return SkillLevel(self.level).title
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

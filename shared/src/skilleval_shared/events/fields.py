@@ -59,29 +59,8 @@ Score = Annotated[float, Field(ge=0, le=100)]
 Count = Annotated[int, Field(ge=0)]
 
 NO_WORK_TYPE = "--"
-LEVEL_TITLES = {
-    1: "一级/高级技师",
-    2: "二级/技师",
-    3: "三级/高级工",
-    4: "四级/中级工",
-    5: "五级/初级工",
-}
 MAX_CATALOG_ENTRIES = 150
 MAX_REMARKS = 100
-
-
-def level_title(level: int) -> str:
-    """As written on certificates, e.g. ``一级/高级技师``."""
-    return LEVEL_TITLES[level]
-
-
-class IdType(StrEnum):
-    RESIDENT_ID = "居民身份证"
-    PASSPORT = "护照"
-    HONG_KONG_MACAO_PERMIT = "港澳居民来往内地通行证"
-    TAIWAN_PERMIT = "台湾居民来往大陆通行证"
-    RESIDENCE_PERMIT = "港澳台居民居住证"
-    FOREIGNER_PERMANENT_RESIDENCE = "外国人永久居留身份证"
 
 
 class Gender(StrEnum):

@@ -17,7 +17,6 @@ from skilleval_shared.events.fields import (
     Email,
     Gender,
     IdNumber,
-    IdType,
     Label,
     Level,
     Name,
@@ -26,6 +25,7 @@ from skilleval_shared.events.fields import (
     ShortText,
     Value,
 )
+from skilleval_shared.validation.id_number import IdType
 
 InstitutionRosterCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,32}$")]
 
