@@ -12,6 +12,7 @@ from skilleval_filing.service_layer.filing_repository import FilingRepository, S
 from skilleval_filing.service_layer.filings import Caller, commit, load
 from skilleval_filing.service_layer.notice_end import end_notice_if_due
 from skilleval_filing.service_layer.receipts import ReceiptAllocator
+from skilleval_filing.service_layer.retry import on_conflict
 from skilleval_shared.envelope import new_event_id
 from skilleval_shared.problems import conflict, not_found
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
@@ -19,7 +20,6 @@ from skilleval_shared.storage.aggregates import ConcurrentUpdate
 # Never public: the public learns nothing about a filing before it goes on notice.
 NOT_PUBLIC = frozenset({FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED})
 PUBLIC = Caller(Actor.PUBLIC)
-ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ async def raise_objection(
     """The new objection's id. Objections from several people at once are all kept: a lost
     race only means deciding again on the newer version."""
     objection_id = new_event_id()
-    for _ in range(ATTEMPTS):
+
+    async def attempt() -> str:
         stored = await load(filings, filing_id)
         if stored.filing.state in NOT_PUBLIC:
             raise not_found("该企业的备案申请不在公示中")
@@ -48,12 +49,13 @@ async def raise_objection(
             objector_name=form.objector_name,
             contact_phone=form.contact_phone,
         )
-        try:
-            await commit(filings, stored, decide(stored.filing, command, PUBLIC.actor), PUBLIC)
-        except ConcurrentUpdate:
-            continue
+        await commit(filings, stored, decide(stored.filing, command, PUBLIC.actor), PUBLIC)
         return objection_id
-    raise conflict("公示信息正在更新，请稍后重试")
+
+    try:
+        return await on_conflict(attempt)
+    except ConcurrentUpdate:
+        raise conflict("公示信息正在更新，请稍后重试") from None
 
 
 async def resolve_objection(
