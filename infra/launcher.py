@@ -258,23 +258,29 @@ def _kafka_prepare() -> None:
         )
     )
     if not (data / "meta.properties").exists():
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         data.mkdir(parents=True, exist_ok=True)
-        run(
-            [
-                "java",
-                "-cp",
-                f"{kafka_libs()}/*",
-                f"-Dlog4j2.configurationFile={home / 'log4j2.properties'}",
-                "kafka.tools.StorageTool",
-                "format",
-                "-t",
-                cluster_id,
-                "-c",
-                str(home / "server.properties"),
-                "--ignore-formatted",
-            ]
-        )
+        format_kafka_storage(new_cluster_id(), home / "server.properties")
+
+
+def new_cluster_id() -> str:
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+
+
+def format_kafka_storage(cluster_id: str, config: Path) -> None:
+    run(
+        [
+            "java",
+            "-cp",
+            f"{kafka_libs()}/*",
+            "kafka.tools.StorageTool",
+            "format",
+            # One token: a random id that starts with "-" would otherwise read as an option.
+            f"--cluster-id={cluster_id}",
+            "-c",
+            str(config),
+            "--ignore-formatted",
+        ]
+    )
 
 
 def _kafka_command() -> list[str]:
