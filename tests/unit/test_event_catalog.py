@@ -918,3 +918,32 @@ def test_the_largest_valid_message_of_each_type_stays_under_256_kb(cls: type[Eve
     assert isinstance(largest, EventData)
     assert wire_size(largest) >= wire_size(data)
     assert wire_size(largest) < MAX_MESSAGE_BYTES
+
+
+_DUMP_ALL_SAMPLES = """
+import json
+from unit.test_event_catalog import EVENT_CLASSES, sample
+print(json.dumps({cls.event_type(): sample(cls).model_dump(mode="json") for cls in EVENT_CLASSES}))
+"""
+
+
+def test_json_is_the_same_whatever_the_hash_seed() -> None:
+    # Sets iterate in hash order, and str hashes change per process: a set field without a
+    # sorting serializer gives different JSON, and so different digests, in each replica.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests_dir = Path(__file__).resolve().parents[1]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _DUMP_ALL_SAMPLES],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(tests_dir)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4", "5", "6")
+    }
+    assert len(outputs) == 1

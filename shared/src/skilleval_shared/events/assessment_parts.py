@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, PlainSerializer, StringConstraints
 
 from skilleval_shared.events.fields import (
     Clause,
@@ -51,6 +51,21 @@ class Component(StrEnum):
     REVIEW = "review"  # 综合评审: materials plus oral defence
 
 
+_COMPONENT_ORDER = {component: position for position, component in enumerate(Component)}
+
+
+def _in_declaration_order(components: frozenset[Component]) -> list[Component]:
+    return sorted(components, key=_COMPONENT_ORDER.__getitem__)
+
+
+# Serialised in declaration order, so equal sets give equal JSON whatever the hash seed.
+ComponentSet = Annotated[
+    frozenset[Component],
+    Field(max_length=3),
+    PlainSerializer(_in_declaration_order, when_used="json"),
+]
+
+
 class EligibilityTemplate(StrEnum):
     NATIONAL_2018 = "2018"
     NATIONAL_2022 = "2022"
@@ -82,7 +97,7 @@ class PlanSubject(Value):
     levels: LevelSet
     method: AssessmentMethod
     method_description: Clause | None = None
-    components: frozenset[Component] = Field(default=frozenset(), max_length=3)
+    components: ComponentSet = frozenset()
 
 
 class RoomKind(StrEnum):
