@@ -325,3 +325,80 @@ async def test_every_entrustment_endpoint_checks_the_caller(
     )
     await check_roles(filing, "POST", f"{one}/reject", who, reviewers, json={"reason": "不符合"})
     await check_roles(filing, "POST", f"{one}/accept", who, reviewers)
+
+
+def _form(boundary: str, agreement: str | None, content: bytes) -> bytes:
+    parts = b""
+    if agreement is not None:
+        parts += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="agreement"\r\n\r\n'
+            f"{agreement}\r\n"
+        ).encode()
+    return (
+        parts
+        + (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="agreement.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
+async def test_an_oversize_agreement_is_refused_while_streaming_not_after(
+    filing, filing_settings, enterprise_headers
+):
+    await put_on_file(filing.app, USCC)
+    trustee = await enterprise_headers(USCC)
+    boundary = "skilleval-boundary"
+    agreement = json.dumps(terms(filing_settings), ensure_ascii=False)
+    body = _form(boundary, agreement, b"%PDF-" + b"0" * (LIMIT * 32))
+    sent = 0
+
+    async def chunks():  # no Content-Length: the limit must hold while the body arrives
+        nonlocal sent
+        for start in range(0, len(body), 4096):
+            sent += 4096
+            yield body[start : start + 4096]
+
+    response = await filing.post(
+        BASE,
+        headers=trustee | {"content-type": f"multipart/form-data; boundary={boundary}"},
+        content=chunks(),
+    )
+
+    assert response.status_code == 413, response.text
+    assert "64 KB" in response.json()["detail"]
+    assert sent < len(body) // 4, "the service read far past the limit before refusing"
+    assert (await filing.get(BASE, headers=trustee)).json() == {"items": []}
+    assert await stored_files(filing) == 0
+
+
+@pytest.mark.parametrize(
+    ("agreement", "cut", "status"),
+    [
+        pytest.param(None, None, 422, id="no-agreement-field"),
+        pytest.param("   ", None, 422, id="blank-agreement-field"),
+        pytest.param("x" * 100_001, None, 422, id="agreement-too-long"),
+        pytest.param("{}", 120, (400, 422), id="truncated-body"),
+    ],
+)
+async def test_a_malformed_entrustment_form_is_a_problem_and_stores_nothing(
+    filing, filing_settings, enterprise_headers, agreement, cut, status
+):
+    await put_on_file(filing.app, USCC)
+    trustee = await enterprise_headers(USCC)
+    boundary = "skilleval-boundary"
+    body = _form(boundary, agreement, PDF)
+
+    response = await filing.post(
+        BASE,
+        headers=trustee | {"content-type": f"multipart/form-data; boundary={boundary}"},
+        content=body[:cut] if cut else body,
+    )
+
+    assert response.status_code in (status if isinstance(status, tuple) else (status,))
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await filing.get(BASE, headers=trustee)).json() == {"items": []}
+    assert await stored_files(filing) == 0

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from skilleval_filing.adapters.file_types import JPEG, PDF, PNG
@@ -21,6 +21,7 @@ from skilleval_filing.entrypoints.deps import (
     Reviewer,
 )
 from skilleval_filing.entrypoints.errors import DomainErrorRoute
+from skilleval_filing.entrypoints.multipart import FIELD, bounded_form, upload_body_schema
 from skilleval_filing.service_layer import entrustment_forms, entrustment_records, entrustments
 from skilleval_shared.problems import not_found
 from skilleval_shared.storage.aggregates import AggregateStore
@@ -28,6 +29,8 @@ from skilleval_shared.storage.aggregates import AggregateStore
 router = APIRouter(tags=["entrustments"], route_class=DomainErrorRoute)
 BASE = "/api/v1/entrustments"
 AGREEMENT_TYPES = (PDF, JPEG, PNG)
+TERMS_FIELD = "agreement"
+TERMS_MAX_LENGTH = 100_000
 EntrustmentId = Annotated[str, Path(title="委托评价协议编号", max_length=64)]
 
 
@@ -42,23 +45,32 @@ Store = Annotated[AggregateStore, Depends(entrustment_store)]
     BASE,
     status_code=status.HTTP_201_CREATED,
     summary="受托企业报送委托评价协议（含协议文件）备案",
+    description=f"multipart/form-data：字段 `{TERMS_FIELD}` 为协议内容（JSON），"
+    f"字段 `{FIELD}` 为协议文件（PDF、JPEG、PNG）。",
+    openapi_extra=upload_body_schema(
+        "委托评价协议文件（PDF、JPEG、PNG）",
+        {TERMS_FIELD: ("协议内容（JSON）", TERMS_MAX_LENGTH)},
+    ),
 )
 async def submit_entrustment(
-    agreement: Annotated[str, Form(title="协议内容（JSON）", max_length=100_000)],
-    file: Annotated[UploadFile, File(title="委托评价协议文件（PDF、JPEG、PNG）")],
+    request: Request,
     principal: EnterprisePrincipal,
     store: Store,
     books: Books,
     parts: Container,
 ) -> dict[str, Any]:
-    terms = entrustment_forms.parse_terms(agreement)
-    upload = await checked_upload(
-        file,
-        allowed=AGREEMENT_TYPES,
-        limit_bytes=parts.settings.max_upload_bytes,
-        field="file",
-        fallback_stem="entrustment-agreement",
-    )
+    limit_bytes = parts.settings.max_upload_bytes
+    async with bounded_form(
+        request, limit_bytes=limit_bytes, text_fields={TERMS_FIELD: TERMS_MAX_LENGTH}
+    ) as form:
+        terms = entrustment_forms.parse_terms(form.text[TERMS_FIELD])
+        upload = await checked_upload(
+            form.file,
+            allowed=AGREEMENT_TYPES,
+            limit_bytes=limit_bytes,
+            field=FIELD,
+            fallback_stem="entrustment-agreement",
+        )
     on = today(parts.settings)
     record = await entrustments.submit(
         store=store,
