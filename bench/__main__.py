@@ -14,6 +14,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
@@ -34,7 +35,7 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", "2000"))
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
-def settings_for(infra: object, service: str) -> Settings:
+def settings_for(infra: object, service: str, **overrides: Any) -> Settings:
     namespace = "bench" + uuid.uuid4().hex[:8]
     env = infra.env()  # type: ignore[attr-defined]
     return Settings(
@@ -43,6 +44,7 @@ def settings_for(infra: object, service: str) -> Settings:
         mongodb_url=env["MONGODB_URL"],
         namespace=namespace,
         outbox_poll_seconds=0.05,
+        **overrides,
     )
 
 
@@ -107,12 +109,15 @@ async def bench_consume(settings: Settings) -> dict[str, float]:
     await broker.stop()
     await client.drop_database(settings.database_name)
     await client.close()
-    return {"consumed_per_s": EVENTS / seconds}
+    workers = settings.consumer_workers
+    return {f"consumed_per_s ({workers} worker{'s' if workers > 1 else ''})": EVENTS / seconds}
 
 
 async def run() -> dict[str, float]:
     with provide_infra() as infra:
         results = await bench_commit_and_relay(settings_for(infra, "bench"))
+        # One worker, as before CONSUMER_WORKERS existed, then the default.
+        results |= await bench_consume(settings_for(infra, "bench", consumer_workers=1))
         results |= await bench_consume(settings_for(infra, "bench"))
     return results
 

@@ -57,6 +57,8 @@ def make_settings(infra: Infra, kafka_namespace: str) -> Callable[..., Settings]
             # One partition per topic keeps a full test run light on the broker; the services
             # started as processes use the production default (six) and a test checks it.
             "topic_partitions": 1,
+            # With one partition a second worker would only idle in the group.
+            "consumer_workers": 1,
             "public_reads_per_minute": 100_000,
             "consumer_retry_backoff_seconds": 0.05,
             "outbox_poll_seconds": 0.2,

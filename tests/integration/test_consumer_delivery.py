@@ -156,3 +156,46 @@ async def test_events_of_types_without_handler_are_skipped_not_dead_lettered(set
         timeout=3,
     )
     assert dead == []
+
+
+async def test_partitions_are_handled_side_by_side_each_in_order(make_settings, mongo):
+    # Two workers, two partitions: a handler stuck on partition 0 must not hold back partition
+    # 1, while the events within each partition are still handled strictly in order.
+    settings = make_settings("registry", topic_partitions=2, consumer_workers=2)
+    db = mongo[settings.database_name]
+    release = asyncio.Event()
+    handled: list[tuple[int, str]] = []
+    broker = make_broker(settings)
+    consumer = EventConsumer(
+        settings=settings, broker=broker, guard=ProcessedGuard(db["processed"], "registry")
+    )
+
+    @consumer.on(FilingFiled)
+    async def handle(event: CloudEvent[Any]) -> None:
+        partition = int(event.data.institution_serial[-1]) % 2
+        if event.data.institution_serial == "000010":
+            await release.wait()
+        handled.append((partition, event.data.institution_serial))
+
+    consumer.subscribe(topics.FILING_EVENTS)
+    await ensure_topics(settings)
+    await broker.start()
+    try:
+        # Serials ending in an even digit go to partition 0, odd to partition 1.
+        for serial in ("000010", "000012", "000011", "000013", "000015"):
+            event = wrap(filing_filed(serial=serial))
+            await produce(
+                settings.kafka_bootstrap_servers,
+                settings.topic(topics.FILING_EVENTS),
+                event.to_json_bytes(),
+                key=USCC.encode(),
+                partition=int(serial[-1]) % 2,
+            )
+        await eventually(lambda: len(handled) == 3)
+        assert handled == [(1, "000011"), (1, "000013"), (1, "000015")]
+        release.set()
+        await eventually(lambda: len(handled) == 5)
+        assert handled[3:] == [(0, "000010"), (0, "000012")]
+    finally:
+        release.set()
+        await broker.stop()

@@ -54,6 +54,7 @@ async def produce(
     value: bytes,
     key: bytes | None = None,
     headers: dict[str, str] | None = None,
+    partition: int | None = None,
 ) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
@@ -62,6 +63,7 @@ async def produce(
             topic,
             value,
             key=key,
+            partition=partition,
             headers=[(k, v.encode()) for k, v in (headers or {}).items()],
         )
     finally:

@@ -100,6 +100,7 @@ class EventConsumer:
                 group_id=self.settings.consumer_group,
                 auto_offset_reset="earliest",
                 ack_policy=AckPolicy.MANUAL,
+                max_workers=self.settings.consumer_workers,
                 title=f"{self.settings.service_name}:{logical_topic}",
                 description="CloudEvents handled here: " + ", ".join(sorted(self.handlers)),
             )

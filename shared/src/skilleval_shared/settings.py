@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     topic_partitions: int = Field(default=6, ge=1)
     consumer_max_attempts: int = Field(default=3, ge=1)
+    # Kafka consumers per subscribed topic in one process; each owns whole partitions, so
+    # events of one key stay in order while different partitions are handled side by side.
+    consumer_workers: int = Field(default=3, ge=1, le=32)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
 
