@@ -48,7 +48,8 @@ def settings_for(infra: object, service: str, **overrides: Any) -> Settings:
     )
 
 
-async def bench_commit_and_relay(settings: Settings) -> dict[str, float]:
+async def bench_commit_and_relay(settings: Settings, per_commit: int = 1) -> dict[str, float]:
+    """Commits of ``per_commit`` events each (one per aggregate, or a roster chunk's worth)."""
     await ensure_topics(settings)
     client = make_client(settings)
     db = database(client, settings)
@@ -56,25 +57,32 @@ async def bench_commit_and_relay(settings: Settings) -> dict[str, float]:
     await broker.start()
     store = AggregateStore(db, "filing")
     events = [wrap(filing_filed(serial=f"{n:06d}")) for n in range(EVENTS)]
+    batches = [events[start : start + per_commit] for start in range(0, EVENTS, per_commit)]
     started = time.perf_counter()
     semaphore = asyncio.Semaphore(32)
 
     async def commit(n: int) -> None:
         async with semaphore:
-            await store.commit(f"bench-{n}", 0, {"n": n}, [events[n]])
+            await store.commit(f"bench-{n}", 0, {"n": n}, batches[n])
 
-    await asyncio.gather(*(commit(n) for n in range(EVENTS)))
+    await asyncio.gather(*(commit(n) for n in range(len(batches))))
     committed = time.perf_counter() - started
     relay = OutboxRelay(db, broker, settings)
     started = time.perf_counter()
-    relayed = 0
-    while relayed < EVENTS:
-        relayed += await relay.relay_once()
+    settled = 0
+    while settled < len(batches):
+        settled += await relay.relay_once()
     relay_seconds = time.perf_counter() - started
     await broker.stop()
     await client.drop_database(settings.database_name)
     await client.close()
-    return {"commits_per_s": EVENTS / committed, "relayed_per_s": EVENTS / relay_seconds}
+    if per_commit == 1:
+        return {"commits_per_s": EVENTS / committed, "relayed_per_s": EVENTS / relay_seconds}
+    label = f"({per_commit} events per commit)"
+    return {
+        f"events_committed_per_s {label}": EVENTS / committed,
+        f"relayed_per_s {label}": EVENTS / relay_seconds,
+    }
 
 
 async def bench_consume(settings: Settings) -> dict[str, float]:
@@ -116,6 +124,7 @@ async def bench_consume(settings: Settings) -> dict[str, float]:
 async def run() -> dict[str, float]:
     with provide_infra() as infra:
         results = await bench_commit_and_relay(settings_for(infra, "bench"))
+        results |= await bench_commit_and_relay(settings_for(infra, "bench"), per_commit=64)
         # One worker, as before CONSUMER_WORKERS existed, then the default.
         results |= await bench_consume(settings_for(infra, "bench", consumer_workers=1))
         results |= await bench_consume(settings_for(infra, "bench"))
