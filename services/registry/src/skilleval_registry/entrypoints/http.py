@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 
 from skilleval_registry.directory import Directory
 from skilleval_shared.problems import not_found
+from skilleval_shared.validation import USCC
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
@@ -27,8 +28,10 @@ async def list_institutions(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/institutions/{uscc}", summary="评价机构详情")
-async def get_institution(uscc: str, request: Request) -> dict[str, Any]:
-    found = await _directory(request).get(uscc.upper())
+async def get_institution(
+    uscc: Annotated[USCC, Path(title="统一社会信用代码")], request: Request
+) -> dict[str, Any]:
+    found = await _directory(request).get(uscc)
     if found is None:
         raise not_found("未找到该评价机构")
     return _public(found)

@@ -1,0 +1,45 @@
+"""The public directory answers a malformed USCC with a Chinese 422 saying what is wrong, an
+unknown valid one with a 404, and hostile ids with a problem, never a 5xx."""
+
+from __future__ import annotations
+
+import pytest
+
+from integration.filing.test_hostile_requests import HOSTILE_IDS, check
+from skilleval_registry.bootstrap import build_app
+from skilleval_registry.settings import RegistrySettings
+from support.apps import serve_in_process
+from support.samples import OTHER_USCC, USCC
+
+pytestmark = pytest.mark.integration
+
+URL = "/api/v1/public/institutions/{}"
+
+
+@pytest.fixture
+async def registry(make_settings, mongo):
+    async with serve_in_process(build_app(make_settings("registry", RegistrySettings))) as client:
+        yield client
+
+
+async def test_a_malformed_uscc_is_a_422_naming_the_fault(registry):
+    wrong_check_character = USCC[:-1] + ("4" if USCC[-1] != "4" else "5")
+    for uscc, fault in ((wrong_check_character, "校验位"), ("9135010", "18位")):
+        response = await registry.get(URL.format(uscc))
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert fault in str(response.json()["errors"]), response.text
+
+
+async def test_an_unknown_valid_uscc_is_a_404_and_lower_case_is_accepted(registry):
+    for uscc in (OTHER_USCC, OTHER_USCC.lower()):
+        response = await registry.get(URL.format(uscc))
+        assert response.status_code == 404, response.text
+        assert response.json()["detail"] == "未找到该评价机构"
+
+
+async def test_hostile_ids_are_problems_never_5xx(registry):
+    for hostile in HOSTILE_IDS:
+        response = await registry.get(URL.format(hostile))
+        check(response, f"{hostile}: {response.text[:300]}")
+        assert response.status_code in (404, 422), response.text
