@@ -26,6 +26,7 @@ def filing_settings(make_settings, jwt_keys) -> FilingSettings:
         jwt_private_key_file=Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]),
         jwt_public_key_file=Path(jwt_keys["JWT_PUBLIC_KEY_FILE"]),
         public_writes_per_minute=10_000,
+        auth_attempts_per_minute=10_000,
         notice_check_seconds=0.3,
     )
     return settings

@@ -135,3 +135,59 @@ async def test_staff_accounts_come_only_from_the_command_line(filing, filing_set
         timeout=60,
     )
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+
+
+TOKEN_URL = "/api/v1/auth/token"
+
+
+async def test_an_account_with_too_many_failed_logins_is_refused_for_a_while(
+    filing, filing_settings
+):
+    from integration.filing.flows import replica
+
+    assert (await filing.post("/api/v1/enterprises", json=registration(USCC))).status_code == 201
+    assert (
+        await filing.post("/api/v1/enterprises", json=registration(OTHER_USCC, "另一家公司"))
+    ).status_code == 201
+    async with replica(filing_settings, max_failed_logins=3) as guarded:
+        wrong = {"username": USCC, "password": "not-the-password"}
+        for _ in range(3):
+            assert (await guarded.post(TOKEN_URL, json=wrong)).status_code == 401
+        # Now even the right password is refused until the window has passed...
+        right = {"username": USCC.lower(), "password": ENTERPRISE_PASSWORD}
+        refused = await guarded.post(TOKEN_URL, json=right)
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "登录失败次数过多" in refused.json()["detail"]
+        assert int(refused.headers["retry-after"]) > 800
+        # ...while other accounts log in as usual, and a success clears their own count.
+        other = {"username": OTHER_USCC, "password": ENTERPRISE_PASSWORD}
+        for attempt in (wrong | {"username": OTHER_USCC}, other, wrong | {"username": OTHER_USCC}):
+            await guarded.post(TOKEN_URL, json=attempt)
+        assert (await guarded.post(TOKEN_URL, json=other)).status_code == 200
+
+
+async def test_logins_and_registrations_from_one_address_are_rate_limited(filing, filing_settings):
+    from integration.filing.flows import replica
+
+    async with replica(filing_settings, auth_attempts_per_minute=4) as limited:
+        answers = [
+            (await limited.post("/api/v1/enterprises", json=registration(USCC))).status_code,
+            *[
+                (
+                    await limited.post(
+                        TOKEN_URL, json={"username": USCC, "password": ENTERPRISE_PASSWORD}
+                    )
+                ).status_code
+                for _ in range(3)
+            ],
+        ]
+        assert answers == [201, 200, 200, 200]
+        refused = await limited.post(TOKEN_URL, json={"username": USCC, "password": "x"})
+        assert refused.status_code == 429
+        assert "秒后再试" in refused.json()["detail"]
+        late = await limited.post("/api/v1/enterprises", json=registration(OTHER_USCC, "晚到公司"))
+        assert late.status_code == 429
+    # The refused registration stored nothing.
+    login_other = {"username": OTHER_USCC, "password": ENTERPRISE_PASSWORD}
+    assert (await filing.post(TOKEN_URL, json=login_other)).status_code == 401

@@ -10,6 +10,7 @@ from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.domain.notice_calendar import NoticeCalendar, parse_calendar
 from skilleval_filing.service_layer.filing_repository import KIND as FILING_KIND
 from skilleval_filing.service_layer.filing_repository import FilingRepository
+from skilleval_filing.service_layer.login_throttle import LoginThrottle
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer, issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
@@ -28,9 +29,15 @@ class FilingContainer:
     public_key_pem: str | None
     calendar: NoticeCalendar
     public_writes: RateLimit = field(init=False)
+    auth_attempts: RateLimit = field(init=False)
+    login_throttle: LoginThrottle = field(init=False)
 
     def __post_init__(self) -> None:
         self.public_writes = RateLimit(self.settings.public_writes_per_minute)
+        self.auth_attempts = RateLimit(self.settings.auth_attempts_per_minute)
+        self.login_throttle = LoginThrottle(
+            self.settings.max_failed_logins, self.settings.failed_login_window_seconds
+        )
 
     @classmethod
     def build(cls, settings: FilingSettings) -> FilingContainer:

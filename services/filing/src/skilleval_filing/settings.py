@@ -22,6 +22,11 @@ class FilingSettings(Settings):
     notice_check_seconds: float = Field(default=60.0, gt=0)
     # Requests per minute one client address may make to the public write endpoints.
     public_writes_per_minute: int = Field(default=20, ge=1)
+    # Logins and registrations per minute from one client address.
+    auth_attempts_per_minute: int = Field(default=20, ge=1)
+    # Failed logins of one account name, from anywhere, before it is refused for the window.
+    max_failed_logins: int = Field(default=10, ge=1)
+    failed_login_window_seconds: float = Field(default=900, gt=0)
 
     # Tests move the calendar forward to reach the end of a notice; refused in production.
     today_override: date | None = None

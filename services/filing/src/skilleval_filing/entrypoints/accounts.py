@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 
 from skilleval_filing.container import FilingContainer, container
 from skilleval_filing.service_layer import accounts
@@ -15,10 +15,19 @@ router = APIRouter(tags=["accounts"])
 Container = Annotated[FilingContainer, Depends(container)]
 
 
+async def auth_attempt_quota(request: Request) -> None:
+    """Per client address: password guessing and mass registration are refused with a 429."""
+    await container(request).auth_attempts(request)
+
+
+AuthAttempt = Depends(auth_attempt_quota)
+
+
 @router.post(
     "/api/v1/enterprises",
     status_code=status.HTTP_201_CREATED,
     summary="企业注册账号（以统一社会信用代码为准，一码一号）",
+    dependencies=[AuthAttempt],
 )
 async def register_enterprise(
     form: accounts.EnterpriseRegistration, parts: Container
@@ -27,11 +36,11 @@ async def register_enterprise(
     return {"uscc": principal.uscc, "enterprise_name": principal.name}
 
 
-@router.post("/api/v1/auth/token", summary="登录，获取访问令牌")
+@router.post("/api/v1/auth/token", summary="登录，获取访问令牌", dependencies=[AuthAttempt])
 async def login(form: accounts.Login, parts: Container) -> dict[str, Any]:
     if parts.issuer is None:
         raise ServiceUnavailable("登录服务未配置签名密钥")
-    principal = await accounts.authenticate(parts.accounts, form)
+    principal = await accounts.authenticate(parts.accounts, form, parts.login_throttle)
     return accounts.issue_token(parts.issuer, principal, parts.settings.jwt_ttl_seconds)
 
 

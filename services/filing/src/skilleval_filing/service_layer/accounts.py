@@ -6,11 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skilleval_filing.adapters.passwords import hash_password, verify_password
+from skilleval_filing.adapters.passwords import DUMMY_HASH, hash_password, verify_password
+from skilleval_filing.service_layer.login_throttle import LoginThrottle
 from skilleval_shared.auth import Principal, Role, TokenIssuer
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import EnterpriseRegistered
-from skilleval_shared.problems import already_exists, unauthorized
+from skilleval_shared.problems import Unauthorized, already_exists, unauthorized
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
 from skilleval_shared.validation import USCC, Email, Phone
 
@@ -53,7 +54,7 @@ async def register_enterprise(store: AggregateStore, form: EnterpriseRegistratio
         "contact_name": form.contact_name,
         "contact_phone": form.contact_phone,
         "email": form.email,
-        "password_hash": hash_password(form.password),
+        "password_hash": await hash_password(form.password),
         "created_at": utc_now().isoformat(),
     }
     event = wrap(
@@ -86,7 +87,7 @@ async def create_staff(
         "username": username,
         "role": role.value,
         "name": name,
-        "password_hash": hash_password(password),
+        "password_hash": await hash_password(password),
         "created_at": utc_now().isoformat(),
     }
     try:
@@ -108,18 +109,30 @@ def _principal(state: dict[str, Any]) -> Principal:
     )
 
 
-async def authenticate(store: AggregateStore, login: Login) -> Principal:
-    """The same answer for an unknown user and a wrong password: no account enumeration."""
+async def authenticate(store: AggregateStore, login: Login, throttle: LoginThrottle) -> Principal:
+    """The same answer for an unknown user and a wrong password: no account enumeration. A name
+    with too many recent failures is refused before any password check."""
+    throttle.check(login.username)
+    try:
+        principal = await _check_password(store, login)
+    except Unauthorized:
+        throttle.failed(login.username)
+        raise
+    throttle.succeeded(login.username)
+    return principal
+
+
+async def _check_password(store: AggregateStore, login: Login) -> Principal:
     candidates = (enterprise_account_id(login.username), staff_account_id(login.username))
     for account_id in candidates:
         account = await store.load(account_id)
         if account is not None:
-            if verify_password(account.state["password_hash"], login.password):
+            if await verify_password(account.state["password_hash"], login.password):
                 return _principal(account.state)
             break
     else:
         # Spend the same time as a real check so timing does not reveal unknown accounts.
-        verify_password(_DUMMY_HASH, login.password)
+        await verify_password(DUMMY_HASH, login.password)
     raise unauthorized("用户名或密码错误")
 
 
@@ -131,6 +144,3 @@ def issue_token(issuer: TokenIssuer, principal: Principal, ttl_seconds: int) -> 
         "role": principal.role.value,
         "name": principal.name,
     }
-
-
-_DUMMY_HASH = hash_password("not-a-real-password")
