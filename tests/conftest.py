@@ -60,6 +60,8 @@ def make_settings(infra: Infra, kafka_namespace: str) -> Callable[..., Settings]
             # With one partition a second worker would only idle in the group.
             "consumer_workers": 1,
             "public_reads_per_minute": 100_000,
+            # Tests read their own writes across replicas; the cache has tests of its own.
+            "public_cache_seconds": 0,
             "consumer_retry_backoff_seconds": 0.05,
             "outbox_poll_seconds": 0.2,
         }

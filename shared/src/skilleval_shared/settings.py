@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Requests per minute one client address may make to the public read endpoints
     # (/api/v1/public/...); public writes have their own, lower limits.
     public_reads_per_minute: int = Field(default=600, ge=1)
+    # How stale a public list (notices, the directory) may be: each replica scans at most once
+    # per this many seconds. 0 scans on every request.
+    public_cache_seconds: float = Field(default=30.0, ge=0)
 
     log_level: str = "INFO"
 

@@ -270,3 +270,26 @@ async def test_suspension_reinstatement_and_revocation(
     assert [m["item"] for m in (await view(filing, staff, filing_id))["materials"]] == [
         kind.number for kind in MaterialKind
     ]
+
+
+async def test_the_public_notice_list_is_scanned_once_per_ttl_and_fresh_after_own_changes(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    enterprise = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    filing_id = await submitted(filing, enterprise, USCC)
+    async with (
+        replica(filing_settings, public_cache_seconds=3600) as deciding,
+        replica(filing_settings, public_cache_seconds=3600) as other,
+    ):
+        for client in (deciding, other):
+            assert (await client.get("/api/v1/public/notices")).json()["items"] == []
+        await accept(deciding, staff, filing_id)
+
+        mine = (await deciding.get("/api/v1/public/notices")).json()["items"]
+        assert [notice["filing_id"] for notice in mine] == [filing_id]
+        # The other replica answers from its list until the TTL passes: no scan per request.
+        assert (await other.get("/api/v1/public/notices")).json()["items"] == []
+    assert [
+        n["filing_id"] for n in (await filing.get("/api/v1/public/notices")).json()["items"]
+    ] == [filing_id]

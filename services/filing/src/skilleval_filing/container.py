@@ -51,7 +51,9 @@ class FilingContainer:
             settings=settings,
             runtime=runtime,
             accounts=runtime.store("account"),
-            filings=FilingRepository(runtime.store(FILING_KIND)),
+            filings=FilingRepository(
+                runtime.store(FILING_KIND), public_cache_seconds=settings.public_cache_seconds
+            ),
             files=FileStore(runtime.db),
             issuer=issuer_from_settings(settings) if settings.jwt_private_key_file else None,
             public_key_pem=load_public_key(settings) if settings.jwt_public_key_file else None,

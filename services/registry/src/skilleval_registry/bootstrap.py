@@ -18,7 +18,7 @@ from skilleval_shared.web.app import create_app
 
 def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     runtime = Runtime(settings or RegistrySettings())
-    directory = Directory(runtime.db)
+    directory = Directory(runtime.db, public_cache_seconds=runtime.settings.public_cache_seconds)
     runtime.consumer.on(FilingFiled)(directory.record_filed)
     runtime.consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(directory.record_status)
     runtime.consumer.subscribe(

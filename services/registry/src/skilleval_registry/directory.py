@@ -6,6 +6,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from skilleval_shared.cache import TimedValue
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.filing import (
     INSTITUTION_STATUS_AFTER,
@@ -13,10 +14,14 @@ from skilleval_shared.events.filing import (
 )
 from skilleval_shared.storage.mongo import Document
 
+MAX_LISTED = 500
+
 
 class Directory:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], *, public_cache_seconds: float = 0.0) -> None:
         self.institutions = db["institutions"]
+        # The public list is a scan on FerretDB: once per TTL per replica, not once per request.
+        self.filed = TimedValue(self._scan_filed, public_cache_seconds)
 
     async def record_filed(self, event: CloudEvent[Any]) -> None:
         data: FilingFiled = event.data
@@ -47,5 +52,5 @@ class Directory:
     async def get(self, uscc: str) -> Document | None:
         return await self.institutions.find_one({"_id": uscc})
 
-    async def list_filed(self, limit: int = 500) -> list[Document]:
-        return await self.institutions.find({"status": "filed"}).sort("_id").to_list(limit)
+    async def _scan_filed(self) -> list[Document]:
+        return await self.institutions.find({"status": "filed"}).sort("_id").to_list(MAX_LISTED)

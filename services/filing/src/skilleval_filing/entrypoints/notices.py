@@ -8,7 +8,6 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from skilleval_filing.clock import today
-from skilleval_filing.domain.lifecycle import FilingState
 from skilleval_filing.domain.text import LongText, Name
 from skilleval_filing.entrypoints.deps import Container, PublicWrite
 from skilleval_filing.entrypoints.errors import DomainErrorRoute
@@ -42,8 +41,10 @@ class ObjectionSubmission(BaseModel):
 @router.get("", summary="当前公示的企业技能人才自主评价备案")
 async def current_notices(parts: Container) -> dict[str, Any]:
     on = today(parts.settings)
-    found = await parts.filings.all_in_status(FilingState.ON_NOTICE.value)
-    found.sort(key=lambda stored: stored.filing.notice.starts_on if stored.filing.notice else on)
+    found = sorted(
+        await parts.filings.on_notice.get(),
+        key=lambda stored: stored.filing.notice.starts_on if stored.filing.notice else on,
+    )
     return {"as_of": on.isoformat(), "items": [views.notice_view(stored, on) for stored in found]}
 
 

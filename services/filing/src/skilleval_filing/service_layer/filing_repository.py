@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skilleval_filing.domain.filing import Filing
+from skilleval_filing.domain.lifecycle import FilingState
+from skilleval_shared.cache import TimedValue
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
@@ -63,8 +65,12 @@ class StoredFiling:
 
 
 class FilingRepository:
-    def __init__(self, store: AggregateStore) -> None:
+    def __init__(self, store: AggregateStore, *, public_cache_seconds: float = 0.0) -> None:
         self.store = store
+        # The public notice list: one scan per TTL instead of one per anonymous request.
+        self.on_notice = TimedValue(
+            lambda: self.all_in_status(FilingState.ON_NOTICE.value), public_cache_seconds
+        )
 
     async def get(self, identifier: str) -> StoredFiling | None:
         if parse_filing_id(identifier) is None:
@@ -96,6 +102,7 @@ class FilingRepository:
             stored.filing.filing_id, stored.version, stored.to_state(), events
         )
         stored.version = committed.version
+        self.on_notice.invalidate()  # this replica shows its own changes at once
         return stored
 
     async def all_in_status(self, status: str, limit: int = 10_000) -> list[StoredFiling]:

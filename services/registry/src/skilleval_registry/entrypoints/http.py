@@ -24,7 +24,7 @@ def _public(document: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/institutions", summary="已备案评价机构目录")
 async def list_institutions(request: Request) -> list[dict[str, Any]]:
-    return [_public(item) for item in await _directory(request).list_filed()]
+    return [_public(item) for item in await _directory(request).filed.get()]
 
 
 @router.get("/institutions/{uscc}", summary="评价机构详情")

@@ -1,0 +1,68 @@
+"""TimedValue: one load per time-to-live, shared by concurrent callers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from skilleval_shared.cache import TimedValue
+
+
+class Source:
+    def __init__(self) -> None:
+        self.loads = 0
+        self.now = 0.0
+
+    async def load(self) -> list[int]:
+        self.loads += 1
+        await asyncio.sleep(0.01)
+        return [self.loads]
+
+    def clock(self) -> float:
+        return self.now
+
+
+async def test_loads_once_per_ttl_and_again_after_it():
+    source = Source()
+    value = TimedValue(source.load, 30, source.clock)
+    assert await value.get() == [1]
+    source.now = 29.9
+    assert await value.get() == [1]
+    source.now = 30.0
+    assert await value.get() == [2]
+    assert source.loads == 2
+
+
+async def test_concurrent_callers_share_one_load():
+    source = Source()
+    value = TimedValue(source.load, 30, source.clock)
+    results = await asyncio.gather(*(value.get() for _ in range(50)))
+    assert results == [[1]] * 50
+    assert source.loads == 1
+
+
+async def test_invalidate_makes_the_next_get_load_and_zero_ttl_always_loads():
+    source = Source()
+    value = TimedValue(source.load, 30, source.clock)
+    await value.get()
+    value.invalidate()
+    assert await value.get() == [2]
+    uncached = TimedValue(source.load, 0, source.clock)
+    assert [await uncached.get() for _ in range(2)] == [[3], [4]]
+
+
+async def test_a_failed_load_is_not_cached():
+    calls = 0
+
+    async def flaky() -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("数据库暂时不可用")
+        return "ok"
+
+    value = TimedValue(flaky, 30)
+    try:
+        await value.get()
+    except ConnectionError:
+        pass
+    assert await value.get() == "ok"
