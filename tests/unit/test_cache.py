@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from skilleval_shared.cache import TimedValue
 
 
@@ -61,8 +63,6 @@ async def test_a_failed_load_is_not_cached():
         return "ok"
 
     value = TimedValue(flaky, 30)
-    try:
+    with pytest.raises(ConnectionError):
         await value.get()
-    except ConnectionError:
-        pass
     assert await value.get() == "ok"
