@@ -65,7 +65,7 @@ def _from_testcontainers() -> Iterator[Infra]:
     with (
         KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka,
         MongoDbContainer("mongo:8") as mongo,
-        DockerContainer("axllent/mailpit:v1.27").with_exposed_ports(1025, 8025) as mailpit,
+        DockerContainer("axllent/mailpit:v1.33.1").with_exposed_ports(1025, 8025) as mailpit,
     ):
         host = mailpit.get_container_host_ip()
         yield Infra(

@@ -52,4 +52,14 @@ def test_infrastructure_images_match_the_launcher():
     kafka_version = services["kafka"]["image"].split(":")[1]
     assert f'KAFKA_VERSION = "{kafka_version}"' in launcher
     assert services["mongo"]["image"] == "mongo:8"
-    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+    mailpit_version = services["mailpit"]["image"].split(":")[1]
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:")
+    assert f'MAILPIT_VERSION = "{mailpit_version}"' in launcher
+    # The testcontainers path runs the same images.
+    infra = (REPO / "tests" / "support" / "infra.py").read_text()
+    for image in (
+        services["kafka"]["image"],
+        services["mongo"]["image"],
+        services["mailpit"]["image"],
+    ):
+        assert f'"{image}"' in infra
