@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from skilleval_shared.problems import RateLimited
+from skilleval_shared.web.ratelimit import WindowCounts
 
 
 class LoginThrottle:
@@ -23,43 +24,23 @@ class LoginThrottle:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self.clock = clock
-        self._failures: dict[str, tuple[float, int]] = {}
+        self.failures = WindowCounts(window_seconds, clock)
 
-    def _key(self, username: str) -> str:
+    @staticmethod
+    def _key(username: str) -> str:
         return username.strip().upper()
 
     def check(self, username: str) -> None:
         """Raise a 429 problem while ``username`` is locked out."""
-        key = self._key(username)
-        found = self._failures.get(key)
-        if found is None:
-            return
-        started, count = found
-        remaining = self.window_seconds - (self.clock() - started)
-        if remaining <= 0:
-            del self._failures[key]
-        elif count >= self.max_failures:
-            minutes = math.ceil(remaining / 60)
+        count, left = self.failures.current(self._key(username))
+        if count >= self.max_failures:
             raise RateLimited(
-                f"该账号登录失败次数过多，请在 {minutes} 分钟后再试",
-                headers={"Retry-After": str(math.ceil(remaining))},
+                f"该账号登录失败次数过多，请在 {math.ceil(left / 60)} 分钟后再试",
+                headers={"Retry-After": str(math.ceil(left))},
             )
 
     def failed(self, username: str) -> None:
-        key = self._key(username)
-        now = self.clock()
-        started, count = self._failures.get(key, (now, 0))
-        if now - started >= self.window_seconds:
-            started, count = now, 0
-        self._failures[key] = (started, count + 1)
-        if len(self._failures) > 100_000:  # bound the memory a spray of names can take
-            self._failures = {
-                name: value
-                for name, value in self._failures.items()
-                if now - value[0] < self.window_seconds
-            }
+        self.failures.add(self._key(username))
 
     def succeeded(self, username: str) -> None:
-        self._failures.pop(self._key(username), None)
+        self.failures.clear(self._key(username))
