@@ -43,3 +43,19 @@ async def test_hostile_ids_are_problems_never_5xx(registry):
         response = await registry.get(URL.format(hostile))
         check(response, f"{hostile}: {response.text[:300]}")
         assert response.status_code in (404, 422), response.text
+
+
+async def test_metrics_answer_the_operators_networks_only(make_settings, mongo):
+    # The in-process client calls from 127.0.0.1, inside the default networks.
+    settings = make_settings("registry", RegistrySettings)
+    async with serve_in_process(build_app(settings)) as client:
+        response = await client.get("/metrics")
+        assert response.status_code == 200
+        assert "skilleval_http_requests_total" in response.text
+    outside = make_settings("registry", RegistrySettings, metrics_allowed_networks=["10.0.0.0/8"])
+    async with serve_in_process(build_app(outside)) as client:
+        refused = await client.get("/metrics")
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "运维网络" in refused.json()["detail"]
+        assert (await client.get("/healthz")).status_code == 200

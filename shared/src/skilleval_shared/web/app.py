@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -19,7 +20,7 @@ from skilleval_shared.observability import (
     configure_logging,
     correlation_scope,
 )
-from skilleval_shared.problems import Problem, install_problem_handlers
+from skilleval_shared.problems import Problem, forbidden, install_problem_handlers
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.storage.mongo import ping
 from skilleval_shared.web.ratelimit import RateLimit
@@ -93,6 +94,16 @@ def _limit_public_reads(
     return middleware
 
 
+def _from_networks(request: Request, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        address = ip_address(request.client.host) if request.client else None
+    except ValueError:
+        return False
+    if isinstance(address, IPv6Address) and address.ipv4_mapped:  # a dual-stack listener
+        address = address.ipv4_mapped
+    return address is not None and any(address in network for network in networks)
+
+
 def _operations_router(runtime: Runtime, title: str) -> APIRouter:
     router = APIRouter(tags=["operations"])
     specification = AsyncAPI(runtime.broker, title=f"{title} — events", version="0.1.0")
@@ -117,7 +128,9 @@ def _operations_router(runtime: Runtime, title: str) -> APIRouter:
         )
 
     @router.get("/metrics", summary="Prometheus 指标", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if not _from_networks(request, runtime.settings.metrics_allowed_networks):
+            raise forbidden("指标接口仅对运维网络开放")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @router.get("/asyncapi", summary="AsyncAPI 文档", include_in_schema=False)
