@@ -12,12 +12,16 @@ import platform
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from skilleval_registry.bootstrap import build_app
+from skilleval_registry.settings import RegistrySettings
 from skilleval_shared import topics
 from skilleval_shared.envelope import wrap
 from skilleval_shared.events.filing import FilingFiled
@@ -29,6 +33,7 @@ from skilleval_shared.storage.mongo import database, make_client
 from skilleval_shared.storage.outbox import OutboxRelay
 from skilleval_shared.topics import ensure_topics
 from support.infra import provide_infra
+from support.kafka import delete_namespace_topics
 from support.samples import filing_filed
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "2000"))
@@ -121,13 +126,35 @@ async def bench_consume(settings: Settings) -> dict[str, float]:
     return {f"consumed_per_s ({workers} worker{'s' if workers > 1 else ''})": EVENTS / seconds}
 
 
+async def bench_service_start(settings: Settings) -> dict[str, float]:
+    """From nothing to a registry process consuming: three topics, CONSUMER_WORKERS each."""
+    registry = RegistrySettings(**settings.model_dump(exclude={"service_name", "http_port"}))
+    app = build_app(registry)
+    started = time.perf_counter()
+    async with app.router.lifespan_context(app):
+        seconds = time.perf_counter() - started
+    client = make_client(registry)
+    await client.drop_database(registry.database_name)
+    await client.close()
+    return {f"registry_start_s ({registry.consumer_workers} workers)": seconds}
+
+
 async def run() -> dict[str, float]:
     with provide_infra() as infra:
-        results = await bench_commit_and_relay(settings_for(infra, "bench"))
-        results |= await bench_commit_and_relay(settings_for(infra, "bench"), per_commit=64)
-        # One worker, as before CONSUMER_WORKERS existed, then the default.
-        results |= await bench_consume(settings_for(infra, "bench", consumer_workers=1))
-        results |= await bench_consume(settings_for(infra, "bench"))
+        runs: list[tuple[Callable[[Settings], Awaitable[dict[str, float]]], Settings]] = [
+            (bench_commit_and_relay, settings_for(infra, "bench")),
+            (partial(bench_commit_and_relay, per_commit=64), settings_for(infra, "bench")),
+            # One worker, as before CONSUMER_WORKERS existed, then the default.
+            (bench_consume, settings_for(infra, "bench", consumer_workers=1)),
+            (bench_consume, settings_for(infra, "bench")),
+            (bench_service_start, settings_for(infra, "bench")),
+        ]
+        results: dict[str, float] = {}
+        for bench, settings in runs:
+            try:
+                results |= await bench(settings)
+            finally:
+                await delete_namespace_topics(settings.kafka_bootstrap_servers, settings.namespace)
     return results
 
 
@@ -135,7 +162,10 @@ def main() -> None:
     results = asyncio.run(run())
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    rows = "\n".join(f"| {name} | {value:,.0f} |" for name, value in results.items())
+    rows = "\n".join(
+        f"| {name} | {value:,.0f} |" if value >= 100 else f"| {name} | {value:.2f} |"
+        for name, value in results.items()
+    )
     table = (
         f"\n### {stamp} — {EVENTS} events — {machine}\n\n| measure | value |\n|---|---|\n{rows}\n"
     )

@@ -27,16 +27,9 @@ def namespace() -> str:
 async def kafka_namespace(infra: Infra, namespace: str) -> AsyncIterator[str]:
     """Delete the test's topics afterwards: a broker keeps files open for every partition."""
     yield namespace
-    from aiokafka.admin import AIOKafkaAdminClient
+    from support.kafka import delete_namespace_topics
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
-    await admin.start()
-    try:
-        mine = [name for name in await admin.list_topics() if name.startswith(f"{namespace}.")]
-        if mine:
-            await admin.delete_topics(mine)
-    finally:
-        await admin.close()
+    await delete_namespace_topics(infra.kafka_bootstrap_servers, namespace)
 
 
 @pytest.fixture
