@@ -353,7 +353,7 @@ async def test_an_oversize_agreement_is_refused_while_streaming_not_after(
     trustee = await enterprise_headers(USCC)
     boundary = "skilleval-boundary"
     agreement = json.dumps(terms(filing_settings), ensure_ascii=False)
-    body = _form(boundary, agreement, b"%PDF-" + b"0" * (LIMIT * 32))
+    body = _form(boundary, agreement, b"%PDF-" + b"0" * (LIMIT * 64))
     sent = 0
 
     async def chunks():  # no Content-Length: the limit must hold while the body arrives
