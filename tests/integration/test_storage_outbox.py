@@ -147,7 +147,8 @@ async def test_relay_skips_markers_without_their_commit(db, settings):
     broker = KafkaBroker(settings.kafka_bootstrap_servers)
     await broker.start()
     try:
-        assert await OutboxRelay(db, broker, settings).relay_once() == 3
+        relay = OutboxRelay(db, broker, settings, abandoned_after=timedelta(0))
+        assert await relay.relay_once() == 3
     finally:
         await broker.stop()
     assert await db["outbox"].count_documents({}) == 0

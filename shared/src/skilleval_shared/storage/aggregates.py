@@ -11,22 +11,42 @@ The relay publishes a marker only when the commit with the same nonce exists, so
 lost the race or died before step 2 publishes nothing, and a writer that died after step 2 still
 has its events published. A crash after publishing and before deleting the marker republishes
 events with the same ids, which consumers deduplicate.
+
+Step 2 can fail ambiguously (a reset connection, a cancelled task: the insert may have landed).
+Then the marker stays for the relay to settle by nonce, and the insert is retried: the nonce
+tells our own earlier insert apart from a rival's. Every snapshot write is followed by a look
+for the next commit, so a slow writer's stale snapshot never outlives a newer commit.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import uuid_utils
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 
 from skilleval_shared.envelope import CloudEvent, EventData, envelope_dict, utc_now
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 
 COMMITS = "commits"
 OUTBOX = "outbox"
+# A marker whose commit is still missing after this long (as the relay sees it) belongs to a
+# writer that died or lost the race before its commit point, and is settled without publishing.
+ABANDONED_AFTER = timedelta(seconds=60)
+COMMIT_ATTEMPTS = 3
+ONE_MILLISECOND = timedelta(milliseconds=1)
+
+
+def maybe_written(error: BaseException) -> bool:
+    """An error after which the write may still have landed: the request may have reached the
+    server (lost connection, timeout) or the task was cancelled while it was in flight."""
+    return isinstance(error, ConnectionFailure | asyncio.CancelledError)
 
 
 class ConcurrentUpdate(Exception):
@@ -42,6 +62,12 @@ class Aggregate:
 
 def commit_id(kind: str, aggregate_id: str, version: int) -> str:
     return f"{kind}:{aggregate_id}:{version}"
+
+
+def marker_id(kind: str, aggregate_id: str, version: int, nonce: str) -> str:
+    """Zero-padded, so markers of one aggregate committed in the same millisecond sort by
+    version (``:10`` after ``:9``); the relay orders by ``(at, _id)``."""
+    return f"{kind}:{aggregate_id}:{version:012d}#{nonce}"
 
 
 def outbox_entry(event: CloudEvent[Any]) -> Document:
@@ -64,14 +90,21 @@ class AggregateStore:
         self.outbox = db[OUTBOX]
         self.snapshots = db[kind]
         self.on_commit = on_commit
+        # A commit slower than this may have outlived its marker (see ``_keep_marker``): half the
+        # relay's patience, so the check happens well before the relay can give up.
+        self.slow_commit_seconds = ABANDONED_AFTER.total_seconds() / 2
 
     async def load(self, aggregate_id: str) -> Aggregate | None:
         snapshot = await self.snapshots.find_one({"_id": aggregate_id})
         current = (
             Aggregate(aggregate_id, snapshot["version"], snapshot["state"]) if snapshot else None
         )
+        return await self._roll_forward(aggregate_id, current)
+
+    async def _roll_forward(self, aggregate_id: str, current: Aggregate | None) -> Aggregate | None:
+        """Over commits newer than ``current`` whose snapshot is missing or was overwritten by a
+        slower writer (a crash between steps, or a race): write each, then look for the next."""
         version = current.version if current else 0
-        # Roll forward over commits whose snapshot write did not happen (a crash between steps).
         while commit := await self.commits.find_one(
             {"_id": commit_id(self.kind, aggregate_id, version + 1)}
         ):
@@ -90,20 +123,20 @@ class AggregateStore:
         version = expected_version + 1
         identifier = commit_id(self.kind, aggregate_id, version)
         nonce = str(uuid_utils.uuid7())
-        now = utc_now()
+        now = await self._commit_time(aggregate_id, expected_version)
         entries = [outbox_entry(event) for event in events]
+        marker = {
+            "_id": marker_id(self.kind, aggregate_id, version, nonce),
+            "commit": identifier,
+            "nonce": nonce,
+            "at": now,
+            "events": entries,
+        }
+        started = time.monotonic()
         if entries:
-            await self.outbox.insert_one(
-                {
-                    "_id": f"{identifier}#{nonce}",
-                    "commit": identifier,
-                    "nonce": nonce,
-                    "at": now,
-                    "events": entries,
-                }
-            )
+            await self.outbox.insert_one(marker)
         try:
-            await self.commits.insert_one(
+            await self._insert_commit(
                 {
                     "_id": identifier,
                     "kind": self.kind,
@@ -115,29 +148,80 @@ class AggregateStore:
                     "event_ids": [entry["value"]["id"] for entry in entries],
                 }
             )
-        except Exception as error:
-            if entries:
-                await self.outbox.delete_one({"_id": f"{identifier}#{nonce}"})
-            if is_duplicate_key(error):
-                raise ConcurrentUpdate(identifier) from error
+        except BaseException as error:
+            # A definite failure leaves nothing to publish; after a possible write the marker
+            # stays, and the relay publishes it if and only if our commit is there.
+            if entries and not maybe_written(error):
+                await self.outbox.delete_one({"_id": marker["_id"]})
             raise
+        if entries and time.monotonic() - started > self.slow_commit_seconds:
+            await self._keep_marker(marker)
         aggregate = Aggregate(aggregate_id, version, state)
         await self._write_snapshot(aggregate)
+        await self._roll_forward(aggregate_id, aggregate)
         if entries:
             self.on_commit()
         return aggregate
 
+    async def _commit_time(self, aggregate_id: str, expected_version: int) -> datetime:
+        """Now, but after the previous commit of this aggregate: the relay orders markers by
+        time, and a replica whose clock is behind must not put version n+1 before version n."""
+        now = utc_now()
+        if expected_version == 0:
+            return now
+        previous = await self.commits.find_one(
+            {"_id": commit_id(self.kind, aggregate_id, expected_version)}, {"at": 1}
+        )
+        if previous is None or previous["at"] < now:
+            return now
+        at: datetime = previous["at"]
+        return at + ONE_MILLISECOND
+
+    async def _insert_commit(self, document: Document) -> None:
+        """The commit point. Raises ``ConcurrentUpdate`` when another writer holds this version;
+        retries an ambiguous failure, recognising an earlier attempt of ours by its nonce."""
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            try:
+                await self.commits.insert_one(document)
+                return
+            except Exception as error:
+                if is_duplicate_key(error):
+                    held = await self.commits.find_one({"_id": document["_id"]}, {"nonce": 1})
+                    if held is not None and held.get("nonce") == document["nonce"]:
+                        return
+                    raise ConcurrentUpdate(document["_id"]) from error
+                if not maybe_written(error) or attempt == COMMIT_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
+
+    async def _keep_marker(self, marker: Document) -> None:
+        """After a commit slow enough for the relay to have judged its marker abandoned, put
+        the marker back if it is gone: the commit exists, so the relay will publish it."""
+        if await self.outbox.find_one({"_id": marker["_id"]}, {"_id": 1}) is None:
+            try:
+                await self.outbox.insert_one(marker)
+            except Exception as error:
+                if not is_duplicate_key(error):
+                    raise
+
     async def _write_snapshot(self, aggregate: Aggregate) -> None:
-        """The snapshot is a cache: ``load`` rolls forward over newer commits, so a stale write
-        (a slow writer overtaken by a faster one) costs a roll-forward, never correctness. An
-        exact ``_id`` filter keeps this an indexed write on FerretDB."""
+        """The snapshot is a cache of the latest commit. A stale write (a slow writer overtaken
+        by a faster one) is repaired by the look for the next commit that follows every write.
+        An exact ``_id`` filter keeps this an indexed write on FerretDB."""
         document = {
             "_id": aggregate.id,
             "version": aggregate.version,
             "state": aggregate.state,
             "updated_at": utc_now(),
         }
-        await self.snapshots.replace_one({"_id": aggregate.id}, document, upsert=True)
+        try:
+            await self.snapshots.replace_one({"_id": aggregate.id}, document, upsert=True)
+        except Exception as error:
+            # Two first upserts of one _id race on FerretDB (MongoDB retries this itself): the
+            # other inserted it, so replacing it now is an update.
+            if not is_duplicate_key(error):
+                raise
+            await self.snapshots.replace_one({"_id": aggregate.id}, document)
 
     async def history(self, aggregate_id: str, latest_version: int) -> list[Document]:
         """Every commit of one aggregate, oldest first: a get by ``_id`` per version."""

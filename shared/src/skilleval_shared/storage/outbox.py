@@ -5,36 +5,44 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
-from skilleval_shared.envelope import CONTENT_TYPE, utc_now
+from skilleval_shared.envelope import CONTENT_TYPE
 from skilleval_shared.observability import RELAYED
 from skilleval_shared.settings import Settings
-from skilleval_shared.storage.aggregates import COMMITS, OUTBOX
+from skilleval_shared.storage.aggregates import ABANDONED_AFTER, COMMITS, OUTBOX
 from skilleval_shared.storage.mongo import Document
 from skilleval_shared.tasks import Periodic
 
 logger = logging.getLogger(__name__)
 
-# A marker whose commit is still missing after this long belongs to a writer that died or lost
-# the race before its commit point: nothing was committed, so nothing may be published.
-ABANDONED_AFTER = timedelta(seconds=60)
 BATCH = 500
 
 
 class OutboxRelay:
     def __init__(
-        self, db: AsyncDatabase[Document], broker: KafkaBroker, settings: Settings
+        self,
+        db: AsyncDatabase[Document],
+        broker: KafkaBroker,
+        settings: Settings,
+        *,
+        abandoned_after: timedelta = ABANDONED_AFTER,
     ) -> None:
+        self.abandoned_after_seconds = abandoned_after.total_seconds()
         self.outbox = db[OUTBOX]
         self.commits = db[COMMITS]
         self.broker = broker
         self.settings = settings
         self._loop = Periodic("outbox-relay", self.relay_all, settings.outbox_poll_seconds)
+        # When this relay first saw each marker still without its commit. Judged by this
+        # process's own clock, not the writer's ``at``: a writer on a host whose clock is
+        # behind must not have its fresh marker taken for an abandoned one.
+        self._pending_since: dict[str, float] = {}
 
     def wake(self) -> None:
         self._loop.wake()
@@ -54,24 +62,56 @@ class OutboxRelay:
         markers = await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).to_list(BATCH)
         commits = await self._commits_of(markers)
         settled: list[str] = []
+        abandoned: list[Document] = []
         pending: list[asyncio.Future[Any]] = []
+        now = time.monotonic()
         try:
             for marker, commit in zip(markers, commits, strict=True):
-                if commit is None or commit["nonce"] != marker["nonce"]:
-                    if commit is not None or utc_now() - marker["at"] > ABANDONED_AFTER:
-                        settled.append(marker["_id"])
-                        continue
+                if commit is not None and commit["nonce"] == marker["nonce"]:
+                    for entry in marker["events"]:
+                        pending.append(await self._send(entry))
+                    settled.append(marker["_id"])
+                elif commit is not None:  # another writer holds this version: ours lost
+                    settled.append(marker["_id"])
+                elif (
+                    now - self._pending_since.setdefault(marker["_id"], now)
+                    >= self.abandoned_after_seconds
+                ):
+                    abandoned.append(marker)
+                    settled.append(marker["_id"])
+                else:
                     break  # its writer may still be before the commit point: keep order
-                for entry in marker["events"]:
-                    pending.append(await self._send(entry))
-                settled.append(marker["_id"])
         finally:
             if pending:
                 await asyncio.gather(*pending)
                 RELAYED.labels(self.settings.service_name).inc(len(pending))
         if settled:
             await self.outbox.delete_many({"_id": {"$in": settled}})
+        # Forget markers settled here or by another replica.
+        waiting = {marker["_id"] for marker in markers} - set(settled)
+        self._pending_since = {
+            key: since for key, since in self._pending_since.items() if key in waiting
+        }
+        if abandoned:
+            await self._publish_late_commits(abandoned)
         return len(settled)
+
+    async def _publish_late_commits(self, abandoned: list[Document]) -> None:
+        """A writer that stalled past ``ABANDONED_AFTER`` may have committed between our look
+        and the delete: look once more. (One that commits later still puts its marker back,
+        see ``AggregateStore.commit``.) Such events come after newer ones; consumers are
+        idempotent, and this happens only after a minute-long stall."""
+        late = await self._commits_of(abandoned)
+        pending = [
+            await self._send(entry)
+            for marker, commit in zip(abandoned, late, strict=True)
+            if commit is not None and commit["nonce"] == marker["nonce"]
+            for entry in marker["events"]
+        ]
+        if pending:
+            await asyncio.gather(*pending)
+            RELAYED.labels(self.settings.service_name).inc(len(pending))
+            logger.warning("published %d events of commits that came late", len(pending))
 
     async def _commits_of(self, markers: list[Document]) -> list[Document | None]:
         """The commit behind each marker: gets by ``_id``, several at a time."""
