@@ -947,3 +947,19 @@ def test_json_is_the_same_whatever_the_hash_seed() -> None:
         for seed in ("1", "2", "3", "4", "5", "6")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Uscc", "91٣٧٠٢٠٠MA3C123456"),  # Arabic-Indic digits
+        ("CertificateNumber", "Y" + "２" * 21),  # full-width
+        ("OccupationCode", "6-１８-01-01"),
+        ("InstitutionSerial", "০০০১২৩"),  # Bengali digits
+    ],
+)
+def test_digit_fields_take_ascii_digits_only(name: str, value: str) -> None:
+    from skilleval_shared.events import fields
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(getattr(fields, name)).validate_python(value)

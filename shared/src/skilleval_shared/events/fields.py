@@ -20,13 +20,15 @@ _MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$"
 
 _USCC_CHAR = "[0-9A-HJ-NPQRTUWXY]"
 
-Uscc = Annotated[str, StringConstraints(pattern=rf"^{_USCC_CHAR}{{2}}\d{{6}}{_USCC_CHAR}{{10}}$")]
-OccupationCode = Annotated[str, StringConstraints(pattern=r"^[1-8]-\d{2}-\d{2}-\d{2}$")]
-CertificateNumber = Annotated[str, StringConstraints(pattern=r"^[YS]\d{21}$")]
+Uscc = Annotated[
+    str, StringConstraints(pattern=rf"^{_USCC_CHAR}{{2}}[0-9]{{6}}{_USCC_CHAR}{{10}}$")
+]
+OccupationCode = Annotated[str, StringConstraints(pattern=r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
+CertificateNumber = Annotated[str, StringConstraints(pattern=r"^[YS][0-9]{21}$")]
 # Positions 2–5, 6–7 and 8–13 of a certificate number.
-InstitutionCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-ProvinceCode = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
-InstitutionSerial = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+InstitutionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+ProvinceCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
+InstitutionSerial = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 # Identifiers minted by our services (UUIDs, receipt numbers, staff account ids).
 Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z:._/-]{0,63}$")]
 IdNumber = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z()-]{5,30}$")]

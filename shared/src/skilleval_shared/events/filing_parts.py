@@ -46,7 +46,7 @@ class FilingApplication(Value):
     enterprise_name: ShortText
     enterprise_short_name: ShortText | None = None
     address: ShortText
-    postcode: str | None = Field(default=None, pattern=r"^\d{6}$")
+    postcode: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     website: ShortText | None = None
     registration_authority: ShortText  # 注册登记机构
     nature: EnterpriseNature
