@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 MAX_TIERS = 3
-_POSTAL_CODE = re.compile(r"\d{6}")
+_POSTAL_CODE = re.compile(r"[0-9]{6}")
 # How people write "no 工种" in a table cell; certificates print "--" for it.
 _NO_WORK_TYPE = {"", "-", "--", "—", "——", "无"}
 

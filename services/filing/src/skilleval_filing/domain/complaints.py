@@ -26,7 +26,7 @@ __all__ = [
     "start_handling",
 ]
 
-_CERTIFICATE_NUMBER = re.compile(r"[YS]\d{21}")
+_CERTIFICATE_NUMBER = re.compile(r"[YS][0-9]{21}")
 
 
 def _certificate_number(value: str) -> str:

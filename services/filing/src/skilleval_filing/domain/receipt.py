@@ -24,7 +24,7 @@ DEFAULT_RECEIPT_PREFIX = "QDZP"
 DEFAULT_INSTITUTION_CODE = "0000"
 SHANDONG_PROVINCE_CODE = "37"
 _MAX_SEQUENCE = 999_999
-_RECEIPT_NUMBER = re.compile(r"(?P<prefix>[A-Z]{2,8})-(?P<year>\d{4})-(?P<sequence>\d{6})")
+_RECEIPT_NUMBER = re.compile(r"(?P<prefix>[A-Z]{2,8})-(?P<year>[0-9]{4})-(?P<sequence>[0-9]{6})")
 
 
 def _checked_sequence(sequence: int, what: str) -> int:
@@ -58,11 +58,11 @@ class Receipt(BaseModel):
     number: str
     issued_on: date
     institution_category: InstitutionCategory = InstitutionCategory.EMPLOYER
-    institution_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] = (
+    institution_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")] = (
         DEFAULT_INSTITUTION_CODE
     )
-    province_code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] = SHANDONG_PROVINCE_CODE
-    institution_serial: Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+    province_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] = SHANDONG_PROVINCE_CODE
+    institution_serial: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
     @property
     def certificate_number_prefix(self) -> str:
