@@ -4,6 +4,7 @@ when the city centre accepts it, every version stays in the history, refusals ch
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -267,6 +268,22 @@ async def test_a_change_that_no_longer_fits_cannot_be_accepted(
         ),
         pytest.param(change(), "至少需要 1 项", id="no-operations"),
         pytest.param(change({"op": "rename"}), "类型标记", id="unknown-operation"),
+        # The explanation is held to the rules of the event that carries it.
+        pytest.param(
+            change({"op": "add", "row": MILLER}, explanation="新增铣工\u0007"),
+            "控制字符",
+            id="control-character-in-explanation",
+        ),
+        pytest.param(
+            change({"op": "add", "row": MILLER}, explanation="新增铣工\ud800"),
+            "无法识别的字符",
+            id="lone-surrogate-in-explanation",
+        ),
+        pytest.param(
+            change({"op": "add", "row": MILLER}, explanation="说" * 2001),
+            "2000",
+            id="explanation-too-long",
+        ),
     ],
 )
 async def test_a_bad_change_is_a_problem_and_changes_nothing(
@@ -276,7 +293,9 @@ async def test_a_bad_change_is_a_problem_and_changes_nothing(
     owner = await enterprise_headers(USCC)
     before = await snapshot(filing, owner)
 
-    response = await filing.post(CHANGES, headers=owner, json=body)
+    # As JSON itself writes a lone surrogate: the escape "\ud800" (httpx would not encode it).
+    raw = owner | {"content-type": "application/json"}
+    response = await filing.post(CHANGES, headers=raw, content=json.dumps(body))
 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from integration.filing.flows import (
@@ -92,7 +94,20 @@ async def test_an_illegal_transition_is_409_with_the_reason_and_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    "filing_id", ["nonsense", "123", f"{USCC}", f"{USCC}-x", f"{USCC}-99", "%20-1"]
+    "filing_id",
+    [
+        "nonsense",
+        "123",
+        f"{USCC}",
+        f"{USCC}-x",
+        f"{USCC}-99",
+        "%20-1",
+        # Digits to str.isdigit() but not to int(), or far too many for int().
+        pytest.param(f"{USCC}-\u00b2", id="superscript-two"),
+        pytest.param(f"{USCC}-1\u00b2", id="digit-and-superscript"),
+        pytest.param(f"{USCC}-\u0661", id="arabic-indic-one"),
+        pytest.param(f"{USCC}-" + "9" * 5000, id="5000-nines"),
+    ],
 )
 async def test_a_malformed_or_unknown_filing_id_is_404(
     filing, staff_headers, enterprise_headers, filing_id
@@ -156,6 +171,35 @@ async def test_bad_application_and_review_input_is_422_and_changes_nothing(
     bad_phone = await filing.put(url, headers=other, json=application(OTHER_USCC) | {"email": "x"})
     assert _is_problem(bad_phone, 422)["errors"][0]["field"] == "email"
     assert await view(filing, other, draft_id) == draft_before
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"business_scope": "\ud800"}, id="scope-only-a-lone-surrogate"),
+        pytest.param({"basic_situation": "职工\udfff1200人"}, id="section-with-a-lone-surrogate"),
+        pytest.param({"form_filler": "王\ud83d"}, id="name-with-half-an-emoji"),
+    ],
+)
+async def test_a_lone_surrogate_in_the_application_is_422_and_changes_nothing(
+    filing, enterprise_headers, overrides
+):
+    enterprise = await enterprise_headers(USCC)
+    filing_id = await create_draft(filing, enterprise)
+    url = f"/api/v1/filings/{filing_id}/application"
+    assert (await filing.put(url, headers=enterprise, json=application(USCC))).status_code == 200
+    before = await view(filing, enterprise, filing_id)
+    # JSON carries it as the escape "\ud800"; json.dumps writes it so (httpx would not).
+    body = json.dumps(application(USCC) | overrides)
+    headers = enterprise | {"content-type": "application/json"}
+
+    problem = _is_problem(await filing.put(url, headers=headers, content=body), 422)
+
+    [field] = overrides
+    assert problem["errors"] == [
+        {"field": field, "message": "含有无法识别的字符，请删除后重新输入"}
+    ]
+    assert await view(filing, enterprise, filing_id) == before
 
 
 async def test_objections_need_a_way_to_reach_the_objector(

@@ -172,7 +172,9 @@ async def test_an_upheld_objection_rejects_the_filing_and_the_enterprise_files_a
     assert upheld.json()["status"] == "rejected"
     assert "两名考评员证书系伪造" in upheld.json()["status_reason"]
     again = await object_to(filing, filing_id)
-    assert again.status_code == 409  # no notice any more
+    # No notice any more: to the public, as if there were no filing at all.
+    assert again.status_code == 404
+    assert again.json()["detail"] == "备案申请不存在"
 
     records = of_filing(
         await published(filing_settings, has("filing.rejected", filing_id)), filing_id

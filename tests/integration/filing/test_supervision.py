@@ -4,10 +4,12 @@ draws with public results, credit records, and complaints from the public handle
 from __future__ import annotations
 
 import hashlib
+import json
 import random
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from pydantic import StringConstraints
 
 from integration.filing.filed import (
     callers,
@@ -22,7 +24,9 @@ from integration.filing.filed import (
 from skilleval_filing.clock import today
 from skilleval_filing.domain.inspection import draw
 from skilleval_filing.domain.lifecycle import FilingState
+from skilleval_filing.service_layer import complaints
 from skilleval_shared.auth import Role
+from skilleval_shared.events.filing import ComplaintSubmitted
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
@@ -315,6 +319,9 @@ async def test_a_public_complaint_is_handled_by_staff_without_exposing_the_compl
         pytest.param({"contact_phone": "12345"}, "电话", id="bad-phone"),
         pytest.param({"text": ""}, "不能为空", id="no-text"),
         pytest.param({"status": "resolved"}, "不允许的字段", id="extra-field"),
+        pytest.param({"text": "\ud800"}, "无法识别的字符", id="text-only-a-lone-surrogate"),
+        pytest.param({"text": "乱收费\udc00"}, "无法识别的字符", id="text-with-a-lone-surrogate"),
+        pytest.param({"submitter_name": "赵\ud83d"}, "无法识别的字符", id="name-half-an-emoji"),
     ],
 )
 async def test_a_bad_complaint_is_refused_and_stores_nothing(
@@ -323,12 +330,45 @@ async def test_a_bad_complaint_is_refused_and_stores_nothing(
     staff = await staff_headers(Role.CITY_CENTER)
     complaint = {"contact_phone": "13912345678", "target_uscc": USCC, "text": "乱收费"}
 
-    response = await filing.post(PUBLIC_COMPLAINTS, json=complaint | overrides)
+    # As JSON itself writes a lone surrogate: the escape "\ud800" (httpx would not encode it).
+    response = await filing.post(
+        PUBLIC_COMPLAINTS,
+        content=json.dumps(complaint | overrides),
+        headers={"content-type": "application/json"},
+    )
 
     assert response.status_code == 422, response.text
     problem = response.json()
     messages = [problem.get("detail", "")] + [e["message"] for e in problem.get("errors", [])]
     assert any(fragment in message for message in messages), problem
+    assert (await filing.get(COMPLAINTS, headers=staff)).json() == {"items": []}
+    assert (await filing.post(PUBLIC_COMPLAINTS, json=complaint)).status_code == 201
+    records = await filing_events(filing_settings, has("complaint.submitted.v1"))
+    assert len(of_type(records, "complaint.submitted.v1")) == 1
+
+
+class _StricterComplaintSubmitted(ComplaintSubmitted):
+    """A shared schema stricter than the form: text the form takes, the event refuses."""
+
+    text: Annotated[str, StringConstraints(max_length=2)]  # type: ignore[assignment]
+
+
+async def test_a_complaint_its_event_refuses_is_422_and_stores_nothing(
+    filing, filing_settings, staff_headers, monkeypatch
+):
+    staff = await staff_headers(Role.CITY_CENTER)
+    complaint = {"contact_phone": "13912345678", "target_uscc": USCC, "text": "乱收费"}
+
+    with monkeypatch.context() as patched:
+        patched.setattr(complaints, "ComplaintSubmitted", _StricterComplaintSubmitted)
+        response = await filing.post(PUBLIC_COMPLAINTS, json=complaint)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["title"] == "请求数据不合法"
+    assert problem["detail"] == "提交的内容不符合要求，请修改后重试"
+    assert problem["errors"] == [{"field": "text", "message": "长度不能超过 2 个字符"}]
     assert (await filing.get(COMPLAINTS, headers=staff)).json() == {"items": []}
     assert (await filing.post(PUBLIC_COMPLAINTS, json=complaint)).status_code == 201
     records = await filing_events(filing_settings, has("complaint.submitted.v1"))

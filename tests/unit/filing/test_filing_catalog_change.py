@@ -22,6 +22,7 @@ from skilleval_filing.domain.errors import IllegalTransition, InvalidRequest, No
 from skilleval_filing.domain.lifecycle import Actor, FilingState
 from skilleval_filing.domain.remarks import Remark
 from skilleval_filing.domain.review import ReviewState
+from skilleval_filing.service_layer.catalog_change_forms import ChangeForm
 from skilleval_shared.validation import SkillLevel
 
 FILED_ON = date(2026, 10, 14)
@@ -120,6 +121,42 @@ def test_operations_apply_in_order_within_one_change() -> None:
 def test_a_change_needs_at_least_one_operation() -> None:
     with pytest.raises(ValidationError, match="至少应填写一项调整"):
         change()
+
+
+@pytest.mark.parametrize(
+    ("explanation", "expected"),
+    [(None, None), ("", None), ("  \n ", None), (" 新增数控铣床\n产线 ", "新增数控铣床\n产线")],
+)
+def test_a_blank_explanation_is_none_given(explanation: str | None, expected: str | None) -> None:
+    fields: dict[str, Any] = {"operations": [{"op": "add", "row": MILLER.model_dump()}]}
+    if explanation is not None:
+        fields["explanation"] = explanation
+    form = ChangeForm.model_validate(fields)
+
+    assert form.explanation == expected
+    assert CatalogChange(operations=form.operations, explanation=explanation or "").explanation == (
+        expected or ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("explanation", "message"),
+    [
+        ("新增铣工\u0007", "含有不可见的控制字符"),
+        ("新增铣工\ud800", "含有无法识别的字符"),
+        ("说" * 2001, "不能超过2000个字"),
+    ],
+)
+def test_an_explanation_the_event_would_refuse_is_refused_by_form_and_domain(
+    explanation: str, message: str
+) -> None:
+    # CatalogChangeSubmitted carries it as a LongText: no control characters, whole characters.
+    with pytest.raises(ValidationError, match=message):
+        ChangeForm.model_validate(
+            {"operations": [{"op": "add", "row": MILLER.model_dump()}], "explanation": explanation}
+        )
+    with pytest.raises(ValidationError, match=f"调整说明{message}"):
+        CatalogChange(operations=(AddRow(row=MILLER),), explanation=explanation)
 
 
 def submit(**overrides: Any) -> Any:

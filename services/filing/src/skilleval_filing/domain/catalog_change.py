@@ -18,9 +18,11 @@ from skilleval_filing.domain.errors import InvalidRequest
 from skilleval_filing.domain.lifecycle import Actor, FilingState
 from skilleval_filing.domain.remarks import Remark
 from skilleval_filing.domain.review import Review, ReviewState, decide_review, ensure_submitter
+from skilleval_filing.domain.text import bounded_text
 from skilleval_shared.validation import USCC, LevelSet, format_levels
 
 WHAT = "职业（工种）目录调整"
+_EXPLANATION = bounded_text(2000, multiline=True)
 
 
 class AddRow(BaseModel):
@@ -58,9 +60,13 @@ class CatalogChange(BaseModel):
     @field_validator("explanation")
     @classmethod
     def _bounded(cls, explanation: str) -> str:
-        if len(explanation) > 2000:
-            raise ValueError("调整说明不能超过2000个字")
-        return explanation.strip()
+        """Blank is no explanation; any other is a ``LongText``, as the events carry it."""
+        if not explanation.strip():
+            return ""
+        try:
+            return _EXPLANATION(explanation)
+        except ValueError as error:
+            raise ValueError(f"调整说明{error}") from None
 
 
 class CatalogVersion(BaseModel):

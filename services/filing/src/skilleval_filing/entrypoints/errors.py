@@ -1,13 +1,23 @@
 """Domain refusals as problem documents: a router built with ``route_class=DomainErrorRoute``
-lets handlers raise ``DomainError`` and ``ConcurrentUpdate`` and answers in RFC 9457 form."""
+lets handlers raise ``DomainError`` and ``ConcurrentUpdate`` and answers in RFC 9457 form.
+
+It also answers pydantic's ``ValidationError`` raised inside a handler. Request bodies are
+checked before the handler runs (that is ``RequestValidationError``), so one raised inside
+comes from a model built from input the forms let through: above all an outgoing event
+(service_layer/translate.py and the other use cases), whose shared schema is checked when the
+event is built, before it is committed with the change. That is bad input, a 422 that changes
+nothing, not a server error.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from pydantic import ValidationError
 
 from skilleval_filing.domain.errors import (
     DomainError,
@@ -21,10 +31,15 @@ from skilleval_shared import problems
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
 STALE = "数据已被他人修改，请刷新后重试"
+UNFIT = "提交的内容不符合要求，请修改后重试"
+
+logger = logging.getLogger(__name__)
 
 
-def problem_for(error: DomainError | ConcurrentUpdate) -> problems.Problem:
+def problem_for(error: DomainError | ConcurrentUpdate | ValidationError) -> problems.Problem:
     match error:
+        case ValidationError():
+            return _unfit(error)
         case ConcurrentUpdate():
             return problems.conflict(STALE)
         case NotPermitted():
@@ -36,6 +51,15 @@ def problem_for(error: DomainError | ConcurrentUpdate) -> problems.Problem:
         case InvalidRequest():
             return problems.validation(error.message)
     return problems.validation(error.message)
+
+
+def _unfit(error: ValidationError) -> problems.Problem:
+    """Input that passed the forms but not a model built from it: the forms should have
+    refused it, so say so in the log; the caller gets the field errors in Chinese."""
+    found = error.errors(include_url=False, include_input=False)  # inputs may be personal
+    where = [(".".join(map(str, item["loc"])), item["type"]) for item in found]
+    logger.warning("input passed the forms but not %s: %s", error.title, where)
+    return problems.validation(UNFIT, errors=problems.field_errors(found))
 
 
 def _incomplete(error: IncompleteFiling) -> problems.Problem:
@@ -68,7 +92,7 @@ class DomainErrorRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (DomainError, ConcurrentUpdate) as error:
+            except (DomainError, ConcurrentUpdate, ValidationError) as error:
                 raise problem_for(error) from error
 
         return handle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from skilleval_filing.service_layer.actors import actor_id, actor_of
 from skilleval_filing.service_layer.filing_repository import parse_filing_id
-from skilleval_filing.service_layer.filings import Caller
+from skilleval_filing.service_layer.filings import NO_SUCH_FILING, Caller
 from skilleval_shared.auth import Principal, ensure_owner
 from skilleval_shared.problems import not_found
 
@@ -18,6 +18,6 @@ def accessible_filing_id(principal: Principal, filing_id: str) -> str:
     anything is loaded, so the answer says nothing about the other enterprise."""
     parsed = parse_filing_id(filing_id)
     if parsed is None:
-        raise not_found("备案申请不存在")
+        raise not_found(NO_SUCH_FILING)
     ensure_owner(principal, parsed[0])
     return filing_id

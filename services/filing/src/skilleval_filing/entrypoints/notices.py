@@ -12,8 +12,6 @@ from skilleval_filing.domain.text import LongText, Name
 from skilleval_filing.entrypoints.deps import Container, PublicWrite
 from skilleval_filing.entrypoints.errors import DomainErrorRoute
 from skilleval_filing.service_layer import objections, views
-from skilleval_filing.service_layer.filing_repository import parse_filing_id
-from skilleval_shared.problems import not_found
 from skilleval_shared.validation import Email, Phone
 
 router = APIRouter(
@@ -57,8 +55,6 @@ async def current_notices(parts: Container) -> dict[str, Any]:
 async def raise_objection(
     filing_id: str, submission: ObjectionSubmission, parts: Container
 ) -> dict[str, Any]:
-    if parse_filing_id(filing_id) is None:
-        raise not_found("备案申请不存在")
     form = objections.ObjectionForm(
         text=submission.text,
         objector_name=submission.name,

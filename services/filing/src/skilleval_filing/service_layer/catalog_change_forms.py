@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from skilleval_filing.domain.catalog_change import Operation
 from skilleval_filing.domain.remarks import Remark
+from skilleval_filing.domain.text import OptionalLongText
 
 MAX_OPERATIONS = 300
 
@@ -16,7 +17,8 @@ class ChangeForm(BaseModel):
     operations: tuple[Operation, ...] = Field(
         min_length=1, max_length=MAX_OPERATIONS, title="调整内容"
     )
-    explanation: str = Field(default="", max_length=2000, title="调整说明")
+    # The rules of the CatalogChangeSubmitted event's LongText, so the event always fits.
+    explanation: OptionalLongText = Field(default=None, title="调整说明")
 
 
 class RejectForm(BaseModel):

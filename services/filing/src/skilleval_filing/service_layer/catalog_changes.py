@@ -44,7 +44,7 @@ async def open_filed(books: CatalogBooks, uscc: str) -> OpenBook:
 async def submit(
     *, books: CatalogBooks, principal: Principal, uscc: str, form: ChangeForm, on: date
 ) -> tuple[ChangeRecord, CatalogVersion]:
-    change = CatalogChange(operations=form.operations, explanation=form.explanation)
+    change = CatalogChange(operations=form.operations, explanation=form.explanation or "")
     change_id = str(uuid_utils.uuid7())
 
     async def attempt() -> tuple[ChangeRecord, CatalogVersion]:

@@ -26,11 +26,21 @@ def filing_id(uscc: str, n: int) -> str:
     return f"{uscc}-{n}"
 
 
+# An enterprise files again only after an earlier filing ended, so six digits are plenty.
+MAX_SEQUENCE_DIGITS = 6
+
+
 def parse_filing_id(value: str) -> tuple[str, int] | None:
+    """``(uscc, n)``, or None for anything that cannot be a filing id. Only ASCII digits count:
+    ``str.isdigit`` also takes "²" (which ``int`` refuses) and any number of digits."""
     uscc, _, number = value.rpartition("-")
-    if len(uscc) != 18 or not number.isdigit():
+    if len(uscc) != 18 or not _is_sequence(number):
         return None
     return uscc, int(number)
+
+
+def _is_sequence(number: str) -> bool:
+    return 0 < len(number) <= MAX_SEQUENCE_DIGITS and number.isascii() and number.isdigit()
 
 
 @dataclass

@@ -36,12 +36,13 @@ class Caller:
 
 
 SYSTEM = Caller(Actor.SYSTEM)
+NO_SUCH_FILING = "备案申请不存在"
 
 
 async def load(filings: FilingRepository, filing_id: str) -> StoredFiling:
     stored = await filings.get(filing_id)
     if stored is None:
-        raise not_found("备案申请不存在")
+        raise not_found(NO_SUCH_FILING)
     return stored
 
 

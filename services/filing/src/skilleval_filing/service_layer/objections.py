@@ -9,7 +9,7 @@ from skilleval_filing.domain import commands as c
 from skilleval_filing.domain.decisions import decide
 from skilleval_filing.domain.lifecycle import Actor, FilingState
 from skilleval_filing.service_layer.filing_repository import FilingRepository, StoredFiling
-from skilleval_filing.service_layer.filings import Caller, commit, load
+from skilleval_filing.service_layer.filings import NO_SUCH_FILING, Caller, commit, load
 from skilleval_filing.service_layer.notice_end import end_notice_if_due
 from skilleval_filing.service_layer.receipts import ReceiptAllocator
 from skilleval_filing.service_layer.retry import on_conflict
@@ -17,8 +17,6 @@ from skilleval_shared.envelope import new_event_id
 from skilleval_shared.problems import conflict, not_found
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
-# Never public: the public learns nothing about a filing before it goes on notice.
-NOT_PUBLIC = frozenset({FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED})
 PUBLIC = Caller(Actor.PUBLIC)
 
 
@@ -38,9 +36,11 @@ async def raise_objection(
     objection_id = new_event_id()
 
     async def attempt() -> str:
-        stored = await load(filings, filing_id)
-        if stored.filing.state in NOT_PUBLIC:
-            raise not_found("该企业的备案申请不在公示中")
+        stored = await filings.get(filing_id)
+        # Ids are guessable (USCC-n): any filing not on notice, whatever its state, must look
+        # exactly like no filing at all, or anyone could learn who applied or was refused.
+        if stored is None or stored.filing.state is not FilingState.ON_NOTICE:
+            raise not_found(NO_SUCH_FILING)
         command = c.RaiseObjection(
             objection_id=objection_id,
             raised_on=on,
