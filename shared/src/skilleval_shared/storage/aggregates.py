@@ -24,7 +24,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uuid_utils
@@ -172,10 +172,12 @@ class AggregateStore:
         previous = await self.commits.find_one(
             {"_id": commit_id(self.kind, aggregate_id, expected_version)}, {"at": 1}
         )
-        if previous is None or previous["at"] < now:
+        if previous is None:
             return now
         at: datetime = previous["at"]
-        return at + ONE_MILLISECOND
+        if at.tzinfo is None:  # a client without tz_aware reads BSON dates as naive UTC
+            at = at.replace(tzinfo=UTC)
+        return now if at < now else at + ONE_MILLISECOND
 
     async def _insert_commit(self, document: Document) -> None:
         """The commit point. Raises ``ConcurrentUpdate`` when another writer holds this version;
