@@ -6,9 +6,10 @@ import asyncio
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from skilleval_shared import topics
-from skilleval_shared.envelope import CloudEvent, wrap
+from skilleval_shared.envelope import CONTENT_TYPE, CloudEvent, wrap
 from skilleval_shared.events.filing import FilingFiled
 from skilleval_shared.messaging import EventConsumer, kafka_headers, make_broker
 from skilleval_shared.storage.idempotency import ProcessedGuard
@@ -116,6 +117,122 @@ async def test_poison_message_goes_to_dlq_and_consumer_keeps_consuming(settings,
         record.headers["x-dlq-original-topic"] == settings.topic(topics.FILING_EVENTS)
         for record in dead
     )
+
+
+async def publish_record(settings, value: bytes, headers: list[tuple[str, bytes | None]]) -> None:
+    """Publish with header values as raw bytes (or null), which ``produce`` cannot express."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            settings.topic(topics.FILING_EVENTS), value, key=USCC.encode(), headers=headers
+        )
+    finally:
+        await producer.stop()
+
+
+async def committed_offset(settings) -> int | None:
+    """The offset the service's consumer group committed on the (single) partition."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=settings.consumer_group,
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        offset: int | None = await consumer.committed(
+            TopicPartition(settings.topic(topics.FILING_EVENTS), 0)
+        )
+        return offset
+    finally:
+        await consumer.stop()
+
+
+async def commits(harness: Harness, offset: int) -> bool:
+    """Flush the pending offsets (the test harness runs no committer) and check the commit."""
+    # The handler's effect is visible a moment before the consumer notes the offset as handled.
+    await harness.consumer.offsets.flush()
+    return await committed_offset(harness.settings) == offset
+
+
+STRUCTURED = ("content-type", CONTENT_TYPE.encode())
+# A well-formed event of a handled type: only its header makes it poison.
+WELL_FORMED = wrap(filing_filed(OTHER_USCC)).to_json_bytes()
+
+
+@pytest.mark.parametrize(
+    ("poison", "headers", "error_type"),
+    [
+        # A type that is not a string: it was looked up in a dict and the TypeError made the
+        # consumer rewind to the same message forever.
+        (b'{"specversion":"1.0","type":["x"]}', [STRUCTURED], "UnknownEventType"),
+        (b'{"specversion":"1.0","type":{"a":1}}', [STRUCTURED], "UnknownEventType"),
+        # The rest failed inside FastStream, before our code ran: it dropped the message
+        # without a word and the next event committed past it.
+        (WELL_FORMED, [STRUCTURED, ("x-trace", b"\xff\xfe")], "UnicodeDecodeError"),
+        (
+            b'{"specversion": "1.0", "type": "cn.skilleval.filing.filing.filed.v1"',
+            [("content-type", b"application/json")],
+            "JSONDecodeError",
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, [], "RecursionError"),
+        # A null header value, legal in Kafka: copying it into the DLQ record failed, which
+        # rewound to the same message forever.
+        (b"not json", [("x-empty", None)], "JSONDecodeError"),
+    ],
+    ids=[
+        "type-is-a-list",
+        "type-is-an-object",
+        "header-not-utf8",
+        "truncated-json-declared-json",
+        "json-nested-too-deep",
+        "null-header-value",
+    ],
+)
+async def test_poison_is_dead_lettered_once_and_the_next_event_handled(
+    settings, db, poison, headers, error_type
+):
+    healthy = wrap(filing_filed())
+    async with Harness(settings, db) as harness:
+        await publish_record(settings, poison, headers)  # offset 0
+        await publish_record(settings, healthy.to_json_bytes(), [STRUCTURED])  # offset 1
+        await eventually(lambda: harness.count(USCC))
+        await eventually(lambda: commits(harness, 2))  # past the poison: nothing left behind
+    assert await harness.count(USCC) == 1
+    assert harness.attempts == {USCC: 1}
+    dead = await read_until(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.dlq("registry")),
+        lambda got: len(got) > 1,
+        timeout=3,
+    )
+    assert len(dead) == 1  # once: neither dropped nor dead-lettered on every redelivery
+    assert dead[0].value == poison
+    assert dead[0].headers["x-dlq-error-type"] == error_type
+    assert dead[0].headers["x-dlq-attempts"] == "0"
+    assert dead[0].headers["x-dlq-original-offset"] == "0"
+    assert dead[0].headers["x-dlq-original-topic"] == settings.topic(topics.FILING_EVENTS)
+    assert {key for key, _ in headers} <= dead[0].headers.keys()
+
+
+async def test_a_header_without_value_does_not_stop_the_event(make_settings, mongo):
+    # Kafka allows null header values; FastStream's own parser fails on them. Two workers, so
+    # the record carries its own consumer (FastStream's concurrent subscriber sets it there):
+    # the lenient parse must keep it, since offsets are committed through it.
+    settings = make_settings("registry", consumer_workers=2)
+    db = mongo[settings.database_name]
+    async with Harness(settings, db) as harness:
+        event = wrap(filing_filed())
+        await publish_record(settings, event.to_json_bytes(), [STRUCTURED, ("x-empty", None)])
+        await eventually(lambda: harness.count(USCC))
+        await eventually(lambda: commits(harness, 1))
+    dead = await read_until(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.dlq("registry")),
+        lambda got: False,
+        timeout=2,
+    )
+    assert dead == []
 
 
 async def test_handler_failing_every_retry_is_dead_lettered_after_bounded_attempts(settings, db):

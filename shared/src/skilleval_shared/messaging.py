@@ -3,13 +3,15 @@
 Consumption contract (ARCHITECTURE.md "Delivery"): offsets are committed only after the handler
 succeeded (in batches, see ``offsets.py``); a failing handler is retried a bounded number of
 times, then the message goes to ``dlq.<service>`` with the error in its headers and the consumer
-moves on. If even the DLQ publish fails the consumer seeks back to the message, so Kafka delivers
-it again: nothing is dropped silently.
+moves on. A message that is not a well-formed event of a handled type is poison and goes to the
+DLQ at once. If even the DLQ publish fails the consumer seeks back to the message, so Kafka
+delivers it again: nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,11 +20,11 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from pydantic import ValidationError
+from faststream.message import StreamMessage
 
 from skilleval_shared import topics
 from skilleval_shared.envelope import CONTENT_TYPE, CloudEvent, EventData
-from skilleval_shared.events import CATALOG, UnknownEventType, parse_event
+from skilleval_shared.events import CATALOG, parse_event
 from skilleval_shared.observability import CONSUMED, DEAD_LETTERED, correlation_scope
 from skilleval_shared.offsets import OffsetCommitter
 from skilleval_shared.settings import Settings
@@ -63,6 +65,40 @@ async def publish_event(broker: KafkaBroker, settings: Settings, event: CloudEve
     )
 
 
+async def parse_leniently(
+    record: Any, default: Callable[[Any], Awaitable[StreamMessage[Any]]]
+) -> StreamMessage[Any]:
+    """FastStream's Kafka parser, except that header values need not be UTF-8 text or present.
+
+    FastStream decodes every header value strictly, before our handler runs, and when that raises
+    it only logs: nothing rewinds, nothing reaches the DLQ, and the next handled message commits
+    past the lost one. So parse a copy whose values are decoded with replacement instead; the
+    message still carries the original record, from which ``EventConsumer`` judges the headers
+    and dead-letters the message as it came.
+    """
+    try:
+        return await default(record)
+    except Exception:
+        readable = copy.copy(record)  # a copy keeps `consumer`, set by concurrent subscribers
+        readable.headers = [
+            (key, (value or b"").decode("utf-8", "replace").encode())
+            for key, value in record.headers or ()
+        ]
+        message = await default(readable)
+        message.raw_message = record
+        return message
+
+
+def keep_body_raw(message: StreamMessage[Any]) -> Any:
+    """The body as the bytes that came, instead of FastStream's decoding.
+
+    FastStream decodes by content-type before our handler runs and swallows the errors (a
+    truncated body labelled application/json, JSON nested past the recursion limit), losing the
+    message. ``EventConsumer`` parses the body itself and dead-letters what it cannot parse.
+    """
+    return message.body
+
+
 class EventConsumer:
     """Routes the events of some topics to handlers by CloudEvents type.
 
@@ -100,6 +136,8 @@ class EventConsumer:
                 group_id=self.settings.consumer_group,
                 auto_offset_reset="earliest",
                 ack_policy=AckPolicy.MANUAL,
+                parser=parse_leniently,
+                decoder=keep_body_raw,
                 max_workers=self.settings.consumer_workers,
                 # Each subscriber's consumer joins the group in turn at start-up, and every join
                 # makes the members already in it rejoin: they notice at their next heartbeat.
@@ -115,7 +153,8 @@ class EventConsumer:
         try:
             await self._process(message)
         except Exception:
-            # Not even the DLQ took it: rewind so that this message is delivered again.
+            # Neither handled nor dead-lettered (the DLQ publish failed, or the idempotency
+            # store did): rewind so that this message is delivered again.
             await message.nack()
             raise
         record: Any = message.raw_message
@@ -123,23 +162,40 @@ class EventConsumer:
 
     async def _process(self, message: KafkaMessage) -> None:
         try:
-            document = json.loads(message.body)
-        except ValueError as error:
+            event = self._event_to_handle(message)
+        except Exception as error:
+            # Anything failing before the handler runs is wrong in the message itself (headers,
+            # JSON, envelope, type), so every redelivery would fail alike: rewinding would hold
+            # up the partition forever. Dead-letter it and move on.
             await self._dead_letter(message, error, attempts=0)
             return
-        event_type = document.get("type") if isinstance(document, dict) else None
-        if event_type in CATALOG and event_type not in self.handlers:
-            return
-        try:
-            event = parse_event(document)
-        except (UnknownEventType, ValidationError) as error:
-            await self._dead_letter(message, error, attempts=0)
-            return
-        handler = self.handlers.get(event.type)
-        if handler is None:
+        if event is None:
             return
         with correlation_scope(event.correlationid or event.id):
-            await self._handle(message, event, handler)
+            await self._handle(message, event, self.handlers[event.type])
+
+    def _event_to_handle(self, message: KafkaMessage) -> CloudEvent[Any] | None:
+        """The message's event, or None if its type is in the catalog but not handled here.
+
+        Raises for anything that is not a well-formed event of a handled type.
+        """
+        record: Any = message.raw_message
+        for _key, value in record.headers or ():
+            if value is not None:
+                # Our producers write text headers: other bytes mean a broken producer, even
+                # though FastStream saw the value decoded with replacement (parse_leniently).
+                value.decode("utf-8")
+        document = json.loads(message.body)
+        event_type = document.get("type") if isinstance(document, dict) else None
+        # Skip without validating: every service reads whole topics but handles a few types.
+        if (
+            isinstance(event_type, str)
+            and event_type in CATALOG
+            and event_type not in self.handlers
+        ):
+            return None
+        event = parse_event(document)
+        return event if event.type in self.handlers else None
 
     async def _handle(
         self, message: KafkaMessage, event: CloudEvent[Any], handler: EventHandler
@@ -169,7 +225,9 @@ class EventConsumer:
         self, message: KafkaMessage, error: BaseException, attempts: int
     ) -> None:
         record: Any = message.raw_message
-        headers = {key: value.decode("utf-8", "replace") for key, value in record.headers or ()}
+        headers = {
+            key: (value or b"").decode("utf-8", "replace") for key, value in record.headers or ()
+        }
         headers |= {
             "x-dlq-error": repr(error)[:2000],
             "x-dlq-error-type": type(error).__name__,
