@@ -59,3 +59,38 @@ async def test_metrics_answer_the_operators_networks_only(make_settings, mongo):
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert "运维网络" in refused.json()["detail"]
         assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_the_directory_follows_the_institution_code(make_settings, mongo):
+    from skilleval_shared import topics
+    from skilleval_shared.envelope import wrap
+    from skilleval_shared.events.filing import InstitutionCodeAssigned
+    from support.kafka import eventually, produce
+    from support.samples import filing_filed
+
+    settings = make_settings("registry", RegistrySettings)
+    app = build_app(settings)
+    async with serve_in_process(app):
+        for data in (
+            filing_filed(),
+            InstitutionCodeAssigned(
+                uscc=USCC,
+                filing_id=f"{USCC}-1",
+                decided_by="staff:wang",
+                institution_code="0123",
+                previous_code="0000",
+            ),
+        ):
+            event = wrap(data)
+            await produce(
+                settings.kafka_bootstrap_servers,
+                settings.topic(topics.FILING_EVENTS),
+                event.to_json_bytes(),
+                key=USCC.encode(),
+            )
+
+        async def recoded() -> bool:
+            found = await app.state.directory.get(USCC)
+            return found is not None and found.get("institution_code") == "0123"
+
+        await eventually(recoded)

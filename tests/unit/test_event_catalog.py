@@ -96,6 +96,7 @@ EXPECTED_TYPES = {
         "filing.filing.suspended",
         "filing.filing.reinstated",
         "filing.filing.revoked",
+        "filing.filing.institution-code-assigned",
         "filing.notice.started",
         "filing.notice.closed",
         "filing.objection.raised",
@@ -325,6 +326,13 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "filing_id": "filing-1",
         "decided_by": "staff-1",
         "reason": "整改完成",
+    },
+    filing.InstitutionCodeAssigned: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "institution_code": "0123",
+        "previous_code": "0000",
     },
     filing.FilingRevoked: {
         "uscc": USCC,

@@ -53,6 +53,12 @@ ENDPOINTS: list[tuple[str, str, set[str], dict[str, Any]]] = [
     ("POST", "/api/v1/filings/{id}/suspend", REVIEWERS, {"json": REASON}),
     ("POST", "/api/v1/filings/{id}/reinstate", REVIEWERS, {"json": REASON}),
     ("POST", "/api/v1/filings/{id}/revoke", REVIEWERS, {"json": REASON}),
+    (
+        "PUT",
+        "/api/v1/filings/{id}/institution-code",
+        REVIEWERS,
+        {"json": {"institution_code": "0123"}},
+    ),
     ("GET", "/api/v1/public/notices", EVERYONE, {}),
     (
         "POST",

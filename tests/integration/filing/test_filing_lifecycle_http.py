@@ -295,3 +295,45 @@ async def test_the_public_notice_list_is_scanned_once_per_ttl_and_fresh_after_ow
     assert [
         n["filing_id"] for n in (await filing.get("/api/v1/public/notices")).json()["items"]
     ] == [filing_id]
+
+
+async def test_the_institution_code_is_set_before_or_after_filing_and_published(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    enterprise = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    filing_id = await submitted(filing, enterprise, USCC)
+    await accept(filing, staff, filing_id)
+    url = f"/api/v1/filings/{filing_id}/institution-code"
+
+    early = await filing.put(url, headers=staff, json={"institution_code": "0123"})
+    assert early.status_code == 200, early.text
+    assert early.json()["institution_code"] == "0123" and early.json()["receipt"] is None
+    async with replica(filing_settings, today_override=after_notice(filing_settings)):
+        await eventually(lambda: _status_is(filing, staff, filing_id, "filed"), timeout=20)
+    receipt = (await view(filing, enterprise, filing_id))["receipt"]
+    assert receipt["institution_code"] == "0123"
+    assert receipt["certificate_number_prefix"][:7] == "Y012337"
+
+    bad = await filing.put(url, headers=staff, json={"institution_code": "12a4"})
+    assert bad.status_code == 422 and "4位数字" in bad.json()["detail"]
+    later = await filing.put(url, headers=staff, json={"institution_code": "0456"})
+    assert later.status_code == 200, later.text
+    assert later.json()["receipt"]["certificate_number_prefix"][:7] == "Y045637"
+    assert later.json()["receipt"]["number"] == receipt["number"]
+    refused = await filing.put(url, headers=enterprise, json={"institution_code": "0789"})
+    assert refused.status_code == 403
+
+    records = of_filing(
+        await published(filing_settings, has("filing.institution-code-assigned", filing_id, 2)),
+        filing_id,
+    )
+    assigned = [
+        r.json()["data"] for r in records if kind_of(r) == "filing.institution-code-assigned"
+    ]
+    assert [(a["previous_code"], a["institution_code"]) for a in assigned] == [
+        ("0000", "0123"),
+        ("0123", "0456"),
+    ]
+    [filed] = [r.json()["data"] for r in records if kind_of(r) == "filing.filed"]
+    assert filed["institution_code"] == "0123"

@@ -94,6 +94,7 @@ SAMPLES: list[tuple[c.Command, Actor]] = [
     (c.Suspend("整改"), CITY),
     (c.Reinstate("整改完成"), CITY),
     (c.Revoke("违规"), Actor.ADMIN),
+    (c.AssignInstitutionCode("0123"), CITY),
 ]
 
 
@@ -423,3 +424,46 @@ def test_a_filing_survives_storage_as_json() -> None:
 
     assert Filing.model_validate(stored) == filing
     assert stored["state"] == "suspended"
+
+
+def test_an_institution_code_set_before_filing_is_on_the_receipt() -> None:
+    coded = run(on_notice(), c.AssignInstitutionCode("0123"), CITY)
+    assert coded.state is FilingState.ON_NOTICE and coded.institution_code == "0123"
+
+    filed_now = run(coded, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+
+    assert filed_now.receipt is not None
+    assert filed_now.receipt.institution_code == "0123"
+    assert filed_now.receipt.certificate_number_prefix == "Y012337000042"
+
+
+def test_an_institution_code_set_after_filing_changes_the_receipt_and_is_published() -> None:
+    before = filed()
+    assert before.receipt is not None and before.receipt.certificate_number_prefix[1:5] == "0000"
+
+    decision = decide(before, c.AssignInstitutionCode(" 0456 "), Actor.ADMIN)
+
+    assert decision.filing.state is FilingState.FILED
+    assert decision.filing.receipt is not None
+    assert decision.filing.receipt.certificate_number_prefix == "Y045637000042"
+    assert decision.filing.receipt.number == before.receipt.number
+    [event] = decision.events
+    assert isinstance(event, e.InstitutionCodeAssigned)
+    assert (event.institution_code, event.previous_code) == ("0456", "0000")
+
+
+@pytest.mark.parametrize("code", ["123", "12345", "01a3", "０１２３", "", "01 3"])
+def test_an_institution_code_is_four_ascii_digits(code: str) -> None:
+    with pytest.raises(InvalidRequest, match="机构代码应为4位数字"):
+        decide(filed(), c.AssignInstitutionCode(code), CITY)
+
+
+def test_setting_the_same_institution_code_again_changes_nothing() -> None:
+    coded = run(filed(), c.AssignInstitutionCode("0123"), CITY)
+    assert not decide(coded, c.AssignInstitutionCode("0123"), CITY).changed
+
+
+def test_only_staff_set_the_institution_code() -> None:
+    for actor in (Actor.ENTERPRISE, Actor.PUBLIC, Actor.PROVINCE_CENTER):
+        with pytest.raises(NotPermitted):
+            decide(filed(), c.AssignInstitutionCode("0123"), actor)

@@ -32,6 +32,10 @@ EXPECTED: dict[Action, tuple[set[Actor], set[FilingState]]] = {
     Action.SUSPEND: (STAFF, {S.FILED}),
     Action.REINSTATE: (STAFF, {S.SUSPENDED}),
     Action.REVOKE: (STAFF, {S.FILED, S.SUSPENDED}),
+    Action.ASSIGN_INSTITUTION_CODE: (
+        STAFF,
+        {S.SUBMITTED, S.RETURNED, S.ON_NOTICE, S.FILED, S.SUSPENDED},
+    ),
 }
 
 
@@ -77,9 +81,14 @@ def test_allowed_actions_lists_what_a_role_may_do_now() -> None:
         Action.RETURN_FOR_CHANGES,
         Action.ACCEPT_FOR_NOTICE,
         Action.REJECT,
+        Action.ASSIGN_INSTITUTION_CODE,
     ]
     assert allowed_actions(S.RETURNED, A.ENTERPRISE) == [Action.EDIT, Action.RESUBMIT]
-    assert allowed_actions(S.FILED, A.ADMIN) == [Action.SUSPEND, Action.REVOKE]
+    assert allowed_actions(S.FILED, A.ADMIN) == [
+        Action.SUSPEND,
+        Action.REVOKE,
+        Action.ASSIGN_INSTITUTION_CODE,
+    ]
 
 
 def test_terminal_states_allow_nothing() -> None:

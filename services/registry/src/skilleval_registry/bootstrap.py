@@ -11,6 +11,7 @@ from skilleval_shared.events.filing import (
     FilingReinstated,
     FilingRevoked,
     FilingSuspended,
+    InstitutionCodeAssigned,
 )
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.web.app import create_app
@@ -21,6 +22,7 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     directory = Directory(runtime.db, public_cache_seconds=runtime.settings.public_cache_seconds)
     runtime.consumer.on(FilingFiled)(directory.record_filed)
     runtime.consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(directory.record_status)
+    runtime.consumer.on(InstitutionCodeAssigned)(directory.record_institution_code)
     runtime.consumer.subscribe(
         topics.CERTIFICATION_EVENTS, topics.FILING_EVENTS, topics.PROVINCE_ACKS
     )

@@ -11,6 +11,7 @@ from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.filing import (
     INSTITUTION_STATUS_AFTER,
     FilingFiled,
+    InstitutionCodeAssigned,
 )
 from skilleval_shared.storage.mongo import Document
 
@@ -34,6 +35,9 @@ class Directory:
                 "address": data.address,
                 "receipt_number": data.receipt_number,
                 "filed_on": data.filed_on.isoformat(),
+                "institution_category": data.institution_category.value,
+                "institution_code": data.institution_code,
+                "province_code": data.province_code,
                 "institution_serial": data.institution_serial,
                 "catalog_version": data.catalog_version,
                 "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
@@ -47,6 +51,13 @@ class Directory:
         await self.institutions.update_one(
             {"_id": event.data.uscc},
             {"$set": {"status": INSTITUTION_STATUS_AFTER[event.type], "last_event": event.id}},
+        )
+
+    async def record_institution_code(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionCodeAssigned = event.data
+        await self.institutions.update_one(
+            {"_id": data.uscc},
+            {"$set": {"institution_code": data.institution_code, "last_event": event.id}},
         )
 
     async def get(self, uscc: str) -> Document | None:

@@ -160,6 +160,19 @@ class FilingRevoked(_FilingStatusChange):
     action: ClassVar[str] = "revoked"
 
 
+class InstitutionCodeAssigned(FilingEvent):
+    """The national institution code (certificate number positions 2–5) was set by the city
+    centre; certificates numbered from now on carry it. ``0000`` until the ministry assigns one."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "institution-code-assigned"
+
+    filing_id: Identifier
+    decided_by: Identifier
+    institution_code: InstitutionCode
+    previous_code: InstitutionCode
+
+
 class NoticeStarted(FilingEvent):
     aggregate: ClassVar[str] = "notice"
     action: ClassVar[str] = "started"

@@ -99,6 +99,12 @@ class Revoke:
     reason: str
 
 
+@dataclass(frozen=True)
+class AssignInstitutionCode:
+    action: ClassVar[Action] = Action.ASSIGN_INSTITUTION_CODE
+    institution_code: str
+
+
 Command = (
     Submit
     | Resubmit
@@ -111,4 +117,5 @@ Command = (
     | Suspend
     | Reinstate
     | Revoke
+    | AssignInstitutionCode
 )

@@ -75,6 +75,8 @@ def _apply(filing: Filing, command: c.Command) -> tuple[_Changes, _Events]:
             return _status_change(FilingState.FILED, e.FilingReinstated, command.reason, "恢复理由")
         case c.Revoke():
             return _status_change(FilingState.REVOKED, e.FilingRevoked, command.reason, "撤销原因")
+        case c.AssignInstitutionCode():
+            return _assign_institution_code(filing, command)
 
 
 def _text(value: str, label: str, max_length: int = 2000, *, multiline: bool = True) -> str:
@@ -172,5 +174,25 @@ def _end_notice(filing: Filing, command: c.EndNotice) -> tuple[_Changes, _Events
     if filing.unresolved_objections:
         return {}, []
     closed = {"objection_count": len(filing.objections), "upheld_count": 0}
-    changes = {"state": FilingState.FILED, "receipt": command.receipt}
-    return changes, [(e.NoticeClosed, closed), (e.FilingFiled, {"receipt": command.receipt})]
+    receipt = command.receipt.model_copy(update={"institution_code": filing.institution_code})
+    changes = {"state": FilingState.FILED, "receipt": receipt}
+    return changes, [(e.NoticeClosed, closed), (e.FilingFiled, {"receipt": receipt})]
+
+
+def _assign_institution_code(
+    filing: Filing, command: c.AssignInstitutionCode
+) -> tuple[_Changes, _Events]:
+    code = command.institution_code.strip()
+    if not (len(code) == 4 and code.isascii() and code.isdigit()):
+        raise InvalidRequest("机构代码应为4位数字（国家部委核发；未核发的为0000）")
+    if code == filing.institution_code:
+        return {}, []
+    changes: _Changes = {"institution_code": code}
+    if filing.receipt is not None:  # certificates from now on carry the new code
+        changes["receipt"] = filing.receipt.model_copy(update={"institution_code": code})
+    return changes, [
+        (
+            e.InstitutionCodeAssigned,
+            {"institution_code": code, "previous_code": filing.institution_code},
+        )
+    ]

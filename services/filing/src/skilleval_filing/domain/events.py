@@ -100,3 +100,9 @@ class FilingReinstated(FilingEvent):
 class FilingRevoked(FilingEvent):
     name: ClassVar[str] = "filing.revoked"
     reason: str
+
+
+class InstitutionCodeAssigned(FilingEvent):
+    name: ClassVar[str] = "filing.institution_code_assigned"
+    institution_code: str
+    previous_code: str

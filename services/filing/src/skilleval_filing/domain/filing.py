@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from skilleval_filing.domain.lifecycle import FilingState
 from skilleval_filing.domain.notice_calendar import NoticeWindow
-from skilleval_filing.domain.receipt import Receipt
+from skilleval_filing.domain.receipt import DEFAULT_INSTITUTION_CODE, Receipt
 from skilleval_filing.domain.remarks import Remark
 from skilleval_shared.validation import USCC
 
@@ -49,6 +49,8 @@ class Filing(BaseModel):
     notice: NoticeWindow | None = None
     objections: tuple[Objection, ...] = ()
     receipt: Receipt | None = None
+    # Certificate number positions 2–5, from the national ministry; "0000" until it assigns one.
+    institution_code: str = DEFAULT_INSTITUTION_CODE
     # Why the filing was last rejected, suspended, reinstated or revoked.
     status_reason: str | None = None
 

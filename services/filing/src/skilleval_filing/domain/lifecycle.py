@@ -55,6 +55,7 @@ class Action(StrEnum):
     SUSPEND = "suspend"
     REINSTATE = "reinstate"
     REVOKE = "revoke"
+    ASSIGN_INSTITUTION_CODE = "assign_institution_code"
 
     @property
     def label(self) -> str:
@@ -92,6 +93,7 @@ _ACTION_LABELS = {
     Action.SUSPEND: "暂停评价资格",
     Action.REINSTATE: "恢复评价资格",
     Action.REVOKE: "撤销备案",
+    Action.ASSIGN_INSTITUTION_CODE: "设置机构代码",
 }
 
 
@@ -111,6 +113,7 @@ def _rule(actors: Set[Actor], sources: Set[FilingState], targets: Set[FilingStat
 _S = FilingState
 # The province centre reviews rosters, not filings, so it appears in no rule here.
 STAFF = frozenset({Actor.CITY_CENTER, Actor.ADMIN})
+_CODED = {_S.SUBMITTED, _S.RETURNED, _S.ON_NOTICE, _S.FILED, _S.SUSPENDED}
 TRANSITIONS: dict[Action, Transition] = {
     Action.EDIT: _rule({Actor.ENTERPRISE}, {_S.DRAFT, _S.RETURNED}, {_S.DRAFT, _S.RETURNED}),
     Action.SUBMIT: _rule({Actor.ENTERPRISE}, {_S.DRAFT}, {_S.SUBMITTED}),
@@ -124,6 +127,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SUSPEND: _rule(STAFF, {_S.FILED}, {_S.SUSPENDED}),
     Action.REINSTATE: _rule(STAFF, {_S.SUSPENDED}, {_S.FILED}),
     Action.REVOKE: _rule(STAFF, {_S.FILED, _S.SUSPENDED}, {_S.REVOKED}),
+    # The national code (certificate number positions 2–5) may come before or after filing;
+    # the state stays as it is.
+    Action.ASSIGN_INSTITUTION_CODE: _rule(STAFF, _CODED, _CODED),
 }
 TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED})
 

@@ -49,6 +49,12 @@ class ReasonForm(_Form):
     reason: str = Field(title="理由")
 
 
+class InstitutionCodeForm(_Form):
+    institution_code: str = Field(
+        title="机构代码（4位数字，国家部委核发；未核发为0000）", max_length=16
+    )
+
+
 async def _decide(
     parts: Container, principal: Principal, filing_id: str, command: c.Command
 ) -> dict[str, Any]:
@@ -122,3 +128,16 @@ async def revoke(
     filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     return await _decide(parts, principal, filing_id, c.Revoke(form.reason))
+
+
+@router.put(
+    "/{filing_id}/institution-code",
+    summary="设置机构代码（证书编号第2–5位）",
+    description="备案前后均可设置；已备案的，此后编号的证书使用新代码。",
+)
+async def assign_institution_code(
+    filing_id: str, form: InstitutionCodeForm, principal: Reviewer, parts: Container
+) -> dict[str, Any]:
+    return await _decide(
+        parts, principal, filing_id, c.AssignInstitutionCode(form.institution_code)
+    )

@@ -98,6 +98,13 @@ def _translate(event: e.FilingEvent, stored: StoredFiling, decided_by: str | Non
             return s.FilingReinstated(**ids, decided_by=_by(decided_by), reason=event.reason)
         case e.FilingRevoked():
             return s.FilingRevoked(**ids, decided_by=_by(decided_by), reason=event.reason)
+        case e.InstitutionCodeAssigned():
+            return s.InstitutionCodeAssigned(
+                **ids,
+                decided_by=_by(decided_by),
+                institution_code=event.institution_code,
+                previous_code=event.previous_code,
+            )
     raise TypeError(f"no integration event for {type(event).__name__}")
 
 

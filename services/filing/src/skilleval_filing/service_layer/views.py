@@ -32,6 +32,7 @@ def filing_view(stored: StoredFiling, actor: Actor) -> dict[str, Any]:
         "notice": filing.notice.model_dump(mode="json") if filing.notice else None,
         "objections": [_objection(objection, staff=staff) for objection in filing.objections],
         "receipt": _receipt(stored),
+        "institution_code": filing.institution_code,
         "allowed_actions": [action.value for action in allowed_actions(filing.state, actor)],
     }
     if filing.state in EDITABLE:
