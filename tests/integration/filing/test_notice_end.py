@@ -153,3 +153,20 @@ async def test_two_rounds_racing_on_the_same_filings_file_each_exactly_once(
     assert sorted(filed) == expected
     for filing_id in expected:
         assert (await view(filing, staff, filing_id))["status"] == "filed"
+
+
+async def test_the_receipt_number_carries_the_configured_prefix(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    staff = await staff_headers(Role.CITY_CENTER)
+    filing_id = await _on_notice(filing, enterprise_headers, staff, USCC)
+    later = after_notice(filing_settings)
+    async with replica(
+        filing_settings, today_override=later, notice_check_seconds=0.05, receipt_prefix="QDRS"
+    ) as other:
+
+        async def receipt():
+            return (await view(other, staff, filing_id))["receipt"]
+
+        number = (await eventually(receipt, timeout=20))["number"]
+    assert number == f"QDRS-{later.year}-000001"

@@ -11,6 +11,7 @@ from skilleval_filing.domain.notice_calendar import NoticeCalendar, parse_calend
 from skilleval_filing.service_layer.filing_repository import KIND as FILING_KIND
 from skilleval_filing.service_layer.filing_repository import FilingRepository
 from skilleval_filing.service_layer.login_throttle import LoginThrottle
+from skilleval_filing.service_layer.receipts import ReceiptAllocator
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer, issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
@@ -28,6 +29,7 @@ class FilingContainer:
     issuer: TokenIssuer | None
     public_key_pem: str | None
     calendar: NoticeCalendar
+    receipts: ReceiptAllocator
     public_writes: RateLimit = field(init=False)
     auth_attempts: RateLimit = field(init=False)
     login_throttle: LoginThrottle = field(init=False)
@@ -58,6 +60,7 @@ class FilingContainer:
             issuer=issuer_from_settings(settings) if settings.jwt_private_key_file else None,
             public_key_pem=load_public_key(settings) if settings.jwt_public_key_file else None,
             calendar=calendar,
+            receipts=ReceiptAllocator(runtime.db, settings.receipt_prefix),
         )
 
 

@@ -15,6 +15,8 @@ class FilingSettings(Settings):
     # Public notice (公示) length in working days, and the holiday calendar that defines them:
     # a text file of `YYYY-MM-DD holiday|workday` lines (China moves working days around holidays).
     notice_working_days: int = Field(default=5, ge=1, le=30)
+    # Receipt numbers read `<prefix>-<year>-<sequence>`; QDZP: 青岛 自主评价.
+    receipt_prefix: str = Field(default="QDZP", pattern=r"^[A-Z]{2,8}$")
     holiday_calendar_file: Path | None = None
 
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

@@ -16,7 +16,6 @@ from skilleval_filing.entrypoints.deps import Container, Reviewer
 from skilleval_filing.entrypoints.errors import DomainErrorRoute
 from skilleval_filing.entrypoints.filing_access import accessible_filing_id, caller_of
 from skilleval_filing.service_layer import filings, objections, views
-from skilleval_filing.service_layer.receipts import ReceiptAllocator
 from skilleval_shared.auth import Principal
 
 router = APIRouter(route_class=DomainErrorRoute)
@@ -98,7 +97,7 @@ async def resolve_objection(
     caller = caller_of(principal)
     stored = await objections.resolve_objection(
         parts.filings,
-        ReceiptAllocator(parts.runtime.db),
+        parts.receipts,
         filing_id=accessible_filing_id(principal, filing_id),
         objection_id=objection_id,
         upheld=form.outcome == "upheld",

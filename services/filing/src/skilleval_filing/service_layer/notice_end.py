@@ -62,10 +62,9 @@ async def end_due_notices(
 
 def scheduler(parts: FilingContainer) -> Callable[[], Awaitable[None]]:
     """One round of the scheduler; the runtime repeats it every ``notice_check_seconds``."""
-    receipts = ReceiptAllocator(parts.runtime.db)
 
     async def run_round() -> None:
-        filed = await end_due_notices(parts.filings, receipts, today(parts.settings))
+        filed = await end_due_notices(parts.filings, parts.receipts, today(parts.settings))
         if filed:
             logger.info("notice ended, filed: %s", ", ".join(filed))
 

@@ -15,7 +15,7 @@ from datetime import date
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from skilleval_filing.domain.receipt import Receipt, issue_receipt
+from skilleval_filing.domain.receipt import DEFAULT_RECEIPT_PREFIX, Receipt, issue_receipt
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 
 MAX_SEQUENCE = 999_999
@@ -92,14 +92,16 @@ class UniqueSequence:
 class ReceiptAllocator:
     """The 备案回执 for a filing: receipt number within the year, and the institution serial."""
 
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], prefix: str = DEFAULT_RECEIPT_PREFIX) -> None:
         self.receipts = db[RECEIPT_NUMBERS]
         self.serials = UniqueSequence(db[INSTITUTION_SERIALS])
+        self.prefix = prefix
 
     async def receipt_for(self, filing_id: str, issued_on: date) -> Receipt:
         numbers = UniqueSequence(self.receipts, f"{issued_on.year:04d}-")
         return issue_receipt(
             issued_on=issued_on,
+            prefix=self.prefix,
             receipt_sequence=await numbers.number_for(filing_id),
             institution_serial_sequence=await self.serials.number_for(filing_id),
         )
