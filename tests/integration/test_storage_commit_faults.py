@@ -220,3 +220,102 @@ async def test_the_relay_judges_abandonment_by_its_own_clock_not_the_writers(db,
         timeout=10,
     )
     assert [record.json()["data"]["note"] for record in records] == ["behind"]
+
+
+async def test_a_definite_error_after_a_lost_reply_still_keeps_the_marker(db, settings):
+    from pymongo.errors import OperationFailure
+
+    from skilleval_shared.storage.aggregates import CommitOutcomeUnknown
+
+    store = AggregateStore(db, "probe")
+    real_insert = store.commits.insert_one
+    attempts = 0
+
+    async def lands_then_fails_differently(document: Any) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            await real_insert(document)
+            raise AutoReconnect("connection reset by peer")
+        raise OperationFailure("not writable primary", 10107)
+
+    store.commits = Wrapped(store.commits, insert_one=lands_then_fails_differently)
+    with pytest.raises(CommitOutcomeUnknown):
+        await store.commit("p1", 0, {"done": True}, [probe("landed-first-time")])
+
+    assert await relay_everything(db, settings) == ["landed-first-time"]
+
+
+async def test_an_ambiguous_failure_after_a_stall_puts_the_marker_back(db, settings):
+    store = AggregateStore(db, "probe")
+    store.slow_commit_seconds = 0
+    real_insert = store.commits.insert_one
+
+    landed = False
+
+    async def relay_gave_up_then_every_reply_lost(document: Any) -> None:
+        nonlocal landed
+        if not landed:
+            await db["outbox"].delete_many({})
+            await real_insert(document)
+            landed = True
+        raise AutoReconnect("connection reset by peer")
+
+    store.commits = Wrapped(store.commits, insert_one=relay_gave_up_then_every_reply_lost)
+    with pytest.raises(AutoReconnect):
+        await store.commit("p1", 0, {"done": True}, [probe("stalled-and-lost")])
+
+    assert await relay_everything(db, settings) == ["stalled-and-lost"]
+
+
+async def test_a_failing_snapshot_after_the_commit_point_does_not_fail_the_commit(db, settings):
+    committed: list[int] = []
+    store = AggregateStore(db, "probe", on_commit=lambda: committed.append(1))
+
+    async def database_hiccup(*args: Any, **kwargs: Any) -> Any:
+        raise AutoReconnect("connection reset by peer")
+
+    store.snapshots = Wrapped(store.snapshots, replace_one=database_hiccup)
+    aggregate = await store.commit("p1", 0, {"done": True}, [probe("snapshot-failed")])
+
+    assert aggregate.version == 1 and committed == [1]
+    loaded = await AggregateStore(db, "probe").load("p1")
+    assert loaded is not None and loaded.state == {"done": True}
+    assert await relay_everything(db, settings) == ["snapshot-failed"]
+
+
+async def test_a_commit_that_lands_after_the_relay_gave_up_is_still_published(db, settings):
+    store = AggregateStore(db, "probe")
+    in_flight, release = asyncio.Event(), asyncio.Event()
+    real_insert = store.commits.insert_one
+
+    async def very_late(document: Any) -> None:
+        in_flight.set()  # the marker is in; the commit is on its way
+        await release.wait()
+        await real_insert(document)
+
+    store.commits = Wrapped(store.commits, insert_one=very_late)
+    store.slow_commit_seconds = 3600  # the writer does not notice: only the relay can save it
+    writer = asyncio.create_task(store.commit("p1", 0, {"done": True}, [probe("very-late")]))
+    await asyncio.wait_for(in_flight.wait(), timeout=10)
+    await ensure_topics(settings)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    try:
+        relay = OutboxRelay(db, broker, settings, abandoned_after=timedelta(0))
+        assert await relay.relay_once() == 1  # judged abandoned, set aside
+        assert await db["outbox"].count_documents({}) == 0
+        release.set()
+        await writer
+        # A later pass (possibly after a relay restart) finds the commit after all.
+        assert await OutboxRelay(db, broker, settings).relay_once() == 0
+    finally:
+        await broker.stop()
+    records = await read_until(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        lambda got: len(got) >= 1,
+        timeout=10,
+    )
+    assert [record.json()["data"]["note"] for record in records] == ["very-late"]
+    assert await db["outbox_set_aside"].count_documents({}) == 0

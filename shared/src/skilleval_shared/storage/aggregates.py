@@ -21,6 +21,8 @@ for the next commit, so a slow writer's stale snapshot never outlives a newer co
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from pymongo.errors import ConnectionFailure
 from skilleval_shared.envelope import CloudEvent, EventData, envelope_dict, utc_now
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 
+logger = logging.getLogger(__name__)
+
 COMMITS = "commits"
 OUTBOX = "outbox"
 # A marker whose commit is still missing after this long (as the relay sees it) belongs to a
@@ -43,10 +47,15 @@ COMMIT_ATTEMPTS = 3
 ONE_MILLISECOND = timedelta(milliseconds=1)
 
 
+class CommitOutcomeUnknown(Exception):
+    """The commit insert may or may not have landed (an earlier attempt's reply was lost, or
+    the look at who holds the version failed); the relay settles its marker by nonce."""
+
+
 def maybe_written(error: BaseException) -> bool:
     """An error after which the write may still have landed: the request may have reached the
     server (lost connection, timeout) or the task was cancelled while it was in flight."""
-    return isinstance(error, ConnectionFailure | asyncio.CancelledError)
+    return isinstance(error, ConnectionFailure | asyncio.CancelledError | CommitOutcomeUnknown)
 
 
 class ConcurrentUpdate(Exception):
@@ -153,12 +162,19 @@ class AggregateStore:
             # stays, and the relay publishes it if and only if our commit is there.
             if entries and not maybe_written(error):
                 await self.outbox.delete_one({"_id": marker["_id"]})
+            elif entries and time.monotonic() - started > self.slow_commit_seconds:
+                with contextlib.suppress(Exception):
+                    await self._keep_marker(marker)
             raise
+        # Committed. Nothing below may turn that into an error for the caller.
         if entries and time.monotonic() - started > self.slow_commit_seconds:
-            await self._keep_marker(marker)
+            await self._keep_marker_or_log(marker)
         aggregate = Aggregate(aggregate_id, version, state)
-        await self._write_snapshot(aggregate)
-        await self._roll_forward(aggregate_id, aggregate)
+        try:
+            await self._write_snapshot(aggregate)
+            await self._roll_forward(aggregate_id, aggregate)
+        except Exception:  # the snapshot is a cache; the next load rolls it forward
+            logger.warning("snapshot of %s left behind", identifier, exc_info=True)
         if entries:
             self.on_commit()
         return aggregate
@@ -182,19 +198,29 @@ class AggregateStore:
     async def _insert_commit(self, document: Document) -> None:
         """The commit point. Raises ``ConcurrentUpdate`` when another writer holds this version;
         retries an ambiguous failure, recognising an earlier attempt of ours by its nonce."""
+        uncertain = False  # an earlier attempt may have landed
         for attempt in range(1, COMMIT_ATTEMPTS + 1):
             try:
                 await self.commits.insert_one(document)
                 return
             except Exception as error:
                 if is_duplicate_key(error):
-                    held = await self.commits.find_one({"_id": document["_id"]}, {"nonce": 1})
+                    try:
+                        held = await self.commits.find_one({"_id": document["_id"]}, {"nonce": 1})
+                    except Exception as lookup:
+                        raise CommitOutcomeUnknown(document["_id"]) from lookup
                     if held is not None and held.get("nonce") == document["nonce"]:
                         return
                     raise ConcurrentUpdate(document["_id"]) from error
-                if not maybe_written(error) or attempt == COMMIT_ATTEMPTS:
+                if maybe_written(error):
+                    uncertain = True
+                    if attempt < COMMIT_ATTEMPTS:
+                        await asyncio.sleep(0.05 * attempt)
+                        continue
                     raise
-                await asyncio.sleep(0.05 * attempt)
+                if uncertain:  # this failure is definite, but an earlier attempt may have landed
+                    raise CommitOutcomeUnknown(document["_id"]) from error
+                raise
 
     async def _keep_marker(self, marker: Document) -> None:
         """After a commit slow enough for the relay to have judged its marker abandoned, put
@@ -205,6 +231,21 @@ class AggregateStore:
             except Exception as error:
                 if not is_duplicate_key(error):
                     raise
+
+    async def _keep_marker_or_log(self, marker: Document) -> None:
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            try:
+                await self._keep_marker(marker)
+                return
+            except Exception:
+                if attempt == COMMIT_ATTEMPTS:
+                    logger.error(
+                        "could not put back the marker of %s: its events may not be published",
+                        marker["commit"],
+                        exc_info=True,
+                    )
+                    return
+                await asyncio.sleep(0.05 * attempt)
 
     async def _write_snapshot(self, aggregate: Aggregate) -> None:
         """The snapshot is a cache of the latest commit. A stale write (a slow writer overtaken

@@ -12,16 +12,19 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
-from skilleval_shared.envelope import CONTENT_TYPE
+from skilleval_shared.envelope import CONTENT_TYPE, utc_now
 from skilleval_shared.observability import RELAYED
 from skilleval_shared.settings import Settings
 from skilleval_shared.storage.aggregates import ABANDONED_AFTER, COMMITS, OUTBOX
-from skilleval_shared.storage.mongo import Document
+from skilleval_shared.storage.mongo import Document, is_duplicate_key
 from skilleval_shared.tasks import Periodic
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+SET_ASIDE = "outbox_set_aside"
+# How long a set-aside marker waits for a commit that came very late.
+WATCH_SET_ASIDE = timedelta(minutes=10)
 
 
 class OutboxRelay:
@@ -36,6 +39,7 @@ class OutboxRelay:
         self.abandoned_after_seconds = abandoned_after.total_seconds()
         self.outbox = db[OUTBOX]
         self.commits = db[COMMITS]
+        self.set_aside = db[SET_ASIDE]
         self.broker = broker
         self.settings = settings
         self._loop = Periodic("outbox-relay", self.relay_all, settings.outbox_poll_seconds)
@@ -85,6 +89,8 @@ class OutboxRelay:
             if pending:
                 await asyncio.gather(*pending)
                 RELAYED.labels(self.settings.service_name).inc(len(pending))
+        if abandoned:
+            await self._set_aside(abandoned)
         if settled:
             await self.outbox.delete_many({"_id": {"$in": settled}})
         # Forget markers settled here or by another replica.
@@ -92,26 +98,41 @@ class OutboxRelay:
         self._pending_since = {
             key: since for key, since in self._pending_since.items() if key in waiting
         }
-        if abandoned:
-            await self._publish_late_commits(abandoned)
+        await self._publish_late_commits()
         return len(settled)
 
-    async def _publish_late_commits(self, abandoned: list[Document]) -> None:
-        """A writer that stalled past ``ABANDONED_AFTER`` may have committed between our look
-        and the delete: look once more. (One that commits later still puts its marker back,
-        see ``AggregateStore.commit``.) Such events come after newer ones; consumers are
-        idempotent, and this happens only after a minute-long stall."""
-        late = await self._commits_of(abandoned)
-        pending = [
-            await self._send(entry)
-            for marker, commit in zip(abandoned, late, strict=True)
-            if commit is not None and commit["nonce"] == marker["nonce"]
-            for entry in marker["events"]
-        ]
+    async def _set_aside(self, abandoned: list[Document]) -> None:
+        """Keep abandoned markers, before they leave the outbox, for a writer that stalled past
+        our patience and still commits: written first, so a crash right after loses nothing."""
+        copies = [marker | {"abandoned_at": utc_now()} for marker in abandoned]
+        try:
+            await self.set_aside.insert_many(copies, ordered=False)
+        except Exception as error:
+            if not is_duplicate_key(error):  # set aside by another replica already
+                raise
+
+    async def _publish_late_commits(self) -> None:
+        """Publish set-aside markers whose commit has appeared after all; forget those whose
+        commit belongs to another writer, or that have waited ``WATCH_SET_ASIDE``. Such events
+        come after newer ones; consumers are idempotent, and it happens only after a stall."""
+        kept = await self.set_aside.find({}).to_list(BATCH)
+        if not kept:
+            return
+        commits = await self._commits_of(kept)
+        done: list[str] = []
+        pending: list[asyncio.Future[Any]] = []
+        for marker, commit in zip(kept, commits, strict=True):
+            if commit is not None and commit["nonce"] == marker["nonce"]:
+                pending.extend([await self._send(entry) for entry in marker["events"]])
+                done.append(marker["_id"])
+            elif commit is not None or utc_now() - marker["abandoned_at"] > WATCH_SET_ASIDE:
+                done.append(marker["_id"])
         if pending:
             await asyncio.gather(*pending)
             RELAYED.labels(self.settings.service_name).inc(len(pending))
             logger.warning("published %d events of commits that came late", len(pending))
+        if done:
+            await self.set_aside.delete_many({"_id": {"$in": done}})
 
     async def _commits_of(self, markers: list[Document]) -> list[Document | None]:
         """The commit behind each marker: gets by ``_id``, several at a time."""
