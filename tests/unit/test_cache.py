@@ -66,3 +66,23 @@ async def test_a_failed_load_is_not_cached():
     with pytest.raises(ConnectionError):
         await value.get()
     assert await value.get() == "ok"
+
+
+async def test_an_invalidation_during_a_load_is_not_lost():
+    loading, release = asyncio.Event(), asyncio.Event()
+    rows = ["filing-A"]
+
+    async def scan() -> list[str]:
+        seen = list(rows)
+        loading.set()
+        await release.wait()
+        return seen
+
+    value = TimedValue(scan, 30)
+    first = asyncio.create_task(value.get())
+    await loading.wait()
+    rows.append("filing-B")  # a save lands while the scan is running...
+    value.invalidate()  # ...and invalidates
+    release.set()
+    assert await first == ["filing-A"]
+    assert await value.get() == ["filing-A", "filing-B"]

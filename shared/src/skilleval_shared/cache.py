@@ -28,6 +28,8 @@ class TimedValue(Generic[T]):
         self._value: T | None = None
         self._expires = float("-inf")
         self._lock = asyncio.Lock()
+        # Bumped by ``invalidate``: a load that started before it must not count as fresh.
+        self._generation = 0
 
     def _fresh(self) -> bool:
         return self._value is not None and self._clock() < self._expires
@@ -40,11 +42,16 @@ class TimedValue(Generic[T]):
             return self._value
         async with self._lock:
             if not self._fresh():
-                self._value = await self._load()
-                self._expires = self._clock() + self.ttl_seconds
+                generation = self._generation
+                value = await self._load()
+                if generation == self._generation:
+                    self._value = value
+                    self._expires = self._clock() + self.ttl_seconds
+                return value
         assert self._value is not None
         return self._value
 
     def invalidate(self) -> None:
         """Forget the value: the next ``get`` loads (after a local change this replica made)."""
+        self._generation += 1
         self._expires = float("-inf")

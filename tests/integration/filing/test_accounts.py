@@ -143,28 +143,45 @@ TOKEN_URL = "/api/v1/auth/token"
 async def test_an_account_with_too_many_failed_logins_is_refused_for_a_while(
     filing, filing_settings
 ):
-    from integration.filing.flows import replica
+    import asyncio
+
+    import httpx
+
+    from skilleval_filing.bootstrap import build_app
+    from support.apps import serve_in_process
 
     assert (await filing.post("/api/v1/enterprises", json=registration(USCC))).status_code == 201
     assert (
         await filing.post("/api/v1/enterprises", json=registration(OTHER_USCC, "另一家公司"))
     ).status_code == 201
-    async with replica(filing_settings, max_failed_logins=3) as guarded:
+    app = build_app(filing_settings.model_copy(update={"max_failed_logins": 3}))
+    async with serve_in_process(app) as guarded:
+        elsewhere = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("203.0.113.9", 40000)),
+            base_url="http://filing.test",
+        )
         wrong = {"username": USCC, "password": "not-the-password"}
-        for _ in range(3):
-            assert (await guarded.post(TOKEN_URL, json=wrong)).status_code == 401
-        # Now even the right password is refused until the window has passed...
+        # A burst of simultaneous guesses: only three are checked at all.
+        burst = await asyncio.gather(*(guarded.post(TOKEN_URL, json=wrong) for _ in range(12)))
+        assert sorted(r.status_code for r in burst) == [401] * 3 + [429] * 9
+        # Now even the right password is refused from this address until the window has passed...
         right = {"username": USCC.lower(), "password": ENTERPRISE_PASSWORD}
         refused = await guarded.post(TOKEN_URL, json=right)
         assert refused.status_code == 429, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert "登录失败次数过多" in refused.json()["detail"]
         assert int(refused.headers["retry-after"]) > 800
-        # ...while other accounts log in as usual, and a success clears their own count.
+        # ...but the owner elsewhere logs in: failing on purpose cannot lock anyone out.
+        assert (await elsewhere.post(TOKEN_URL, json=right)).status_code == 200
+        # A success clears the count: two failures, a success, two failures, and a success.
+        other_wrong = wrong | {"username": OTHER_USCC}
         other = {"username": OTHER_USCC, "password": ENTERPRISE_PASSWORD}
-        for attempt in (wrong | {"username": OTHER_USCC}, other, wrong | {"username": OTHER_USCC}):
-            await guarded.post(TOKEN_URL, json=attempt)
-        assert (await guarded.post(TOKEN_URL, json=other)).status_code == 200
+        answers = [
+            (await guarded.post(TOKEN_URL, json=attempt)).status_code
+            for attempt in (other_wrong, other_wrong, other, other_wrong, other_wrong, other)
+        ]
+        assert answers == [401, 401, 200, 401, 401, 200]
+        await elsewhere.aclose()
 
 
 async def test_logins_and_registrations_from_one_address_are_rate_limited(filing, filing_settings):

@@ -42,30 +42,35 @@ class Clock:
         return self.now
 
 
-def test_throttle_locks_a_name_after_max_failures_until_the_window_passes():
+USCC = "91350100M000100Y43"
+HERE, ELSEWHERE = "198.51.100.7", "203.0.113.9"
+
+
+def test_throttle_locks_a_name_from_an_address_after_max_attempts_until_the_window_passes():
     clock = Clock()
     throttle = LoginThrottle(3, 900, clock)
     for _ in range(3):
-        throttle.check("91350100M000100Y43")
-        throttle.failed("91350100M000100Y43")
+        throttle.attempt(USCC, HERE)
     with pytest.raises(RateLimited) as refused:
-        throttle.check(" 91350100m000100y43 ")  # the same account however it is typed
+        throttle.attempt(" 91350100m000100y43 ", HERE)  # the same account however it is typed
     assert "15 分钟" in refused.value.detail
-    throttle.check("91512081MA62K0260E")  # another name is not affected
+    throttle.attempt("91512081MA62K0260E", HERE)  # another name is not affected
+    throttle.attempt(USCC, ELSEWHERE)  # nor the owner at another address
     clock.now += 899
     with pytest.raises(RateLimited):
-        throttle.check("91350100M000100Y43")
+        throttle.attempt(USCC, HERE)
     clock.now += 1
-    throttle.check("91350100M000100Y43")
+    throttle.attempt(USCC, HERE)
 
 
-def test_a_success_clears_the_count_and_old_failures_expire():
+def test_a_success_clears_the_count_and_old_attempts_expire():
     clock = Clock()
     throttle = LoginThrottle(2, 60, clock)
-    throttle.failed("a")
-    throttle.succeeded("a")
-    throttle.failed("a")
-    throttle.check("a")
+    throttle.attempt("a", HERE)
+    throttle.succeeded("a", HERE)
+    throttle.attempt("a", HERE)
+    throttle.attempt("a", HERE)
+    with pytest.raises(RateLimited):
+        throttle.attempt("a", HERE)
     clock.now += 61
-    throttle.failed("a")  # the earlier failure is outside the window
-    throttle.check("a")
+    throttle.attempt("a", HERE)  # the earlier attempts are outside the window

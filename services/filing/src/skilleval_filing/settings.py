@@ -26,7 +26,8 @@ class FilingSettings(Settings):
     public_writes_per_minute: int = Field(default=20, ge=1)
     # Logins and registrations per minute from one client address.
     auth_attempts_per_minute: int = Field(default=20, ge=1)
-    # Failed logins of one account name, from anywhere, before it is refused for the window.
+    # Login attempts without a success for one account name from one client address, before
+    # that name is refused from that address for the window.
     max_failed_logins: int = Field(default=10, ge=1)
     failed_login_window_seconds: float = Field(default=900, gt=0)
 

@@ -37,10 +37,11 @@ async def register_enterprise(
 
 
 @router.post("/api/v1/auth/token", summary="登录，获取访问令牌", dependencies=[AuthAttempt])
-async def login(form: accounts.Login, parts: Container) -> dict[str, Any]:
+async def login(form: accounts.Login, request: Request, parts: Container) -> dict[str, Any]:
     if parts.issuer is None:
         raise ServiceUnavailable("登录服务未配置签名密钥")
-    principal = await accounts.authenticate(parts.accounts, form, parts.login_throttle)
+    client = request.client.host if request.client else "unknown"
+    principal = await accounts.authenticate(parts.accounts, form, parts.login_throttle, client)
     return accounts.issue_token(parts.issuer, principal, parts.settings.jwt_ttl_seconds)
 
 

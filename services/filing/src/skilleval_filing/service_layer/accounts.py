@@ -11,7 +11,7 @@ from skilleval_filing.service_layer.login_throttle import LoginThrottle
 from skilleval_shared.auth import Principal, Role, TokenIssuer
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import EnterpriseRegistered
-from skilleval_shared.problems import Unauthorized, already_exists, unauthorized
+from skilleval_shared.problems import already_exists, unauthorized
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
 from skilleval_shared.validation import USCC, Email, Phone
 
@@ -109,16 +109,14 @@ def _principal(state: dict[str, Any]) -> Principal:
     )
 
 
-async def authenticate(store: AggregateStore, login: Login, throttle: LoginThrottle) -> Principal:
+async def authenticate(
+    store: AggregateStore, login: Login, throttle: LoginThrottle, client: str
+) -> Principal:
     """The same answer for an unknown user and a wrong password: no account enumeration. A name
-    with too many recent failures is refused before any password check."""
-    throttle.check(login.username)
-    try:
-        principal = await _check_password(store, login)
-    except Unauthorized:
-        throttle.failed(login.username)
-        raise
-    throttle.succeeded(login.username)
+    with too many recent failed attempts from ``client`` is refused before any password check."""
+    throttle.attempt(login.username, client)
+    principal = await _check_password(store, login)
+    throttle.succeeded(login.username, client)
     return principal
 
 

@@ -1,9 +1,14 @@
-"""Failed logins per account name: after too many in a window, that name is refused (429) until
-the window has passed, whatever address the attempts come from (credential stuffing spreads over
-many addresses; the per-address limit alone would not see it).
+"""Password attempts per account name and client address: after too many in a window without a
+success, that name is refused (429) from that address until the window has passed.
 
-Kept in process memory: each replica counts on its own, which bounds guessing to a few attempts
-per replica per window; a success clears the count.
+Keyed by address too, so that nobody can lock an enterprise out of its own account by failing
+on purpose from elsewhere (enterprise account names are their public credit codes). Guessing
+spread over many addresses is bounded by this limit per address and by the per-address request
+limit on the login endpoint.
+
+An attempt is counted when it starts, not when its password check ends, so a burst of
+simultaneous guesses cannot all slip past the limit while the checks run. A success clears
+the count. Kept in process memory: each replica counts on its own.
 """
 
 from __future__ import annotations
@@ -19,28 +24,27 @@ from skilleval_shared.web.ratelimit import WindowCounts
 class LoginThrottle:
     def __init__(
         self,
-        max_failures: int,
+        max_attempts: int,
         window_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.max_failures = max_failures
-        self.failures = WindowCounts(window_seconds, clock)
+        self.max_attempts = max_attempts
+        self.attempts = WindowCounts(window_seconds, clock)
 
     @staticmethod
-    def _key(username: str) -> str:
-        return username.strip().upper()
+    def _key(username: str, client: str) -> str:
+        return f"{username.strip().upper()}@{client}"
 
-    def check(self, username: str) -> None:
-        """Raise a 429 problem while ``username`` is locked out."""
-        count, left = self.failures.current(self._key(username))
-        if count >= self.max_failures:
+    def attempt(self, username: str, client: str) -> None:
+        """Count an attempt, or raise a 429 problem while ``username`` is locked out here."""
+        key = self._key(username, client)
+        count, left = self.attempts.current(key)
+        if count >= self.max_attempts:
             raise RateLimited(
                 f"该账号登录失败次数过多，请在 {math.ceil(left / 60)} 分钟后再试",
                 headers={"Retry-After": str(math.ceil(left))},
             )
+        self.attempts.add(key)
 
-    def failed(self, username: str) -> None:
-        self.failures.add(self._key(username))
-
-    def succeeded(self, username: str) -> None:
-        self.failures.clear(self._key(username))
+    def succeeded(self, username: str, client: str) -> None:
+        self.attempts.clear(self._key(username, client))
