@@ -12,6 +12,8 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 import uuid_utils
 from pydantic import BaseModel, ConfigDict, Field
 
+from skilleval_shared import observability
+
 CONTENT_TYPE = "application/cloudevents+json"
 TYPE_PREFIX = "cn.skilleval"
 
@@ -70,9 +72,18 @@ class CloudEvent(BaseModel, Generic[DataT]):
     data: DataT
     correlationid: str | None = None
     causationid: str | None = None
+    # The CloudEvents ``sequence`` extension: the event's place in its aggregate's history, set by
+    # the store at commit (see ``storage.commits.event_sequence``). A decimal integer as a string;
+    # compare with ``sequence_number``. Absent on events that no aggregate commit produced.
+    sequence: str | None = Field(default=None, pattern=r"^[0-9]{1,18}$")
 
     def to_json_bytes(self) -> bytes:
         return self.model_dump_json(exclude_none=True).encode()
+
+
+def sequence_number(event: CloudEvent[Any]) -> int:
+    """The event's ``sequence`` as a number (0 when it has none), for newer-than comparisons."""
+    return int(event.sequence) if event.sequence else 0
 
 
 def source_of(service: str) -> str:
@@ -86,8 +97,15 @@ def wrap(
     causation_id: str | None = None,
     event_id: str | None = None,
 ) -> CloudEvent[EventData]:
-    """Put a payload into its envelope; ``correlation_id`` defaults to the event's own id."""
+    """Put a payload into its envelope: the one way events are created.
+
+    ``correlation_id`` and ``causation_id`` default to the scope being served (the HTTP request,
+    or the event being handled: ``observability.correlation_scope``); outside any scope the event
+    starts its own correlation.
+    """
     identifier = event_id or new_event_id()
+    correlation_id = correlation_id or observability.correlation_id.get()
+    causation_id = causation_id or observability.causation_id.get()
     # Parametrise by the concrete class: pydantic serialises by the declared type, and the
     # base EventData has no fields.
     envelope_class: Any = CloudEvent[type(data)]  # type: ignore[misc]

@@ -171,7 +171,7 @@ class EventConsumer:
             return
         if event is None:
             return
-        with correlation_scope(event.correlationid or event.id):
+        with correlation_scope(event.correlationid or event.id, caused_by=event.id):
             await self._handle(message, event, self.handlers[event.type])
 
     def _event_to_handle(self, message: KafkaMessage) -> CloudEvent[Any] | None:

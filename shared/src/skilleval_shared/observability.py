@@ -17,12 +17,23 @@ correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+# The id of the event being handled, if any: events created while handling it name it as their
+# ``causationid`` (ARCHITECTURE.md "Messages").
+causation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "causation_id", default=None
+)
+
+
 @contextmanager
-def correlation_scope(value: str | None) -> Iterator[None]:
+def correlation_scope(value: str | None, *, caused_by: str | None = None) -> Iterator[None]:
+    """Within this scope, logs carry ``value`` and new events are correlated with it (and, when
+    ``caused_by`` is given, name that event or request as their cause)."""
     token = correlation_id.set(value)
+    cause = causation_id.set(caused_by)
     try:
         yield
     finally:
+        causation_id.reset(cause)
         correlation_id.reset(token)
 
 

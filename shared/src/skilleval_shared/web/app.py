@@ -26,6 +26,7 @@ from skilleval_shared.storage.mongo import ping
 from skilleval_shared.web.ratelimit import RateLimit
 
 CORRELATION_HEADER = "X-Correlation-ID"
+REQUEST_ID_HEADER = "X-Request-ID"
 PUBLIC_PREFIX = "/api/v1/public/"
 
 
@@ -66,13 +67,16 @@ def _observe(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         correlation = request.headers.get(CORRELATION_HEADER) or new_event_id()
+        # Each request gets its own id: events it causes name it as their causationid.
+        request_id = new_event_id()
         started = time.perf_counter()
-        with correlation_scope(correlation):
+        with correlation_scope(correlation, caused_by=request_id):
             response = await call_next(request)
         route = getattr(request.scope.get("route"), "path", "unmatched")
         HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
         HTTP_LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
         response.headers[CORRELATION_HEADER] = correlation
+        response.headers[REQUEST_ID_HEADER] = request_id
         return response
 
     return middleware
