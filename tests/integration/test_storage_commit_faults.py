@@ -1,24 +1,28 @@
 """The commit protocol under the faults a real deployment meets, on the real database and Kafka:
-an insert whose reply is lost, a writer that stalls past the relay's patience, a slow snapshot
-write overtaken by a newer commit, racing first upserts, a writer whose clock is behind.
+an insert whose reply is lost, a writer that dies or stalls between its pointer and its commit,
+a slow snapshot overtaken by a newer commit, racing first upserts, oversize events and commits.
 
 Faults are injected by wrapping the real collections; every read and write still goes to the
-real database."""
+real database. Fault tests with real killed processes are in ``test_storage_kill.py``."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from faststream.kafka import KafkaBroker
-from pymongo.errors import AutoReconnect, DuplicateKeyError
+from pymongo.errors import AutoReconnect, DuplicateKeyError, OperationFailure
 
 from skilleval_shared import topics
-from skilleval_shared.envelope import utc_now, wrap
-from skilleval_shared.storage.aggregates import AggregateStore, commit_id
+from skilleval_shared.envelope import wrap
+from skilleval_shared.storage.aggregates import (
+    AggregateStore,
+    CommitOutcomeUnknown,
+    CommitTooLarge,
+    commit_id,
+)
 from skilleval_shared.storage.outbox import OutboxRelay
 from skilleval_shared.topics import ensure_topics
 from support.kafka import read_until
@@ -40,13 +44,13 @@ class Wrapped:
         return self._replaced.get(name) or getattr(self._real, name)
 
 
-def probe(note: str) -> Any:
-    return wrap(ProbeRecorded(uscc=USCC, probe_id="p1", note=note))
+def probe(note: str, probe_id: str = "p1") -> Any:
+    return wrap(ProbeRecorded(uscc=USCC, probe_id=probe_id, note=note))
 
 
 @pytest.fixture
 def settings(make_settings):
-    return make_settings("filing")
+    return make_settings("filing", outbox_fence_seconds=0.0)
 
 
 @pytest.fixture
@@ -54,15 +58,15 @@ def db(mongo, settings):
     return mongo[settings.database_name]
 
 
-async def relay_everything(db, settings, **relay_options: Any) -> list[str]:
-    """Relay what the outbox holds; the notes of the events that reached Kafka."""
+async def relay_everything(db, settings) -> list[str]:
+    """Relay what the outbox holds (fencing what is pending); the notes that reached Kafka."""
     await ensure_topics(settings)
     broker = KafkaBroker(settings.kafka_bootstrap_servers)
     await broker.start()
     try:
-        relay = OutboxRelay(db, broker, settings, **relay_options)
-        while await relay.relay_once():
-            pass
+        relay = OutboxRelay(db, broker, settings, holder="test")
+        for _ in range(3):  # a first pass starts the fence clock of pending pointers
+            await relay.relay_once()
     finally:
         await broker.stop()
     records = await read_until(
@@ -91,7 +95,7 @@ async def test_a_commit_whose_reply_was_lost_is_recognised_and_its_events_publis
     assert await relay_everything(db, settings) == ["lost-reply"]
 
 
-async def test_a_commit_that_may_have_failed_keeps_its_marker_for_the_relay(db, settings):
+async def test_a_commit_that_never_landed_is_fenced_and_its_version_skipped(db, settings):
     store = AggregateStore(db, "probe")
 
     async def never_answers(document: Any) -> None:
@@ -101,27 +105,87 @@ async def test_a_commit_that_may_have_failed_keeps_its_marker_for_the_relay(db, 
     with pytest.raises(AutoReconnect):
         await store.commit("p1", 0, {"done": True}, [probe("never-committed")])
 
-    # The marker stays: the relay decides by the commit, which is not there, so nothing goes out.
-    assert await db["outbox"].count_documents({}) == 1
-    assert await relay_everything(db, settings, abandoned_after=timedelta(0)) == []
+    assert await db["outbox"].count_documents({}) == 1  # the pointer waits for its outcome
+    assert await relay_everything(db, settings) == []
     assert await db["outbox"].count_documents({}) == 0
+    void = await db["commits"].find_one({"_id": commit_id("probe", "p1", 1)})
+    assert void is not None and void["nonce"] == "void"
     assert await AggregateStore(db, "probe").load("p1") is None
 
+    # The void carries no state: a new writer that saw nothing commits after it.
+    again = await AggregateStore(db, "probe").commit("p1", 0, {"n": 2}, [probe("after-void")])
+    assert again.version == 2
+    loaded = await AggregateStore(db, "probe").load("p1")
+    assert loaded is not None and (loaded.version, loaded.state) == (2, {"n": 2})
+    assert await relay_everything(db, settings) == ["after-void"]
 
-async def test_a_writer_that_stalled_past_the_relay_puts_its_marker_back(db, settings):
+
+async def test_a_writer_that_stalled_past_the_fence_commits_at_the_next_version(db, settings):
     store = AggregateStore(db, "probe")
-    store.slow_commit_seconds = 0  # every commit counts as slow here
+    await store.commit("p1", 0, {"step": 1}, [probe("first")])
+    in_flight, release = asyncio.Event(), asyncio.Event()
     real_insert = store.commits.insert_one
 
-    async def stalls_while_the_relay_gives_up(document: Any) -> None:
-        # Meanwhile a relay judged the marker abandoned and deleted it.
-        await db["outbox"].delete_many({})
+    async def very_late(document: Any) -> None:
+        if document["_id"] == commit_id("probe", "p1", 2):
+            in_flight.set()  # the pointer is in; the commit is on its way
+            await release.wait()
         await real_insert(document)
 
-    store.commits = Wrapped(store.commits, insert_one=stalls_while_the_relay_gives_up)
-    await store.commit("p1", 0, {"done": True}, [probe("stalled")])
+    store.commits = Wrapped(store.commits, insert_one=very_late)
+    writer = asyncio.create_task(store.commit("p1", 1, {"step": 2}, [probe("late")]))
+    await asyncio.wait_for(in_flight.wait(), timeout=10)
+    assert await relay_everything(db, settings) == ["first"]  # version 2 fenced meanwhile
+    release.set()
+    committed = await writer
 
-    assert await relay_everything(db, settings) == ["stalled"]
+    assert committed.version == 3
+    loaded = await AggregateStore(db, "probe").load("p1")
+    assert loaded is not None and (loaded.version, loaded.state) == (3, {"step": 2})
+    notes = await relay_everything(db, settings)
+    assert notes == ["first", "late"]
+
+
+async def test_a_pending_pointer_holds_up_no_other_aggregate(make_settings, mongo):
+    settings = make_settings("filing", outbox_fence_seconds=3600)
+    db = mongo[settings.database_name]
+    stuck = AggregateStore(db, "probe")
+    in_flight = asyncio.Event()
+
+    async def hangs(document: Any) -> None:
+        in_flight.set()
+        await asyncio.Event().wait()
+
+    stuck.commits = Wrapped(stuck.commits, insert_one=hangs)
+    writer = asyncio.create_task(stuck.commit("a", 0, {}, [probe("stuck", "a")]))
+    await asyncio.wait_for(in_flight.wait(), timeout=10)
+    free = AggregateStore(db, "probe")
+    for n in range(3):
+        await free.commit(f"b{n}", 0, {}, [probe(f"free-{n}", f"b{n}")])
+
+    assert await relay_everything(db, settings) == ["free-0", "free-1", "free-2"]
+    assert await db["outbox"].count_documents({}) == 1  # only the stuck writer's pointer
+    writer.cancel()
+
+
+async def test_a_definite_error_after_a_lost_reply_is_an_unknown_outcome(db, settings):
+    store = AggregateStore(db, "probe")
+    real_insert = store.commits.insert_one
+    attempts = 0
+
+    async def lands_then_fails_differently(document: Any) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            await real_insert(document)
+            raise AutoReconnect("connection reset by peer")
+        raise OperationFailure("not writable primary", 10107)
+
+    store.commits = Wrapped(store.commits, insert_one=lands_then_fails_differently)
+    with pytest.raises(CommitOutcomeUnknown):
+        await store.commit("p1", 0, {"done": True}, [probe("landed-first-time")])
+
+    assert await relay_everything(db, settings) == ["landed-first-time"]
 
 
 async def test_a_slow_snapshot_write_never_outlives_a_newer_commit(db):
@@ -169,106 +233,8 @@ async def test_racing_first_snapshot_upserts_do_not_fail_a_commit(db):
     assert snapshot["version"] == 1
 
 
-async def test_a_writer_whose_clock_is_behind_still_orders_after_the_previous_version(db):
-    store = AggregateStore(db, "probe")
-    await store.commit("p1", 0, {"step": 1}, [probe("first")])
-    # The first writer's host ran ahead: its commit claims to be a minute in the future.
-    ahead = utc_now() + timedelta(minutes=1)
-    await db["commits"].update_one({"_id": commit_id("probe", "p1", 1)}, {"$set": {"at": ahead}})
-    await db["outbox"].update_many({}, {"$set": {"at": ahead}})
-
-    await store.commit("p1", 1, {"step": 2}, [probe("second")])
-
-    markers = await db["outbox"].find({}).sort([("at", 1), ("_id", 1)]).to_list(10)
-    assert [marker["events"][0]["value"]["data"]["note"] for marker in markers] == [
-        "first",
-        "second",
-    ]
-
-
-async def test_the_relay_judges_abandonment_by_its_own_clock_not_the_writers(db, settings):
-    store = AggregateStore(db, "probe")
-    started = asyncio.Event()
-    release = asyncio.Event()
-    real_insert = store.commits.insert_one
-
-    async def between_marker_and_commit(document: Any) -> None:
-        started.set()
-        await release.wait()
-        await real_insert(document)
-
-    store.commits = Wrapped(store.commits, insert_one=between_marker_and_commit)
-    writer = asyncio.create_task(store.commit("p1", 0, {"done": True}, [probe("behind")]))
-    await started.wait()
-    # The writer's host clock is ten minutes behind: its marker looks old, but it is not.
-    await db["outbox"].update_many({}, {"$set": {"at": utc_now() - timedelta(minutes=10)}})
-    await ensure_topics(settings)
-    broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    await broker.start()
-    try:
-        relay = OutboxRelay(db, broker, settings)
-        assert await relay.relay_once() == 0  # waits for the writer instead of dropping it
-        release.set()
-        await writer
-        assert await relay.relay_once() == 1
-    finally:
-        await broker.stop()
-    records = await read_until(
-        settings.kafka_bootstrap_servers,
-        settings.topic(topics.FILING_EVENTS),
-        lambda got: len(got) >= 1,
-        timeout=10,
-    )
-    assert [record.json()["data"]["note"] for record in records] == ["behind"]
-
-
-async def test_a_definite_error_after_a_lost_reply_still_keeps_the_marker(db, settings):
-    from pymongo.errors import OperationFailure
-
-    from skilleval_shared.storage.aggregates import CommitOutcomeUnknown
-
-    store = AggregateStore(db, "probe")
-    real_insert = store.commits.insert_one
-    attempts = 0
-
-    async def lands_then_fails_differently(document: Any) -> None:
-        nonlocal attempts
-        attempts += 1
-        if attempts == 1:
-            await real_insert(document)
-            raise AutoReconnect("connection reset by peer")
-        raise OperationFailure("not writable primary", 10107)
-
-    store.commits = Wrapped(store.commits, insert_one=lands_then_fails_differently)
-    with pytest.raises(CommitOutcomeUnknown):
-        await store.commit("p1", 0, {"done": True}, [probe("landed-first-time")])
-
-    assert await relay_everything(db, settings) == ["landed-first-time"]
-
-
-async def test_an_ambiguous_failure_after_a_stall_puts_the_marker_back(db, settings):
-    store = AggregateStore(db, "probe")
-    store.slow_commit_seconds = 0
-    real_insert = store.commits.insert_one
-
-    landed = False
-
-    async def relay_gave_up_then_every_reply_lost(document: Any) -> None:
-        nonlocal landed
-        if not landed:
-            await db["outbox"].delete_many({})
-            await real_insert(document)
-            landed = True
-        raise AutoReconnect("connection reset by peer")
-
-    store.commits = Wrapped(store.commits, insert_one=relay_gave_up_then_every_reply_lost)
-    with pytest.raises(AutoReconnect):
-        await store.commit("p1", 0, {"done": True}, [probe("stalled-and-lost")])
-
-    assert await relay_everything(db, settings) == ["stalled-and-lost"]
-
-
-async def test_a_failing_snapshot_after_the_commit_point_does_not_fail_the_commit(db, settings):
+async def test_the_relay_repairs_a_snapshot_the_writer_never_wrote(db, settings):
+    """A scan of snapshots must not miss a committed state: the relay rolls it forward."""
     committed: list[int] = []
     store = AggregateStore(db, "probe", on_commit=lambda: committed.append(1))
 
@@ -277,45 +243,49 @@ async def test_a_failing_snapshot_after_the_commit_point_does_not_fail_the_commi
 
     store.snapshots = Wrapped(store.snapshots, replace_one=database_hiccup)
     aggregate = await store.commit("p1", 0, {"done": True}, [probe("snapshot-failed")])
+    await store.commit("p2", 0, {"done": True})  # no events: still repaired
 
-    assert aggregate.version == 1 and committed == [1]
-    loaded = await AggregateStore(db, "probe").load("p1")
-    assert loaded is not None and loaded.state == {"done": True}
+    assert aggregate.version == 1 and committed == [1, 1]
+    assert await db["probe"].count_documents({}) == 0
     assert await relay_everything(db, settings) == ["snapshot-failed"]
+    scanned = await db["probe"].find({"state.done": True}).to_list(10)
+    assert sorted(s["_id"] for s in scanned) == ["p1", "p2"]
 
 
-async def test_a_commit_that_lands_after_the_relay_gave_up_is_still_published(db, settings):
+async def test_an_event_over_the_message_limit_is_refused_before_anything_is_written(db):
     store = AggregateStore(db, "probe")
-    in_flight, release = asyncio.Event(), asyncio.Event()
-    real_insert = store.commits.insert_one
+    with pytest.raises(CommitTooLarge, match="262144"):
+        await store.commit("p1", 0, {}, [probe("大" * 100_000)])
+    for name in ("outbox", "commits", "probe"):
+        assert await db[name].count_documents({}) == 0
 
-    async def very_late(document: Any) -> None:
-        in_flight.set()  # the marker is in; the commit is on its way
-        await release.wait()
-        await real_insert(document)
 
-    store.commits = Wrapped(store.commits, insert_one=very_late)
-    store.slow_commit_seconds = 3600  # the writer does not notice: only the relay can save it
-    writer = asyncio.create_task(store.commit("p1", 0, {"done": True}, [probe("very-late")]))
-    await asyncio.wait_for(in_flight.wait(), timeout=10)
-    await ensure_topics(settings)
-    broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    await broker.start()
-    try:
-        relay = OutboxRelay(db, broker, settings, abandoned_after=timedelta(0))
-        assert await relay.relay_once() == 1  # judged abandoned, set aside
-        assert await db["outbox"].count_documents({}) == 0
-        release.set()
-        await writer
-        # A later pass (possibly after a relay restart) finds the commit after all.
-        assert await OutboxRelay(db, broker, settings).relay_once() == 0
-    finally:
-        await broker.stop()
+async def test_a_commit_of_many_large_events_is_split_and_published_in_order(db, settings):
+    store = AggregateStore(db, "probe")
+    events = [probe(f"{n:03d}" + "行" * 40_000) for n in range(60)]  # ~7 MB of events
+    await store.commit("p1", 0, {}, events)
+
+    commit = await db["commits"].find_one({"_id": commit_id("probe", "p1", 1)})
+    assert commit["parts"] >= 2 and commit["events"] == []
+    notes = await relay_everything(db, settings)
+    assert [note[:3] for note in notes] == [f"{n:03d}" for n in range(60)]
+
+
+async def test_events_carry_sequence_correlation_and_causation(db, settings):
+    from skilleval_shared.observability import correlation_scope
+
+    store = AggregateStore(db, "probe")
+    with correlation_scope("corr-1", caused_by="request-1"):
+        await store.commit("p1", 0, {}, [probe("a"), probe("b")])
+        await store.commit("p1", 1, {}, [probe("c")])
+    await relay_everything(db, settings)
     records = await read_until(
         settings.kafka_bootstrap_servers,
         settings.topic(topics.FILING_EVENTS),
-        lambda got: len(got) >= 1,
+        lambda got: len(got) >= 3,
         timeout=10,
     )
-    assert [record.json()["data"]["note"] for record in records] == ["very-late"]
-    assert await db["outbox_set_aside"].count_documents({}) == 0
+    values = [record.json() for record in records]
+    assert [v["sequence"] for v in values] == ["1000", "1001", "2000"]
+    assert {v["correlationid"] for v in values} == {"corr-1"}
+    assert {v["causationid"] for v in values} == {"request-1"}

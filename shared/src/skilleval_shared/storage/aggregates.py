@@ -1,32 +1,32 @@
-"""Aggregates committed by a unique-``_id`` insert, with their events in a transactional outbox.
+"""Aggregates committed by a unique-``_id`` insert, with their events relayed from an outbox.
 
-FerretDB 1.24 has no transactions and no atomic read-modify-write, so one state change is:
+FerretDB 1.24 has no transactions and no atomic read-modify-write, so one state change of
+version ``v`` is three writes, each there for a reason:
 
-1. insert an outbox marker ``<commit id>#<nonce>`` carrying the events;
-2. insert the commit ``<kind>:<id>:<version>`` — **the commit point**: it happens once or fails
-   with a duplicate key, on MongoDB and on FerretDB alike;
-3. write the snapshot (a cache of the latest state, rolled forward from commits on read).
+1. **pointer** ``<kind>:<id>:<v>`` in ``outbox`` — tells the relay that a commit of this version
+   may exist. Written first, so no commit can exist without a pointer: the relay finds every
+   commit, and repairs its snapshot, even if the writer dies right after the commit point.
+   Racing writers of one version write the same pointer (a duplicate key is fine).
+2. **commit** ``<kind>:<id>:<v>`` in ``commits``, holding the state and the events — **the commit
+   point**: one insert with a unique ``_id`` either lands once or fails with a duplicate key, on
+   MongoDB and FerretDB alike. The winner's events are the ones published.
+3. **snapshot** ``<id>`` in the ``<kind>`` collection — a cache of the latest state, for scans;
+   every write of it is followed by a look for a newer commit (roll forward), so a slow writer's
+   stale snapshot never outlives a newer commit.
 
-The relay publishes a marker only when the commit with the same nonce exists, so a writer that
-lost the race or died before step 2 publishes nothing, and a writer that died after step 2 still
-has its events published. A crash after publishing and before deleting the marker republishes
-events with the same ids, which consumers deduplicate.
-
-Step 2 can fail ambiguously (a reset connection, a cancelled task: the insert may have landed).
-Then the marker stays for the relay to settle by nonce, and the insert is retried: the nonce
-tells our own earlier insert apart from a rival's. Every snapshot write is followed by a look
-for the next commit, so a slow writer's stale snapshot never outlives a newer commit.
+Every pending pointer gets a definite outcome from the relay (``outbox.py``): its commit exists
+(publish it), or after ``fence_seconds`` the relay inserts a *void* commit at that version
+(success voids the version; a duplicate key means the real commit landed after all). A void
+carries no state, so a writer that meets one simply commits at the next version. Nothing waits
+on a timer to decide what happened, and no pending pointer holds up any other aggregate.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uuid_utils
@@ -35,31 +35,43 @@ from pymongo.errors import ConnectionFailure
 
 from skilleval_shared.envelope import CloudEvent, EventData, envelope_dict, utc_now
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.oversize import (
+    CommitTooLarge,
+    check_event_size,
+    check_state_size,
+    split_events,
+)
+
+__all__ = ["Aggregate", "AggregateStore", "CommitTooLarge", "ConcurrentUpdate"]
 
 logger = logging.getLogger(__name__)
 
 COMMITS = "commits"
 OUTBOX = "outbox"
-# A marker whose commit is still missing after this long (as the relay sees it) belongs to a
-# writer that died or lost the race before its commit point, and is settled without publishing.
-ABANDONED_AFTER = timedelta(seconds=60)
+VOID_NONCE = "void"
 COMMIT_ATTEMPTS = 3
-ONE_MILLISECOND = timedelta(milliseconds=1)
+# Events of one commit are numbered ``version * EVENTS_PER_VERSION + place`` (the CloudEvents
+# ``sequence``), so every event of an aggregate sorts after all events of earlier versions.
+EVENTS_PER_VERSION = 1000
+
+
+class ConcurrentUpdate(Exception):
+    """Another writer committed this version first; reload and decide again."""
 
 
 class CommitOutcomeUnknown(Exception):
-    """The commit insert may or may not have landed (an earlier attempt's reply was lost, or
-    the look at who holds the version failed); the relay settles its marker by nonce."""
+    """The commit insert may or may not have landed (an earlier attempt's reply was lost and the
+    look at who holds the version failed). The relay settles it: published if it landed."""
+
+
+class _VersionVoided(Exception):
+    """The relay fenced this version; it carries no state, so commit at the next one."""
 
 
 def maybe_written(error: BaseException) -> bool:
     """An error after which the write may still have landed: the request may have reached the
     server (lost connection, timeout) or the task was cancelled while it was in flight."""
     return isinstance(error, ConnectionFailure | asyncio.CancelledError | CommitOutcomeUnknown)
-
-
-class ConcurrentUpdate(Exception):
-    """Another writer committed this version first; reload and decide again."""
 
 
 @dataclass(frozen=True)
@@ -73,15 +85,28 @@ def commit_id(kind: str, aggregate_id: str, version: int) -> str:
     return f"{kind}:{aggregate_id}:{version}"
 
 
-def marker_id(kind: str, aggregate_id: str, version: int, nonce: str) -> str:
-    """Zero-padded, so markers of one aggregate committed in the same millisecond sort by
-    version (``:10`` after ``:9``); the relay orders by ``(at, _id)``."""
-    return f"{kind}:{aggregate_id}:{version:012d}#{nonce}"
+def pointer_id(kind: str, aggregate_id: str, version: int) -> str:
+    """Zero-padded, so one aggregate's pointers sort by version (``:10`` after ``:9``)."""
+    return f"{kind}:{aggregate_id}:{version:012d}"
+
+
+def event_sequence(version: int, place: int) -> int:
+    return version * EVENTS_PER_VERSION + place
 
 
 def outbox_entry(event: CloudEvent[Any]) -> Document:
     data: EventData = event.data
-    return {"topic": data.topic, "key": data.kafka_key(), "value": envelope_dict(event)}
+    value = envelope_dict(event)
+    check_event_size(value)
+    return {"topic": data.topic, "key": data.kafka_key(), "value": value}
+
+
+def stamped(entries: list[Document], version: int) -> list[Document]:
+    """The entries with their CloudEvents ``sequence`` for this version."""
+    return [
+        entry | {"value": entry["value"] | {"sequence": str(event_sequence(version, place))}}
+        for place, entry in enumerate(entries)
+    ]
 
 
 class AggregateStore:
@@ -99,27 +124,29 @@ class AggregateStore:
         self.outbox = db[OUTBOX]
         self.snapshots = db[kind]
         self.on_commit = on_commit
-        # A commit slower than this may have outlived its marker (see ``_keep_marker``): half the
-        # relay's patience, so the check happens well before the relay can give up.
-        self.slow_commit_seconds = ABANDONED_AFTER.total_seconds() / 2
 
     async def load(self, aggregate_id: str) -> Aggregate | None:
+        """The latest state: the snapshot, rolled forward over any newer commits."""
         snapshot = await self.snapshots.find_one({"_id": aggregate_id})
         current = (
             Aggregate(aggregate_id, snapshot["version"], snapshot["state"]) if snapshot else None
         )
-        return await self._roll_forward(aggregate_id, current)
+        return await self.roll_forward(aggregate_id, current)
 
-    async def _roll_forward(self, aggregate_id: str, current: Aggregate | None) -> Aggregate | None:
-        """Over commits newer than ``current`` whose snapshot is missing or was overwritten by a
-        slower writer (a crash between steps, or a race): write each, then look for the next."""
+    async def roll_forward(self, aggregate_id: str, current: Aggregate | None) -> Aggregate | None:
+        """Over commits newer than ``current`` (a crash between steps, a race, a void): write
+        each into the snapshot, then look for the next."""
         version = current.version if current else 0
         while commit := await self.commits.find_one(
             {"_id": commit_id(self.kind, aggregate_id, version + 1)}
         ):
             version += 1
-            current = Aggregate(aggregate_id, version, commit["state"])
-            await self._write_snapshot(current)
+            if commit["nonce"] != VOID_NONCE:
+                current = Aggregate(aggregate_id, version, commit["state"])
+            elif current is not None:
+                current = Aggregate(aggregate_id, version, current.state)
+            if current is not None:
+                await self._write_snapshot(current)
         return current
 
     async def commit(
@@ -129,75 +156,65 @@ class AggregateStore:
         state: Document,
         events: Sequence[CloudEvent[Any]] = (),
     ) -> Aggregate:
-        version = expected_version + 1
-        identifier = commit_id(self.kind, aggregate_id, version)
-        nonce = str(uuid_utils.uuid7())
-        now = await self._commit_time(aggregate_id, expected_version)
+        """Commit the version after ``expected_version``; raises ``ConcurrentUpdate`` if another
+        writer holds it, ``CommitTooLarge`` before writing anything if an event is too big."""
+        check_state_size(state)
         entries = [outbox_entry(event) for event in events]
-        marker = {
-            "_id": marker_id(self.kind, aggregate_id, version, nonce),
-            "commit": identifier,
-            "nonce": nonce,
-            "at": now,
-            "events": entries,
-        }
-        started = time.monotonic()
-        if entries:
-            await self.outbox.insert_one(marker)
-        try:
-            await self._insert_commit(
-                {
-                    "_id": identifier,
-                    "kind": self.kind,
-                    "aggregate": aggregate_id,
-                    "version": version,
-                    "nonce": nonce,
-                    "at": now,
-                    "state": state,
-                    "event_ids": [entry["value"]["id"] for entry in entries],
-                }
-            )
-        except BaseException as error:
-            # A definite failure leaves nothing to publish; after a possible write the marker
-            # stays, and the relay publishes it if and only if our commit is there.
-            if entries and not maybe_written(error):
-                await self.outbox.delete_one({"_id": marker["_id"]})
-            elif entries and time.monotonic() - started > self.slow_commit_seconds:
-                with contextlib.suppress(Exception):
-                    await self._keep_marker(marker)
-            raise
-        # Committed. Nothing below may turn that into an error for the caller.
-        if entries and time.monotonic() - started > self.slow_commit_seconds:
-            await self._keep_marker_or_log(marker)
+        version = expected_version + 1
+        while True:
+            try:
+                await self._commit_at(aggregate_id, version, state, entries)
+                break
+            except _VersionVoided:
+                version += 1
         aggregate = Aggregate(aggregate_id, version, state)
+        # Committed. Nothing below may turn that into an error for the caller.
         try:
             await self._write_snapshot(aggregate)
-            await self._roll_forward(aggregate_id, aggregate)
-        except Exception:  # the snapshot is a cache; the next load rolls it forward
-            logger.warning("snapshot of %s left behind", identifier, exc_info=True)
-        if entries:
-            self.on_commit()
+            await self.roll_forward(aggregate_id, aggregate)
+        except Exception:  # the snapshot is a cache; the relay and the next load repair it
+            logger.warning("snapshot of %s:%s left behind", self.kind, aggregate_id, exc_info=True)
+        self.on_commit()
         return aggregate
 
-    async def _commit_time(self, aggregate_id: str, expected_version: int) -> datetime:
-        """Now, but after the previous commit of this aggregate: the relay orders markers by
-        time, and a replica whose clock is behind must not put version n+1 before version n."""
+    async def _commit_at(
+        self, aggregate_id: str, version: int, state: Document, entries: list[Document]
+    ) -> None:
+        identifier = commit_id(self.kind, aggregate_id, version)
+        nonce = str(uuid_utils.uuid7())
         now = utc_now()
-        if expected_version == 0:
-            return now
-        previous = await self.commits.find_one(
-            {"_id": commit_id(self.kind, aggregate_id, expected_version)}, {"at": 1}
+        await self._insert_once(
+            self.outbox,
+            {
+                "_id": pointer_id(self.kind, aggregate_id, version),
+                "commit": identifier,
+                "kind": self.kind,
+                "aggregate": aggregate_id,
+                "at": now,
+            },
         )
-        if previous is None:
-            return now
-        at: datetime = previous["at"]
-        if at.tzinfo is None:  # a client without tz_aware reads BSON dates as naive UTC
-            at = at.replace(tzinfo=UTC)
-        return now if at < now else at + ONE_MILLISECOND
+        inline, parts = split_events(stamped(entries, version))
+        for number, part in enumerate(parts):  # before the commit point: a loser's are orphans
+            await self._insert_once(
+                self.commits, {"_id": f"{identifier}#{nonce}#{number}", "events": part}
+            )
+        await self._insert_commit(
+            {
+                "_id": identifier,
+                "kind": self.kind,
+                "aggregate": aggregate_id,
+                "version": version,
+                "nonce": nonce,
+                "at": now,
+                "state": state,
+                "events": inline,
+                "parts": len(parts),
+            }
+        )
 
     async def _insert_commit(self, document: Document) -> None:
-        """The commit point. Raises ``ConcurrentUpdate`` when another writer holds this version;
-        retries an ambiguous failure, recognising an earlier attempt of ours by its nonce."""
+        """The commit point. Retries an ambiguous failure, recognising an earlier attempt of
+        ours by its nonce; a version held by another writer or by the relay's void raises."""
         uncertain = False  # an earlier attempt may have landed
         for attempt in range(1, COMMIT_ATTEMPTS + 1):
             try:
@@ -209,48 +226,30 @@ class AggregateStore:
                         held = await self.commits.find_one({"_id": document["_id"]}, {"nonce": 1})
                     except Exception as lookup:
                         raise CommitOutcomeUnknown(document["_id"]) from lookup
-                    if held is not None and held.get("nonce") == document["nonce"]:
+                    holder = held.get("nonce") if held else None
+                    if holder == document["nonce"]:
                         return
+                    if holder == VOID_NONCE:
+                        raise _VersionVoided(document["_id"]) from error
                     raise ConcurrentUpdate(document["_id"]) from error
-                if maybe_written(error):
+                if maybe_written(error) and attempt < COMMIT_ATTEMPTS:
                     uncertain = True
-                    if attempt < COMMIT_ATTEMPTS:
-                        await asyncio.sleep(0.05 * attempt)
-                        continue
-                    raise
-                if uncertain:  # this failure is definite, but an earlier attempt may have landed
+                    await asyncio.sleep(0.05 * attempt)
+                    continue
+                if uncertain and not maybe_written(error):
                     raise CommitOutcomeUnknown(document["_id"]) from error
                 raise
 
-    async def _keep_marker(self, marker: Document) -> None:
-        """After a commit slow enough for the relay to have judged its marker abandoned, put
-        the marker back if it is gone: the commit exists, so the relay will publish it."""
-        if await self.outbox.find_one({"_id": marker["_id"]}, {"_id": 1}) is None:
-            try:
-                await self.outbox.insert_one(marker)
-            except Exception as error:
-                if not is_duplicate_key(error):
-                    raise
-
-    async def _keep_marker_or_log(self, marker: Document) -> None:
-        for attempt in range(1, COMMIT_ATTEMPTS + 1):
-            try:
-                await self._keep_marker(marker)
-                return
-            except Exception:
-                if attempt == COMMIT_ATTEMPTS:
-                    logger.error(
-                        "could not put back the marker of %s: its events may not be published",
-                        marker["commit"],
-                        exc_info=True,
-                    )
-                    return
-                await asyncio.sleep(0.05 * attempt)
+    @staticmethod
+    async def _insert_once(collection: Any, document: Document) -> None:
+        try:
+            await collection.insert_one(document)
+        except Exception as error:
+            if not is_duplicate_key(error):
+                raise
 
     async def _write_snapshot(self, aggregate: Aggregate) -> None:
-        """The snapshot is a cache of the latest commit. A stale write (a slow writer overtaken
-        by a faster one) is repaired by the look for the next commit that follows every write.
-        An exact ``_id`` filter keeps this an indexed write on FerretDB."""
+        """An exact ``_id`` filter keeps this an indexed write on FerretDB."""
         document = {
             "_id": aggregate.id,
             "version": aggregate.version,
@@ -267,12 +266,12 @@ class AggregateStore:
             await self.snapshots.replace_one({"_id": aggregate.id}, document)
 
     async def history(self, aggregate_id: str, latest_version: int) -> list[Document]:
-        """Every commit of one aggregate, oldest first: a get by ``_id`` per version."""
+        """Every commit of one aggregate, oldest first (voids left out): a get per version."""
         found = []
         for version in range(1, latest_version + 1):
             commit = await self.commits.find_one(
                 {"_id": commit_id(self.kind, aggregate_id, version)}
             )
-            if commit is not None:
+            if commit is not None and commit["nonce"] != VOID_NONCE:
                 found.append(commit)
         return found

@@ -19,6 +19,7 @@ def make_client(settings: Settings) -> AsyncMongoClient[Document]:
         appname=f"skilleval-{settings.service_name}",
         tz_aware=True,
         serverSelectionTimeoutMS=5000,
+        timeoutMS=settings.mongodb_timeout_ms,
         retryWrites=False,  # FerretDB 1.x has no retryable writes; we commit by unique insert
     )
 
@@ -38,3 +39,16 @@ def is_duplicate_key(error: Exception) -> bool:
     if isinstance(error, BulkWriteError):
         return all(item.get("code") == 11000 for item in error.details.get("writeErrors", []))
     return False
+
+
+def duplicate_indexes(error: BulkWriteError) -> set[int]:
+    """Indexes (into the list given to ``insert_many``) of the documents refused as duplicates.
+
+    With ``ordered=False`` every other document was written. Any other failure (a write error
+    with another code, a write concern error) is not ours to interpret: ``error`` is raised again.
+    """
+    details = error.details
+    failures = details.get("writeErrors", [])
+    if details.get("writeConcernErrors") or any(item.get("code") != 11000 for item in failures):
+        raise error
+    return {int(item["index"]) for item in failures}

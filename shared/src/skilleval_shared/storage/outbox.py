@@ -1,12 +1,26 @@
-"""Relays committed outbox entries to Kafka, in commit order, at least once."""
+"""Relays committed events to Kafka, at least once, and gives every pending pointer an outcome.
+
+One relay per service works at a time (``Lease``). Each pass reads a batch of pointers (see
+``aggregates.py``) in commit order and, for each:
+
+- its commit exists: publish the commit's events (in order, keyed as the events say), make sure
+  the snapshot has caught up with it, delete the pointer;
+- its commit is still missing: skip it — no other aggregate waits for it. Once it has been
+  missing for ``fence_seconds`` (by this relay's clock), insert a void commit at that version:
+  success settles it (its writer will commit at the next version), a duplicate key means the
+  real commit landed after all and is published like any other.
+
+A crash after publishing and before deleting a pointer publishes its events again with the same
+ids and ``sequence``; consumers deduplicate.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import socket
 import time
-from datetime import timedelta
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -15,16 +29,21 @@ from pymongo.asynchronous.database import AsyncDatabase
 from skilleval_shared.envelope import CONTENT_TYPE, utc_now
 from skilleval_shared.observability import RELAYED
 from skilleval_shared.settings import Settings
-from skilleval_shared.storage.aggregates import ABANDONED_AFTER, COMMITS, OUTBOX
+from skilleval_shared.storage.aggregates import (
+    COMMITS,
+    OUTBOX,
+    VOID_NONCE,
+    AggregateStore,
+)
+from skilleval_shared.storage.lease import Lease
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 from skilleval_shared.tasks import Periodic
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-SET_ASIDE = "outbox_set_aside"
-# How long a set-aside marker waits for a commit that came very late.
-WATCH_SET_ASIDE = timedelta(minutes=10)
+LEASES = "leases"
+CONCURRENT_GETS = 16
 
 
 class OutboxRelay:
@@ -34,18 +53,23 @@ class OutboxRelay:
         broker: KafkaBroker,
         settings: Settings,
         *,
-        abandoned_after: timedelta = ABANDONED_AFTER,
+        holder: str | None = None,
     ) -> None:
-        self.abandoned_after_seconds = abandoned_after.total_seconds()
+        self.db = db
         self.outbox = db[OUTBOX]
         self.commits = db[COMMITS]
-        self.set_aside = db[SET_ASIDE]
         self.broker = broker
         self.settings = settings
+        self.fence_seconds = settings.outbox_fence_seconds
+        # A replica is its host and port: the same replica restarted takes its lease back at once.
+        self.lease = Lease(
+            db[LEASES],
+            "outbox-relay",
+            holder or f"{socket.gethostname()}:{settings.http_port}",
+            settings.outbox_lease_seconds,
+        )
         self._loop = Periodic("outbox-relay", self.relay_all, settings.outbox_poll_seconds)
-        # When this relay first saw each marker still without its commit. Judged by this
-        # process's own clock, not the writer's ``at``: a writer on a host whose clock is
-        # behind must not have its fresh marker taken for an abandoned one.
+        # When this relay first saw each pointer still without its commit (its own clock).
         self._pending_since: dict[str, float] = {}
 
     def wake(self) -> None:
@@ -56,93 +80,91 @@ class OutboxRelay:
 
     async def stop(self) -> None:
         await self._loop.stop()
+        try:
+            await self.lease.release()
+        except Exception:
+            logger.warning("could not release the relay lease", exc_info=True)
 
     async def relay_all(self) -> None:
-        while await self.relay_once() == BATCH:
+        while await self.lease.held() and await self.relay_once() == BATCH:
             pass
 
     async def relay_once(self) -> int:
-        """Publish one batch of pending entries; return how many markers were settled."""
-        markers = await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).to_list(BATCH)
-        commits = await self._commits_of(markers)
-        settled: list[str] = []
-        abandoned: list[Document] = []
-        pending: list[asyncio.Future[Any]] = []
+        """Settle one batch of pointers; return how many were read."""
+        pointers = await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).to_list(BATCH)
+        commits = await self._gather(self._commit_of, pointers)
         now = time.monotonic()
-        try:
-            for marker, commit in zip(markers, commits, strict=True):
-                if commit is not None and commit["nonce"] == marker["nonce"]:
-                    for entry in marker["events"]:
-                        pending.append(await self._send(entry))
-                    settled.append(marker["_id"])
-                elif commit is not None:  # another writer holds this version: ours lost
-                    settled.append(marker["_id"])
-                elif (
-                    now - self._pending_since.setdefault(marker["_id"], now)
-                    >= self.abandoned_after_seconds
-                ):
-                    abandoned.append(marker)
-                    settled.append(marker["_id"])
-                else:
-                    break  # its writer may still be before the commit point: keep order
-        finally:
-            if pending:
-                await asyncio.gather(*pending)
-                RELAYED.labels(self.settings.service_name).inc(len(pending))
-        if abandoned:
-            await self._set_aside(abandoned)
-        if settled:
-            await self.outbox.delete_many({"_id": {"$in": settled}})
-        # Forget markers settled here or by another replica.
-        waiting = {marker["_id"] for marker in markers} - set(settled)
-        self._pending_since = {
-            key: since for key, since in self._pending_since.items() if key in waiting
-        }
-        await self._publish_late_commits()
-        return len(settled)
-
-    async def _set_aside(self, abandoned: list[Document]) -> None:
-        """Keep abandoned markers, before they leave the outbox, for a writer that stalled past
-        our patience and still commits: written first, so a crash right after loses nothing."""
-        copies = [marker | {"abandoned_at": utc_now()} for marker in abandoned]
-        try:
-            await self.set_aside.insert_many(copies, ordered=False)
-        except Exception as error:
-            if not is_duplicate_key(error):  # set aside by another replica already
-                raise
-
-    async def _publish_late_commits(self) -> None:
-        """Publish set-aside markers whose commit has appeared after all; forget those whose
-        commit belongs to another writer, or that have waited ``WATCH_SET_ASIDE``. Such events
-        come after newer ones; consumers are idempotent, and it happens only after a stall."""
-        kept = await self.set_aside.find({}).to_list(BATCH)
-        if not kept:
-            return
-        commits = await self._commits_of(kept)
-        done: list[str] = []
-        pending: list[asyncio.Future[Any]] = []
-        for marker, commit in zip(kept, commits, strict=True):
-            if commit is not None and commit["nonce"] == marker["nonce"]:
-                pending.extend([await self._send(entry) for entry in marker["events"]])
-                done.append(marker["_id"])
-            elif commit is not None or utc_now() - marker["abandoned_at"] > WATCH_SET_ASIDE:
-                done.append(marker["_id"])
-        if pending:
-            await asyncio.gather(*pending)
-            RELAYED.labels(self.settings.service_name).inc(len(pending))
-            logger.warning("published %d events of commits that came late", len(pending))
+        for index, (pointer, commit) in enumerate(zip(pointers, commits, strict=True)):
+            if commit is None and self._fence_due(pointer["_id"], now):
+                commits[index] = await self._fence(pointer)
+        settled = [c for c in commits if c is not None]
+        published = [c for c in settled if c["nonce"] != VOID_NONCE]
+        await self._publish(published)
+        await self._gather(self._repair_snapshot, published)
+        done = [p["_id"] for p, c in zip(pointers, commits, strict=True) if c is not None]
         if done:
-            await self.set_aside.delete_many({"_id": {"$in": done}})
+            await self.outbox.delete_many({"_id": {"$in": done}})
+        waiting = {p["_id"] for p, c in zip(pointers, commits, strict=True) if c is None}
+        self._pending_since = {k: v for k, v in self._pending_since.items() if k in waiting}
+        return len(pointers)
 
-    async def _commits_of(self, markers: list[Document]) -> list[Document | None]:
-        """The commit behind each marker: gets by ``_id``, several at a time."""
-        limit = asyncio.Semaphore(16)
+    def _fence_due(self, pointer: str, now: float) -> bool:
+        return now - self._pending_since.setdefault(pointer, now) >= self.fence_seconds
 
-        async def get(marker: Document) -> Document | None:
+    async def _fence(self, pointer: Document) -> Document | None:
+        """Void the version of a pointer whose commit never came; or find that it did."""
+        void = {"_id": pointer["commit"], "nonce": VOID_NONCE, "at": utc_now(), "events": []}
+        try:
+            await self.commits.insert_one(
+                void | {"kind": pointer.get("kind"), "aggregate": pointer.get("aggregate")}
+            )
+            logger.warning("fenced %s: its writer never committed", pointer["commit"])
+            return void
+        except Exception as error:
+            if not is_duplicate_key(error):
+                raise
+        return await self._commit_of(pointer)
+
+    async def _commit_of(self, pointer: Document) -> Document | None:
+        return await self.commits.find_one({"_id": pointer["commit"]})
+
+    async def _events_of(self, commit: Document) -> list[Document]:
+        if not commit.get("parts"):
+            return list(commit.get("events", []))
+        parts = await self._gather(
+            lambda n: self.commits.find_one({"_id": f"{commit['_id']}#{commit['nonce']}#{n}"}),
+            list(range(commit["parts"])),
+        )
+        return [entry for part in parts if part is not None for entry in part["events"]]
+
+    async def _publish(self, commits: list[Document]) -> None:
+        futures: list[asyncio.Future[Any]] = []
+        try:
+            for commit in commits:
+                for entry in await self._events_of(commit):
+                    futures.append(await self._send(entry))
+        finally:
+            if futures:
+                await asyncio.gather(*futures)
+                RELAYED.labels(self.settings.service_name).inc(len(futures))
+
+    async def _repair_snapshot(self, commit: Document) -> None:
+        """A writer that died after its commit point left the snapshot behind: roll it forward,
+        so scans of snapshots never miss a committed state for longer than one relay pass."""
+        kind, aggregate_id = commit["kind"], commit["aggregate"]
+        store = AggregateStore(self.db, kind)
+        snapshot = await store.snapshots.find_one({"_id": aggregate_id}, {"version": 1})
+        if snapshot is None or snapshot["version"] < commit["version"]:
+            await store.load(aggregate_id)
+
+    async def _gather(self, get: Any, items: list[Any]) -> list[Any]:
+        limit = asyncio.Semaphore(CONCURRENT_GETS)
+
+        async def one(item: Any) -> Any:
             async with limit:
-                return await self.commits.find_one({"_id": marker["commit"]}, {"nonce": 1})
+                return await get(item)
 
-        return list(await asyncio.gather(*(get(marker) for marker in markers)))
+        return list(await asyncio.gather(*(one(item) for item in items)))
 
     async def _send(self, entry: Document) -> asyncio.Future[Any]:
         value = entry["value"]
