@@ -94,3 +94,24 @@ async def test_the_directory_follows_the_institution_code(make_settings, mongo):
             return found is not None and found.get("institution_code") == "0123"
 
         await eventually(recoded)
+
+
+async def test_a_replayed_filed_event_does_not_undo_a_later_suspension(make_settings, mongo):
+    from skilleval_registry.directory import Directory
+    from skilleval_shared.envelope import wrap
+    from skilleval_shared.events.filing import FilingSuspended
+    from support.samples import filing_filed
+
+    settings = make_settings("registry", RegistrySettings)
+    directory = Directory(mongo[settings.database_name])
+    filed = wrap(filing_filed()).model_copy(update={"sequence": "5000"})
+    suspended = wrap(
+        FilingSuspended(
+            uscc=USCC, filing_id=f"F-{USCC}", decided_by="city-1", reason="检查发现问题"
+        )
+    ).model_copy(update={"sequence": "6000", "subject": filed.subject})
+    await directory.record_filed(filed)
+    await directory.record_status(suspended)
+    await directory.record_filed(filed)  # redelivered after the suspension
+    found = await directory.get(USCC)
+    assert found is not None and found["status"] == "suspended"

@@ -14,6 +14,7 @@ from skilleval_shared.events.filing import (
     InstitutionCodeAssigned,
 )
 from skilleval_shared.storage.mongo import Document
+from skilleval_shared.storage.projection import Projection, newer_catalog
 
 MAX_LISTED = 500
 
@@ -21,47 +22,44 @@ MAX_LISTED = 500
 class Directory:
     def __init__(self, db: AsyncDatabase[Document], *, public_cache_seconds: float = 0.0) -> None:
         self.institutions = db["institutions"]
+        self.projection = Projection(self.institutions)
         # The public list is a scan on FerretDB: once per TTL per replica, not once per request.
         self.filed = TimedValue(self._scan_filed, public_cache_seconds)
 
     async def record_filed(self, event: CloudEvent[Any]) -> None:
         data: FilingFiled = event.data
-        await self.institutions.replace_one(
-            {"_id": data.uscc},
-            {
-                "_id": data.uscc,
-                "name": data.enterprise_name,
-                "short_name": data.enterprise_short_name,
-                "address": data.address,
-                "receipt_number": data.receipt_number,
-                "filed_on": data.filed_on.isoformat(),
-                "institution_category": data.institution_category.value,
-                "institution_code": data.institution_code,
-                "province_code": data.province_code,
-                "institution_serial": data.institution_serial,
-                "catalog_version": data.catalog_version,
-                "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
-                "status": "filed",
-                "last_event": event.id,
-            },
-            upsert=True,
+        fields = {
+            "name": data.enterprise_name,
+            "short_name": data.enterprise_short_name,
+            "address": data.address,
+            "receipt_number": data.receipt_number,
+            "filed_on": data.filed_on.isoformat(),
+            "institution_category": data.institution_category.value,
+            "institution_code": data.institution_code,
+            "province_code": data.province_code,
+            "institution_serial": data.institution_serial,
+            "status": "filed",
+            "catalog_version": data.catalog_version,
+            "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
+        }
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
 
     async def record_status(self, event: CloudEvent[Any]) -> None:
-        await self.institutions.update_one(
-            {"_id": event.data.uscc},
-            {"$set": {"status": INSTITUTION_STATUS_AFTER[event.type], "last_event": event.id}},
-        )
+        status = INSTITUTION_STATUS_AFTER[event.type]
+        await self.projection.apply(event.data.uscc, event, lambda body: body | {"status": status})
 
     async def record_institution_code(self, event: CloudEvent[Any]) -> None:
         data: InstitutionCodeAssigned = event.data
-        await self.institutions.update_one(
-            {"_id": data.uscc},
-            {"$set": {"institution_code": data.institution_code, "last_event": event.id}},
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_code": data.institution_code}
         )
 
     async def get(self, uscc: str) -> Document | None:
-        return await self.institutions.find_one({"_id": uscc})
+        """The institution, once its filing is known (a status may arrive before it)."""
+        found = await self.institutions.find_one({"_id": uscc})
+        return found if found is not None and "name" in found else None
 
     async def _scan_filed(self) -> list[Document]:
         return await self.institutions.find({"status": "filed"}).sort("_id").to_list(MAX_LISTED)

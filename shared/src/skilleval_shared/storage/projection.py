@@ -1,0 +1,88 @@
+"""Read models built from other services' events, each event applied only if it is newer.
+
+A projection document ``<key>`` holds the fields the consumer keeps plus, under ``seen``, the
+highest CloudEvents ``sequence`` applied from each source aggregate (``<service>.<aggregate>``
+and the event's subject). An event whose sequence is not above what the document has seen from
+its aggregate is skipped: a replayed, duplicated or late event never rolls a projection back,
+whatever order the topics deliver in. One document can follow several aggregates (an
+enterprise's filing and its catalog book), each with its own counter.
+
+Applied in bulk: one get by ``_id`` per distinct key (several at a time), then one
+``bulk_write`` of exact-``_id`` replaces, indexed on FerretDB as on MongoDB. Documents of one key
+are written by the consumer that owns the key's partition, one batch at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pymongo import ReplaceOne
+from pymongo.asynchronous.collection import AsyncCollection
+
+from skilleval_shared.envelope import TYPE_PREFIX, CloudEvent, sequence_number
+from skilleval_shared.storage.mongo import Document
+
+Change = Callable[[Document], Document]
+CONCURRENT_GETS = 16
+
+
+def source_of(event: CloudEvent[Any]) -> str:
+    """``filing.filing/91350100M000100Y43-1``: the aggregate an event's sequence counts in.
+    Dots are not allowed in field names, so the type's dots become underscores."""
+    service_and_aggregate = event.type.removeprefix(TYPE_PREFIX + ".").rsplit(".", 2)[0]
+    return f"{service_and_aggregate}/{event.subject or ''}".replace(".", "_").replace("$", "_")
+
+
+def newer_catalog(body: Document, fields: Document) -> Document:
+    """``fields`` without its catalog when the document already holds a newer catalog version:
+    the catalog comes from two aggregates (the filing, then its catalog book), so only the
+    catalog's own version orders them."""
+    if body.get("catalog_version", 0) > fields.get("catalog_version", 0):
+        return {k: v for k, v in fields.items() if k not in ("catalog", "catalog_version")}
+    return fields
+
+
+class Projection:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self.collection = collection
+
+    async def get(self, key: str) -> Document | None:
+        return await self.collection.find_one({"_id": key})
+
+    async def apply(self, key: str, event: CloudEvent[Any], change: Change) -> bool:
+        """Apply one event; False if it was not newer than what the document holds."""
+        return await self.apply_many([(key, event, change)]) == 1
+
+    async def apply_many(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
+        """Apply events in the given order; return how many were newer and applied."""
+        keys = list(dict.fromkeys(key for key, _, _ in items))
+        documents = dict(zip(keys, await self._get_all(keys), strict=True))
+        changed: set[str] = set()
+        applied = 0
+        for key, event, change in items:
+            document = documents[key] or {"_id": key, "seen": {}}
+            source, sequence = source_of(event), sequence_number(event)
+            if sequence and sequence <= document.get("seen", {}).get(source, 0):
+                continue
+            body = {k: v for k, v in document.items() if k not in ("_id", "seen")}
+            seen = document.get("seen", {}) | ({source: sequence} if sequence else {})
+            documents[key] = change(body) | {"_id": key, "seen": seen}
+            changed.add(key)
+            applied += 1
+        if changed:
+            await self.collection.bulk_write(
+                [ReplaceOne({"_id": key}, documents[key], upsert=True) for key in changed],
+                ordered=False,
+            )
+        return applied
+
+    async def _get_all(self, keys: list[str]) -> list[Document | None]:
+        limit = asyncio.Semaphore(CONCURRENT_GETS)
+
+        async def get(key: str) -> Document | None:
+            async with limit:
+                return await self.get(key)
+
+        return list(await asyncio.gather(*(get(key) for key in keys)))
