@@ -1,11 +1,11 @@
-"""Receipt numbers and institution serials: unique forever, allocated by unique ``_id`` inserts.
+"""Receipt numbers and institution serials: unique forever, one per filing, from block sequences.
 
-FerretDB has no atomic counter, so a number is claimed by inserting a document whose ``_id`` is
-the number itself, probing upward from a hint that may be stale (it only saves probes). Each
-filing then records the number it took under an ``_id`` derived from the filing, and that record
-is the authority: a retry after a crash, or a second replica working on the same filing, finds a
-number already owned by the filing (or the filing's record) and reuses it instead of taking
-another. A number claimed by a loser of that race is released again when nothing refers to it.
+Both come from :class:`~skilleval_shared.storage.sequences.BlockAllocator` with blocks of one:
+the request id is the filing id, so a retry after a crash, or a second replica working on the
+same filing, gets the number the filing already has instead of taking another. Receipt numbers
+form one series per year (``receipt_numbers``, series ``<year>``, restarting at 1); institution
+serials one series for the whole system (``institution_serials``, series ``serial``). A number
+claimed by the loser of such a race is a gap: never given to anybody, never reused.
 """
 
 from __future__ import annotations
@@ -16,92 +16,46 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_filing.domain.receipt import DEFAULT_RECEIPT_PREFIX, Receipt, issue_receipt
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.mongo import Document
+from skilleval_shared.storage.sequences import BlockAllocator, SequenceExhausted
 
 MAX_SEQUENCE = 999_999
 RECEIPT_NUMBERS = "receipt_numbers"
 INSTITUTION_SERIALS = "institution_serials"
+SERIAL_SERIES = "serial"
 
-
-class SequenceExhausted(Exception):
-    """Every six-digit number of a series is taken."""
+__all__ = ["ReceiptAllocator", "SequenceExhausted", "UniqueSequence"]
 
 
 class UniqueSequence:
-    """Numbers 1…999999 of one series, each given to one owner only, once."""
+    """Numbers 1…999999 of one series, each given to one owner only, once: blocks of one.
 
-    def __init__(self, collection: AsyncCollection[Document], prefix: str = "") -> None:
-        self.collection = collection
-        self.prefix = prefix
+    A thin face of the allocator for callers that want one number per owner.
+    """
 
-    def number_id(self, n: int) -> str:
-        return f"{self.prefix}{n:06d}"
-
-    def owner_id(self, owner: str) -> str:
-        return f"{self.prefix}owner:{owner}"
-
-    @property
-    def hint_id(self) -> str:
-        return f"{self.prefix}hint"
+    def __init__(self, collection: AsyncCollection[Document], series: str = SERIAL_SERIES) -> None:
+        self.allocator = BlockAllocator(collection, max_number=MAX_SEQUENCE)
+        self.series = series
 
     async def number_for(self, owner: str) -> int:
         """The number of ``owner``: the one it already has, else a newly claimed one."""
-        recorded = await self.collection.find_one({"_id": self.owner_id(owner)})
-        if recorded is not None:
-            return int(recorded["n"])
-        claimed = await self._claim(owner)
-        try:
-            await self.collection.insert_one({"_id": self.owner_id(owner), "n": claimed})
-        except Exception as error:
-            if not is_duplicate_key(error):
-                raise
-            winner = await self.collection.find_one({"_id": self.owner_id(owner)})
-            assert winner is not None, "an owner record is never deleted"
-            if int(winner["n"]) != claimed:
-                await self.collection.delete_one({"_id": self.number_id(claimed), "owner": owner})
-            return int(winner["n"])
-        await self._raise_hint(claimed + 1)
-        return claimed
-
-    async def _claim(self, owner: str) -> int:
-        n = await self._hint()
-        while n <= MAX_SEQUENCE:
-            try:
-                await self.collection.insert_one({"_id": self.number_id(n), "owner": owner})
-                return n
-            except Exception as error:
-                if not is_duplicate_key(error):
-                    raise
-            taken = await self.collection.find_one({"_id": self.number_id(n)})
-            if taken is not None and taken["owner"] == owner:
-                return n  # claimed for this owner by an earlier attempt or another replica
-            n += 1
-        raise SequenceExhausted(self.prefix or "serial")
-
-    async def _hint(self) -> int:
-        hint = await self.collection.find_one({"_id": self.hint_id})
-        return max(1, int(hint["next"])) if hint else 1
-
-    async def _raise_hint(self, next_free: int) -> None:
-        # A lost update only makes the next claim probe a little longer.
-        await self.collection.update_one(
-            {"_id": self.hint_id}, {"$max": {"next": next_free}}, upsert=True
-        )
+        return (await self.allocator.allocate(self.series, owner, 1))[0]
 
 
 class ReceiptAllocator:
     """The 备案回执 for a filing: receipt number within the year, and the institution serial."""
 
     def __init__(self, db: AsyncDatabase[Document], prefix: str = DEFAULT_RECEIPT_PREFIX) -> None:
-        self.receipts = db[RECEIPT_NUMBERS]
-        self.serials = UniqueSequence(db[INSTITUTION_SERIALS])
+        self.receipts = BlockAllocator(db[RECEIPT_NUMBERS], max_number=MAX_SEQUENCE)
+        self.serials = BlockAllocator(db[INSTITUTION_SERIALS], max_number=MAX_SEQUENCE)
         self.prefix = prefix
 
     async def receipt_for(self, filing_id: str, issued_on: date) -> Receipt:
-        numbers = UniqueSequence(self.receipts, f"{issued_on.year:04d}-")
+        [receipt_sequence] = await self.receipts.allocate(f"{issued_on.year:04d}", filing_id, 1)
+        [serial] = await self.serials.allocate(SERIAL_SERIES, filing_id, 1)
         return issue_receipt(
             issued_on=issued_on,
             prefix=self.prefix,
-            receipt_sequence=await numbers.number_for(filing_id),
-            institution_serial_sequence=await self.serials.number_for(filing_id),
+            receipt_sequence=receipt_sequence,
+            institution_serial_sequence=serial,
         )
