@@ -126,7 +126,8 @@ class OutboxRelay:
         return await self._commit_of(pointer)
 
     async def _commit_of(self, pointer: Document) -> Document | None:
-        return await self.commits.find_one({"_id": pointer["commit"]})
+        # The state can be large and the relay never needs it.
+        return await self.commits.find_one({"_id": pointer["commit"]}, {"state": 0})
 
     async def _events_of(self, commit: Document) -> list[Document]:
         if not commit.get("parts"):
