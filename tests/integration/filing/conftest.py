@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from skilleval_filing.accounts.service import create_staff
 from skilleval_filing.bootstrap import build_app
-from skilleval_filing.service_layer.accounts import create_staff
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import Role
 from skilleval_shared.storage.aggregates import AggregateStore

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.passwords import DUMMY_HASH, hash_password, verify_password
-from skilleval_filing.service_layer.login_throttle import LoginThrottle
 from skilleval_shared.problems import RateLimited
 
 

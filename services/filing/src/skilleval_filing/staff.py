@@ -10,7 +10,7 @@ import asyncio
 import getpass
 import sys
 
-from skilleval_filing.service_layer.accounts import STAFF_ROLES, create_staff
+from skilleval_filing.accounts.service import STAFF_ROLES, create_staff
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import Role
 from skilleval_shared.storage.aggregates import AggregateStore

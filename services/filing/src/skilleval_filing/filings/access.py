@@ -1,0 +1,23 @@
+"""Who is calling about which filing: the caller in domain terms, and the ownership check."""
+
+from __future__ import annotations
+
+from skilleval_filing.actors import actor_id, actor_of
+from skilleval_filing.filings.repository import parse_filing_id
+from skilleval_filing.filings.service import NO_SUCH_FILING, Caller
+from skilleval_shared.auth import Principal, ensure_owner
+from skilleval_shared.problems import not_found
+
+
+def caller_of(principal: Principal) -> Caller:
+    return Caller(actor_of(principal), actor_id(principal))
+
+
+def accessible_filing_id(principal: Principal, filing_id: str) -> str:
+    """404 for an id that cannot exist; 403 when an enterprise names another's filing, before
+    anything is loaded, so the answer says nothing about the other enterprise."""
+    parsed = parse_filing_id(filing_id)
+    if parsed is None:
+        raise not_found(NO_SUCH_FILING)
+    ensure_owner(principal, parsed[0])
+    return filing_id
