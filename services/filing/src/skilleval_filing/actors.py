@@ -1,23 +1,33 @@
-"""Who acts, in the domain's terms and as recorded in events."""
+"""Who acts, in the domain's terms and as recorded in events (``decided_by`` and the like)."""
 
 from __future__ import annotations
 
-import hashlib
-import re
+from dataclasses import dataclass
 
-from skilleval_filing.filings.lifecycle import Actor
-from skilleval_shared.auth import Principal
-
-# The shared events' Identifier pattern.
-_IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z:._/-]{0,63}")
+from skilleval_filing.filings.lifecycle import STAFF, Actor
 
 
-def actor_of(principal: Principal) -> Actor:
-    return Actor(principal.role.value)
+@dataclass(frozen=True)
+class Caller:
+    """The actor, the account id events record, and the enterprise an enterprise acts for."""
+
+    actor: Actor
+    account_id: str | None = None
+    uscc: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.actor in STAFF or self.actor is Actor.PROVINCE_CENTER
+
+    @property
+    def by(self) -> str:
+        if self.account_id is None:
+            raise ValueError("this action records who took it, but no account was given")
+        return self.account_id
+
+    def may_see(self, uscc: str) -> bool:
+        return self.is_staff or self.uscc == uscc
 
 
-def actor_id(principal: Principal) -> str:
-    """The account id, or a stable digest of it when it does not fit an event identifier."""
-    if _IDENTIFIER.fullmatch(principal.subject):
-        return principal.subject
-    return "account:" + hashlib.sha256(principal.subject.encode()).hexdigest()[:32]
+SYSTEM = Caller(Actor.SYSTEM)
+PUBLIC = Caller(Actor.PUBLIC)

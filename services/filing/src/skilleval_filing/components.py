@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from skilleval_filing.accounts import service as accounts
+from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
@@ -15,7 +17,6 @@ from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer, issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
-from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.web.ratelimit import RateLimit
 
 
@@ -23,7 +24,7 @@ from skilleval_shared.web.ratelimit import RateLimit
 class FilingContainer:
     settings: FilingSettings
     runtime: Runtime
-    accounts: AggregateStore
+    accounts: AccountRepository
     filings: FilingRepository
     files: FileStore
     issuer: TokenIssuer | None
@@ -52,7 +53,7 @@ class FilingContainer:
         return cls(
             settings=settings,
             runtime=runtime,
-            accounts=runtime.store("account"),
+            accounts=accounts.repository(runtime.store(accounts.KIND)),
             filings=FilingRepository(
                 runtime.store(FILING_KIND), public_cache_seconds=settings.public_cache_seconds
             ),

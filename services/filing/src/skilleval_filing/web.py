@@ -5,13 +5,17 @@ Every endpoint names who may call it through one of these aliases (or none, when
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from skilleval_filing.actors import Caller
 from skilleval_filing.catalog.book import KIND as CATALOG_KIND
 from skilleval_filing.catalog.book import CatalogBooks
 from skilleval_filing.components import FilingContainer, container
+from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.auth import (
     STAFF_ROLES,
     EnterprisePrincipal,
@@ -20,6 +24,22 @@ from skilleval_shared.auth import (
     StaffPrincipal,
     require_roles,
 )
+
+# The shared events' Identifier pattern.
+_IDENTIFIER = re.compile(r"[0-9A-Za-z][0-9A-Za-z:._/-]{0,63}")
+
+
+def caller_of(principal: Principal) -> Caller:
+    """The caller in domain terms; the account id as recorded in events."""
+    return Caller(Actor(principal.role.value), _account_id(principal), principal.uscc)
+
+
+def _account_id(principal: Principal) -> str:
+    """The account id, or a stable digest of it when it does not fit an event identifier."""
+    if _IDENTIFIER.fullmatch(principal.subject):
+        return principal.subject
+    return "account:" + hashlib.sha256(principal.subject.encode()).hexdigest()[:32]
+
 
 Container = Annotated[FilingContainer, Depends(container)]
 # City-centre staff decide (the domain's STAFF); the province centre only reads.
@@ -50,4 +70,5 @@ __all__ = [
     "PublicWrite",
     "Reviewer",
     "StaffPrincipal",
+    "caller_of",
 ]

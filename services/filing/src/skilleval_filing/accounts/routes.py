@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from fastapi import APIRouter, Depends, Request, status
 
-from skilleval_filing.accounts import service as accounts
-from skilleval_filing.components import FilingContainer, container
-from skilleval_shared.auth import CurrentPrincipal, jwks
-from skilleval_shared.problems import ServiceUnavailable
+from skilleval_filing.accounts import service
+from skilleval_filing.accounts.schemas import (
+    EnterpriseRegistration,
+    Jwks,
+    Login,
+    Me,
+    Registered,
+    Token,
+)
+from skilleval_filing.components import container
+from skilleval_filing.web import Container
+from skilleval_shared.auth import CurrentPrincipal, Principal, Role, jwks
+from skilleval_shared.domain_errors import Unavailable
+from skilleval_shared.web.errors import DomainErrorRoute
 
-router = APIRouter(tags=["accounts"])
-Container = Annotated[FilingContainer, Depends(container)]
+router = APIRouter(tags=["accounts"], route_class=DomainErrorRoute)
 
 
 async def auth_attempt_quota(request: Request) -> None:
@@ -28,30 +35,53 @@ AuthAttempt = Depends(auth_attempt_quota)
     status_code=status.HTTP_201_CREATED,
     summary="企业注册账号（以统一社会信用代码为准，一码一号）",
     dependencies=[AuthAttempt],
+    response_model=Registered,
 )
-async def register_enterprise(
-    form: accounts.EnterpriseRegistration, parts: Container
-) -> dict[str, Any]:
-    principal = await accounts.register_enterprise(parts.accounts, form)
-    return {"uscc": principal.uscc, "enterprise_name": principal.name}
+async def register_enterprise(form: EnterpriseRegistration, parts: Container) -> Registered:
+    account = await service.register_enterprise(
+        accounts=parts.accounts, **form.model_dump(exclude_none=True)
+    )
+    return Registered(uscc=form.uscc, enterprise_name=account.display_name)
 
 
-@router.post("/api/v1/auth/token", summary="登录，获取访问令牌", dependencies=[AuthAttempt])
-async def login(form: accounts.Login, request: Request, parts: Container) -> dict[str, Any]:
+@router.post(
+    "/api/v1/auth/token",
+    summary="登录，获取访问令牌",
+    dependencies=[AuthAttempt],
+    response_model=Token,
+)
+async def login(form: Login, request: Request, parts: Container) -> Token:
     if parts.issuer is None:
-        raise ServiceUnavailable("登录服务未配置签名密钥")
-    client = request.client.host if request.client else "unknown"
-    principal = await accounts.authenticate(parts.accounts, form, parts.login_throttle, client)
-    return accounts.issue_token(parts.issuer, principal, parts.settings.jwt_ttl_seconds)
+        raise Unavailable("登录服务未配置签名密钥")
+    account = await service.authenticate(
+        accounts=parts.accounts,
+        username=form.username,
+        password=form.password,
+        throttle=parts.login_throttle,
+        client=request.client.host if request.client else "unknown",
+    )
+    principal = Principal(
+        subject=account.subject,
+        role=Role(account.actor.value),
+        uscc=account.uscc,
+        name=account.display_name,
+    )
+    return Token(
+        access_token=parts.issuer.issue(principal),
+        token_type="bearer",
+        expires_in=parts.settings.jwt_ttl_seconds,
+        role=principal.role.value,
+        name=principal.name,
+    )
 
 
-@router.get("/api/v1/me", summary="当前登录账号")
-async def me(principal: CurrentPrincipal) -> dict[str, Any]:
-    return principal.model_dump(mode="json")
+@router.get("/api/v1/me", summary="当前登录账号", response_model=Me)
+async def me(principal: CurrentPrincipal) -> Me:
+    return Me.model_validate(principal.model_dump(mode="json"))
 
 
-@router.get("/.well-known/jwks.json", summary="令牌验签公钥（JWKS）")
-async def public_keys(parts: Container) -> dict[str, Any]:
+@router.get("/.well-known/jwks.json", summary="令牌验签公钥（JWKS）", response_model=Jwks)
+async def public_keys(parts: Container) -> Jwks:
     if parts.public_key_pem is None:
-        raise ServiceUnavailable("未配置验签公钥")
-    return jwks(parts.public_key_pem)
+        raise Unavailable("未配置验签公钥")
+    return Jwks.model_validate(jwks(parts.public_key_pem))

@@ -2,143 +2,113 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
-
+from skilleval_filing.accounts.model import (
+    KIND,
+    MIN_PASSWORD_LENGTH,
+    STAFF_ACTORS,
+    Account,
+    AccountKind,
+    enterprise_account_id,
+    staff_account_id,
+)
 from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.passwords import DUMMY_HASH, hash_password, verify_password
-from skilleval_shared.auth import Principal, Role, TokenIssuer
+from skilleval_filing.filings.lifecycle import Actor
+from skilleval_shared.domain_errors import AlreadyExists, NotAuthenticated
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import EnterpriseRegistered
-from skilleval_shared.problems import already_exists, unauthorized
-from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
-from skilleval_shared.validation import USCC, Email, Phone
+from skilleval_shared.repository import Repository, Store
+from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
-MIN_PASSWORD_LENGTH = 10
-STAFF_ROLES = (Role.CITY_CENTER, Role.PROVINCE_CENTER, Role.ADMIN)
+AccountRepository = Repository[Account]
 
-
-class EnterpriseRegistration(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    uscc: USCC = Field(title="统一社会信用代码")
-    enterprise_name: str = Field(min_length=2, max_length=100, title="企业名称")
-    contact_name: str = Field(min_length=1, max_length=64, title="联系人")
-    contact_phone: Phone = Field(title="联系电话")
-    email: Email = Field(title="企业电子邮箱")
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=128, title="密码")
+__all__ = ["KIND", "AccountRepository", "authenticate", "create_staff", "register_enterprise"]
 
 
-class Login(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    username: str = Field(min_length=1, max_length=64, title="用户名（企业填统一社会信用代码）")
-    password: str = Field(min_length=1, max_length=128, title="密码")
+def repository(store: Store) -> AccountRepository:
+    return Repository(store, Account, missing="账号不存在")
 
 
-def enterprise_account_id(uscc: str) -> str:
-    return uscc.upper()
-
-
-def staff_account_id(username: str) -> str:
-    return f"staff:{username}"
-
-
-async def register_enterprise(store: AggregateStore, form: EnterpriseRegistration) -> Principal:
+async def register_enterprise(
+    *,
+    accounts: AccountRepository,
+    uscc: str,
+    enterprise_name: str,
+    contact_name: str,
+    contact_phone: str,
+    email: str,
+    password: str,
+) -> Account:
     """One account per USCC: the version-1 commit of ``account:<USCC>`` happens at most once."""
-    state = {
-        "kind": "enterprise",
-        "uscc": form.uscc,
-        "enterprise_name": form.enterprise_name,
-        "contact_name": form.contact_name,
-        "contact_phone": form.contact_phone,
-        "email": form.email,
-        "password_hash": await hash_password(form.password),
-        "created_at": utc_now().isoformat(),
-    }
-    event = wrap(
-        EnterpriseRegistered(
-            uscc=form.uscc,
-            enterprise_name=form.enterprise_name,
-            email=form.email,
-            contact_name=form.contact_name,
-            contact_phone=form.contact_phone,
-        )
+    account = Account(
+        kind=AccountKind.ENTERPRISE,
+        uscc=uscc,
+        enterprise_name=enterprise_name,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        email=email,
+        password_hash=await hash_password(password),
+        created_at=utc_now().isoformat(),
+    )
+    event = EnterpriseRegistered(
+        uscc=uscc,
+        enterprise_name=enterprise_name,
+        email=email,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
     )
     try:
-        await store.commit(enterprise_account_id(form.uscc), 0, state, [event])
+        await accounts.add(enterprise_account_id(uscc), account, [wrap(event)])
     except ConcurrentUpdate:
-        raise already_exists("该统一社会信用代码已注册账号") from None
-    return Principal(
-        subject=form.uscc, role=Role.ENTERPRISE, uscc=form.uscc, name=form.enterprise_name
-    )
+        raise AlreadyExists("该统一社会信用代码已注册账号") from None
+    return account
 
 
 async def create_staff(
-    store: AggregateStore, *, username: str, role: Role, name: str, password: str
+    *, accounts: AccountRepository, username: str, role: Actor, name: str, password: str
 ) -> None:
-    if role not in STAFF_ROLES:
+    if role not in STAFF_ACTORS:
         raise ValueError(f"not a staff role: {role}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    state = {
-        "kind": "staff",
-        "username": username,
-        "role": role.value,
-        "name": name,
-        "password_hash": await hash_password(password),
-        "created_at": utc_now().isoformat(),
-    }
+    account = Account(
+        kind=AccountKind.STAFF,
+        username=username,
+        role=role,
+        name=name,
+        password_hash=await hash_password(password),
+        created_at=utc_now().isoformat(),
+    )
     try:
-        await store.commit(staff_account_id(username), 0, state)
+        await accounts.add(staff_account_id(username), account)
     except ConcurrentUpdate:
         raise ValueError(f"staff account {username!r} already exists") from None
 
 
-def _principal(state: dict[str, Any]) -> Principal:
-    if state["kind"] == "enterprise":
-        return Principal(
-            subject=state["uscc"],
-            role=Role.ENTERPRISE,
-            uscc=state["uscc"],
-            name=state["enterprise_name"],
-        )
-    return Principal(
-        subject=staff_account_id(state["username"]), role=Role(state["role"]), name=state["name"]
-    )
-
-
 async def authenticate(
-    store: AggregateStore, login: Login, throttle: LoginThrottle, client: str
-) -> Principal:
+    *,
+    accounts: AccountRepository,
+    username: str,
+    password: str,
+    throttle: LoginThrottle,
+    client: str,
+) -> Account:
     """The same answer for an unknown user and a wrong password: no account enumeration. A name
     with too many recent failed attempts from ``client`` is refused before any password check."""
-    throttle.attempt(login.username, client)
-    principal = await _check_password(store, login)
-    throttle.succeeded(login.username, client)
-    return principal
+    throttle.attempt(username, client)
+    account = await _check_password(accounts, username, password)
+    throttle.succeeded(username, client)
+    return account
 
 
-async def _check_password(store: AggregateStore, login: Login) -> Principal:
-    candidates = (enterprise_account_id(login.username), staff_account_id(login.username))
-    for account_id in candidates:
-        account = await store.load(account_id)
-        if account is not None:
-            if await verify_password(account.state["password_hash"], login.password):
-                return _principal(account.state)
+async def _check_password(accounts: AccountRepository, username: str, password: str) -> Account:
+    for account_id in (enterprise_account_id(username), staff_account_id(username)):
+        found = await accounts.load(account_id)
+        if found is not None:
+            if await verify_password(found.state.password_hash, password):
+                return found.state
             break
     else:
         # Spend the same time as a real check so timing does not reveal unknown accounts.
-        await verify_password(DUMMY_HASH, login.password)
-    raise unauthorized("用户名或密码错误")
-
-
-def issue_token(issuer: TokenIssuer, principal: Principal, ttl_seconds: int) -> dict[str, Any]:
-    return {
-        "access_token": issuer.issue(principal),
-        "token_type": "bearer",
-        "expires_in": ttl_seconds,
-        "role": principal.role.value,
-        "name": principal.name,
-    }
+        await verify_password(DUMMY_HASH, password)
+    raise NotAuthenticated("用户名或密码错误")

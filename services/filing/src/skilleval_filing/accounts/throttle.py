@@ -17,7 +17,7 @@ import math
 import time
 from collections.abc import Callable
 
-from skilleval_shared.problems import RateLimited
+from skilleval_shared.domain_errors import TooManyAttempts
 from skilleval_shared.web.ratelimit import WindowCounts
 
 
@@ -40,9 +40,9 @@ class LoginThrottle:
         key = self._key(username, client)
         count, left = self.attempts.current(key)
         if count >= self.max_attempts:
-            raise RateLimited(
+            raise TooManyAttempts(
                 f"该账号登录失败次数过多，请在 {math.ceil(left / 60)} 分钟后再试",
-                headers={"Retry-After": str(math.ceil(left))},
+                retry_after_seconds=math.ceil(left),
             )
         self.attempts.add(key)
 

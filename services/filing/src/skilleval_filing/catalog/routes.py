@@ -18,6 +18,7 @@ from skilleval_filing.web import (
     EnterprisePrincipal,
     Reviewer,
     StaffPrincipal,
+    caller_of,
 )
 from skilleval_shared.auth import ensure_owner
 from skilleval_shared.problems import not_found
@@ -68,7 +69,7 @@ async def submit_change(
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
     record, proposed = await catalog_changes.submit(
-        books=books, principal=principal, uscc=uscc, form=form, on=today(parts.settings)
+        books=books, caller=caller_of(principal), uscc=uscc, form=form, on=today(parts.settings)
     )
     return catalog_views.change(uscc, record) | {
         "proposed_version": proposed.number,
@@ -102,7 +103,7 @@ async def accept_change(
 ) -> dict[str, Any]:
     record = await catalog_changes.accept(
         books=books,
-        principal=principal,
+        caller=caller_of(principal),
         uscc=uscc,
         change_id=change_id,
         on=today(parts.settings),
@@ -121,7 +122,7 @@ async def reject_change(
 ) -> dict[str, Any]:
     record = await catalog_changes.reject(
         books=books,
-        principal=principal,
+        caller=caller_of(principal),
         uscc=uscc,
         change_id=change_id,
         form=form,

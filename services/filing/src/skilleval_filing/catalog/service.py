@@ -7,7 +7,7 @@ from datetime import date
 import uuid_utils
 
 from skilleval_filing import event_parts
-from skilleval_filing.actors import actor_id, actor_of
+from skilleval_filing.actors import Caller
 from skilleval_filing.catalog.book import (
     CatalogBooks,
     ChangeRecord,
@@ -23,7 +23,6 @@ from skilleval_filing.catalog.changes import (
 from skilleval_filing.catalog.schemas import ChangeForm, RejectForm
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.retry import on_conflict
-from skilleval_shared.auth import Principal
 from skilleval_shared.domain_errors import IllegalTransition
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import (
@@ -42,7 +41,7 @@ async def open_filed(books: CatalogBooks, uscc: str) -> OpenBook:
 
 
 async def submit(
-    *, books: CatalogBooks, principal: Principal, uscc: str, form: ChangeForm, on: date
+    *, books: CatalogBooks, caller: Caller, uscc: str, form: ChangeForm, on: date
 ) -> tuple[ChangeRecord, CatalogVersion]:
     change = CatalogChange(operations=form.operations, explanation=form.explanation or "")
     change_id = str(uuid_utils.uuid7())
@@ -55,12 +54,10 @@ async def submit(
             change=change,
             current=opened.book.current,
             filing_state=opened.filing.filing.state,
-            actor=actor_of(principal),
+            actor=caller.actor,
             on=on,
         )
-        record = ChangeRecord(
-            request=request, submitted_by=actor_id(principal), submitted_at=utc_now()
-        )
+        record = ChangeRecord(request=request, submitted_by=caller.by, submitted_at=utc_now())
         event = CatalogChangeSubmitted(
             uscc=uscc,
             change_id=change_id,
@@ -83,13 +80,13 @@ def _pending(opened: OpenBook, change_id: str) -> ChangeRecord:
 
 
 async def accept(
-    *, books: CatalogBooks, principal: Principal, uscc: str, change_id: str, on: date
+    *, books: CatalogBooks, caller: Caller, uscc: str, change_id: str, on: date
 ) -> ChangeRecord:
     async def attempt() -> ChangeRecord:
         opened = await open_filed(books, uscc)
         record = _pending(opened, change_id)
         reviewed, version, _ = review_change(
-            record.request, opened.book.current, actor=actor_of(principal), accept=True, on=on
+            record.request, opened.book.current, actor=caller.actor, accept=True, on=on
         )
         assert version is not None
         state = opened.filing.filing.state
@@ -98,7 +95,7 @@ async def accept(
         decided = record.model_copy(
             update={
                 "request": reviewed,
-                "decided_by": actor_id(principal),
+                "decided_by": caller.by,
                 "decided_at": utc_now(),
                 "made_version": version.number,
             }
@@ -133,7 +130,7 @@ async def accept(
 async def reject(
     *,
     books: CatalogBooks,
-    principal: Principal,
+    caller: Caller,
     uscc: str,
     change_id: str,
     form: RejectForm,
@@ -145,20 +142,20 @@ async def reject(
         reviewed, _, _ = review_change(
             record.request,
             opened.book.current,
-            actor=actor_of(principal),
+            actor=caller.actor,
             accept=False,
             on=on,
             reason=form.reason,
             remarks=form.remarks,
         )
         decided = record.model_copy(
-            update={"request": reviewed, "decided_by": actor_id(principal), "decided_at": utc_now()}
+            update={"request": reviewed, "decided_by": caller.by, "decided_at": utc_now()}
         )
         event = CatalogChangeRejected(
             uscc=uscc,
             change_id=change_id,
             filing_id=opened.book.filing_id,
-            decided_by=actor_id(principal),
+            decided_by=caller.by,
             reason=reviewed.review.reason or form.reason,
             remarks=event_parts.remarks(reviewed.review.remarks),
         )

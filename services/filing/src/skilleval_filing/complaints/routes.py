@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from skilleval_filing.clock import today
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.complaints.model import ComplaintState
-from skilleval_filing.web import Container, PublicWrite, Reviewer, StaffPrincipal
+from skilleval_filing.web import Container, PublicWrite, Reviewer, StaffPrincipal, caller_of
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.web.errors import DomainErrorRoute
 
@@ -67,7 +67,9 @@ async def get_complaint(
 async def handle_complaint(
     complaint_id: ComplaintId, principal: Reviewer, store: Store
 ) -> dict[str, Any]:
-    record = await complaints.handle(store=store, principal=principal, complaint_id=complaint_id)
+    record = await complaints.handle(
+        store=store, caller=caller_of(principal), complaint_id=complaint_id
+    )
     return complaints.staff_view(record)
 
 
@@ -81,7 +83,7 @@ async def resolve_complaint(
 ) -> dict[str, Any]:
     record = await complaints.resolve(
         store=store,
-        principal=principal,
+        caller=caller_of(principal),
         complaint_id=complaint_id,
         form=form,
         on=today(parts.settings),

@@ -11,7 +11,7 @@ from typing import Any
 import uuid_utils
 from pydantic import BaseModel, ConfigDict, Field
 
-from skilleval_filing.actors import actor_id, actor_of
+from skilleval_filing.actors import Caller
 from skilleval_filing.complaints.model import (
     Complaint,
     ComplaintForm,
@@ -22,7 +22,6 @@ from skilleval_filing.complaints.model import (
     start_handling,
 )
 from skilleval_filing.retry import on_conflict
-from skilleval_shared.auth import Principal
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import ComplaintResolved, ComplaintSubmitted
 from skilleval_shared.problems import not_found
@@ -78,13 +77,11 @@ async def submit(*, store: AggregateStore, form: ComplaintSubmission, on: date) 
     return record
 
 
-async def handle(
-    *, store: AggregateStore, principal: Principal, complaint_id: str
-) -> ComplaintRecord:
+async def handle(*, store: AggregateStore, caller: Caller, complaint_id: str) -> ComplaintRecord:
     async def attempt() -> ComplaintRecord:
         found, version = await load(store, complaint_id)
-        started = start_handling(found.complaint, actor=actor_of(principal))
-        updated = found.model_copy(update={"complaint": started, "handled_by": actor_id(principal)})
+        started = start_handling(found.complaint, actor=caller.actor)
+        updated = found.model_copy(update={"complaint": started, "handled_by": caller.by})
         await store.commit(complaint_id, version, updated.to_state())
         return updated
 
@@ -92,26 +89,24 @@ async def handle(
 
 
 async def resolve(
-    *, store: AggregateStore, principal: Principal, complaint_id: str, form: ResolveForm, on: date
+    *, store: AggregateStore, caller: Caller, complaint_id: str, form: ResolveForm, on: date
 ) -> ComplaintRecord:
     async def attempt() -> ComplaintRecord:
         found, version = await load(store, complaint_id)
         resolved = resolve_complaint(
             found.complaint,
-            actor=actor_of(principal),
+            actor=caller.actor,
             outcome=form.outcome,
             resolution=form.resolution,
             on=on,
         )
-        updated = found.model_copy(
-            update={"complaint": resolved, "resolved_by": actor_id(principal)}
-        )
+        updated = found.model_copy(update={"complaint": resolved, "resolved_by": caller.by})
         event = ComplaintResolved(
             uscc=resolved.form.target_uscc,
             complaint_id=complaint_id,
             outcome=form.outcome,
             resolution=resolved.resolution or form.resolution,
-            resolved_by=actor_id(principal),
+            resolved_by=caller.by,
         )
         await store.commit(complaint_id, version, updated.to_state(), [wrap(event)])
         return updated

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, status
 from skilleval_filing.clock import today
 from skilleval_filing.credit import service as credit
 from skilleval_filing.filings.filed import known_enterprise
-from skilleval_filing.web import Container, EnterpriseOrStaff, Reviewer
+from skilleval_filing.web import Container, EnterpriseOrStaff, Reviewer, caller_of
 from skilleval_shared.auth import ensure_owner
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.validation import USCC
@@ -33,7 +33,7 @@ async def record_credit(
 ) -> dict[str, Any]:
     await known_enterprise(parts.filings, uscc)
     entry = await credit.record(
-        store=store, principal=principal, uscc=uscc, form=form, on=today(parts.settings)
+        store=store, caller=caller_of(principal), uscc=uscc, form=form, on=today(parts.settings)
     )
     return credit.view(entry)
 

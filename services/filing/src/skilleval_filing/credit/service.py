@@ -8,10 +8,9 @@ from typing import Annotated, Any
 import uuid_utils
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from skilleval_filing.actors import actor_id, actor_of
+from skilleval_filing.actors import Caller
 from skilleval_filing.credit.model import KIND_LABELS, CreditKind, CreditRecord, record_credit
 from skilleval_filing.retry import on_conflict
-from skilleval_shared.auth import Principal
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import CreditRecorded
 from skilleval_shared.fields import LongText
@@ -50,10 +49,10 @@ async def entries(store: AggregateStore, uscc: str) -> tuple[Entry, ...]:
 
 
 async def record(
-    *, store: AggregateStore, principal: Principal, uscc: str, form: CreditForm, on: date
+    *, store: AggregateStore, caller: Caller, uscc: str, form: CreditForm, on: date
 ) -> Entry:
     credit = record_credit(
-        actor=actor_of(principal),
+        actor=caller.actor,
         record_id=str(uuid_utils.uuid7()),
         uscc=uscc,
         kind=form.kind,
@@ -61,7 +60,7 @@ async def record(
         on=on,
         reference_id=form.reference_id,
     )
-    entry = Entry(record=credit, recorded_by=actor_id(principal), recorded_at=utc_now())
+    entry = Entry(record=credit, recorded_by=caller.by, recorded_at=utc_now())
     event = CreditRecorded(
         uscc=uscc,
         record_id=credit.record_id,

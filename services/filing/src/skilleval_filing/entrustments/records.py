@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from skilleval_filing.actors import Caller
 from skilleval_filing.entrustments.model import Entrustment
 from skilleval_filing.review import ReviewState
-from skilleval_shared.auth import Principal
 from skilleval_shared.problems import not_found
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
@@ -62,9 +62,9 @@ class EntrustmentRecord(BaseModel):
             "status": self.state.value,
         }
 
-    def visible_to(self, principal: Principal) -> bool:
+    def visible_to(self, caller: Caller) -> bool:
         """Staff, the trustee (受托方) and the client (委托方)."""
-        return principal.is_staff or principal.uscc in (self.trustee_uscc, self.client_uscc)
+        return caller.is_staff or caller.uscc in (self.trustee_uscc, self.client_uscc)
 
 
 async def load(store: AggregateStore, entrustment_id: str) -> tuple[EntrustmentRecord, int]:
@@ -75,24 +75,24 @@ async def load(store: AggregateStore, entrustment_id: str) -> tuple[EntrustmentR
 
 
 async def load_visible(
-    store: AggregateStore, entrustment_id: str, principal: Principal
+    store: AggregateStore, entrustment_id: str, caller: Caller
 ) -> EntrustmentRecord:
     """404 also for an enterprise that is not a party, so ids reveal nothing."""
     record, _ = await load(store, entrustment_id)
-    if not record.visible_to(principal):
+    if not record.visible_to(caller):
         raise not_found("没有这份委托评价协议")
     return record
 
 
 async def listed(
-    store: AggregateStore, principal: Principal, status: ReviewState | None
+    store: AggregateStore, caller: Caller, status: ReviewState | None
 ) -> list[EntrustmentRecord]:
     """A scan of the snapshots: staff see all, an enterprise those it is a party to."""
     query: dict[str, Any] = {}
-    if not principal.is_staff:
+    if not caller.is_staff:
         query["$or"] = [
-            {"state.trustee_uscc": principal.uscc},
-            {"state.client_uscc": principal.uscc},
+            {"state.trustee_uscc": caller.uscc},
+            {"state.client_uscc": caller.uscc},
         ]
     if status is not None:
         query["state.status"] = status.value

@@ -23,6 +23,7 @@ from skilleval_filing.web import (
     EnterpriseOrStaff,
     EnterprisePrincipal,
     Reviewer,
+    caller_of,
 )
 from skilleval_shared.problems import not_found
 from skilleval_shared.storage.aggregates import AggregateStore
@@ -78,7 +79,7 @@ async def submit_entrustment(
         store=store,
         books=books,
         files=parts.files,
-        principal=principal,
+        caller=caller_of(principal),
         terms=terms,
         upload=upload,
         on=on,
@@ -94,7 +95,7 @@ async def list_entrustments(
     status: Annotated[ReviewState | None, Query(title="审核状态")] = None,
 ) -> dict[str, Any]:
     on = today(parts.settings)
-    records = await entrustment_records.listed(store, principal, status)
+    records = await entrustment_records.listed(store, caller_of(principal), status)
     return {"items": [entrustment_records.view(record, on) for record in records]}
 
 
@@ -102,7 +103,7 @@ async def list_entrustments(
 async def get_entrustment(
     entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, store: Store, parts: Container
 ) -> dict[str, Any]:
-    record = await entrustment_records.load_visible(store, entrustment_id, principal)
+    record = await entrustment_records.load_visible(store, entrustment_id, caller_of(principal))
     return entrustment_records.view(record, today(parts.settings))
 
 
@@ -110,7 +111,7 @@ async def get_entrustment(
 async def download_agreement(
     entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, store: Store, parts: Container
 ) -> StreamingResponse:
-    record = await entrustment_records.load_visible(store, entrustment_id, principal)
+    record = await entrustment_records.load_visible(store, entrustment_id, caller_of(principal))
     stored = await parts.files.get(record.file.file_id)
     if stored is None:
         raise not_found("协议文件不存在")
@@ -136,7 +137,7 @@ async def accept_entrustment(
     record = await entrustments.review(
         store=store,
         books=books,
-        principal=principal,
+        caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=True,
         on=on,
@@ -157,7 +158,7 @@ async def reject_entrustment(
     record = await entrustments.review(
         store=store,
         books=books,
-        principal=principal,
+        caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=False,
         reason=form.reason,

@@ -9,7 +9,7 @@ from datetime import date
 import uuid_utils
 
 from skilleval_filing import event_parts
-from skilleval_filing.actors import actor_id, actor_of
+from skilleval_filing.actors import Caller
 from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.catalog.book import CatalogBooks
@@ -22,7 +22,6 @@ from skilleval_filing.entrustments.records import (
 from skilleval_filing.entrustments.schemas import AgreementTerms, agreement_of
 from skilleval_filing.retry import on_conflict
 from skilleval_filing.review import decide_review
-from skilleval_shared.auth import Principal
 from skilleval_shared.domain_errors import IllegalTransition
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import (
@@ -38,14 +37,14 @@ async def submit(
     store: AggregateStore,
     books: CatalogBooks,
     files: FileStore,
-    principal: Principal,
+    caller: Caller,
     terms: AgreementTerms,
     upload: CheckedUpload,
     on: date,
 ) -> EntrustmentRecord:
     """Everything is checked before the file is stored, so a refused request stores nothing."""
-    assert principal.uscc is not None
-    trustee = principal.uscc
+    assert caller.uscc is not None
+    trustee = caller.uscc
     agreement = agreement_of(terms, trustee, hashlib.sha256(upload.content).hexdigest())
     opened = await books.open(trustee)
     if opened is None:
@@ -56,7 +55,7 @@ async def submit(
         trustee_uscc=trustee,
         trustee_state=opened.filing.filing.state,
         trustee_catalog=opened.book.current.catalog,
-        actor=actor_of(principal),
+        actor=caller.actor,
         on=on,
     )
     saved = await files.save(
@@ -76,7 +75,7 @@ async def submit(
             size_bytes=saved.size_bytes,
             sha256=saved.sha256,
         ),
-        submitted_by=actor_id(principal),
+        submitted_by=caller.by,
         submitted_at=utc_now(),
     )
     event = EntrustmentSubmitted(**_terms(record))
@@ -102,7 +101,7 @@ async def review(
     *,
     store: AggregateStore,
     books: CatalogBooks,
-    principal: Principal,
+    caller: Caller,
     entrustment_id: str,
     accept: bool,
     reason: str = "",
@@ -116,7 +115,7 @@ async def review(
                 record.entrustment,
                 trustee_state=opened.filing.filing.state,
                 trustee_catalog=opened.book.current.catalog,
-                actor=actor_of(principal),
+                actor=caller.actor,
                 accept=accept,
                 on=on,
                 reason=reason,
@@ -126,7 +125,7 @@ async def review(
         else:  # the trustee's filing is gone: a rejection needs nothing from it
             review_state = decide_review(
                 record.entrustment.review,
-                actor=actor_of(principal),
+                actor=caller.actor,
                 accept=False,
                 on=on,
                 what=WHAT,
@@ -136,11 +135,11 @@ async def review(
         decided = record.model_copy(
             update={
                 "entrustment": reviewed,
-                "decided_by": actor_id(principal),
+                "decided_by": caller.by,
                 "decided_at": utc_now(),
             }
         )
-        by = actor_id(principal)
+        by = caller.by
         event = (
             EntrustmentAccepted(**_terms(decided), decided_by=by)
             if accept

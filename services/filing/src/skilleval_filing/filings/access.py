@@ -1,16 +1,11 @@
-"""Who is calling about which filing: the caller in domain terms, and the ownership check."""
+"""Which filing a caller may name: the ownership check made before anything is loaded."""
 
 from __future__ import annotations
 
-from skilleval_filing.actors import actor_id, actor_of
 from skilleval_filing.filings.repository import parse_filing_id
-from skilleval_filing.filings.service import NO_SUCH_FILING, Caller
+from skilleval_filing.filings.service import NO_SUCH_FILING
 from skilleval_shared.auth import Principal, ensure_owner
 from skilleval_shared.problems import not_found
-
-
-def caller_of(principal: Principal) -> Caller:
-    return Caller(actor_of(principal), actor_id(principal))
 
 
 def accessible_filing_id(principal: Principal, filing_id: str) -> str:

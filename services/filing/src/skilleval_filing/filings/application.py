@@ -24,14 +24,14 @@ __all__ = [
     "ContactDraft",
     "EnterpriseNature",
     "FilingApplication",
-    "Principal",
-    "PrincipalDraft",
+    "Leader",
+    "LeaderDraft",
     "complete_application",
     "missing_fields",
 ]
 
 
-class Principal(BaseModel):
+class Leader(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: Name = Field(title="负责人")
@@ -76,7 +76,7 @@ class FilingApplication(BaseModel):
     uscc: USCC = Field(title="统一社会信用代码")
     nature: EnterpriseNature = Field(title="企业性质")
     business_scope: LongText = Field(title="业务范围")
-    principal: Principal = Field(title="负责人")
+    principal: Leader = Field(title="负责人")
     email: Email = Field(title="企业电子邮箱")
     contact: Contact = Field(title="联系人")
     basic_situation: SectionText = Field(
@@ -103,7 +103,7 @@ class _Draft(BaseModel):
         return value
 
 
-class PrincipalDraft(_Draft):
+class LeaderDraft(_Draft):
     name: Name | None = None
     position: ShortText | None = None
     phone: Phone | None = None
@@ -131,7 +131,7 @@ class ApplicationDraft(_Draft):
     uscc: USCC | None = None
     nature: EnterpriseNature | None = None
     business_scope: LongText | None = None
-    principal: PrincipalDraft = Field(default_factory=PrincipalDraft)
+    principal: LeaderDraft = Field(default_factory=LeaderDraft)
     email: Email | None = None
     contact: ContactDraft = Field(default_factory=ContactDraft)
     basic_situation: SectionText | None = None

@@ -15,9 +15,9 @@ from skilleval_filing.adapters.multipart import FIELD, single_file, upload_body_
 from skilleval_filing.adapters.uploads import checked_upload
 from skilleval_filing.filings import material_service as materials
 from skilleval_filing.filings import service as filings
-from skilleval_filing.filings.access import accessible_filing_id, caller_of
+from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.materials import MaterialKind
-from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal
+from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal, caller_of
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(route_class=DomainErrorRoute)

@@ -13,13 +13,14 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from skilleval_filing.actors import SYSTEM
 from skilleval_filing.clock import today
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.decisions import decide
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
-from skilleval_filing.filings.service import SYSTEM, commit
+from skilleval_filing.filings.service import commit
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
 if TYPE_CHECKING:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from skilleval_filing.actors import PUBLIC, Caller
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.decisions import decide
-from skilleval_filing.filings.lifecycle import Actor, FilingState
+from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.notice_end import end_notice_if_due
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
-from skilleval_filing.filings.service import NO_SUCH_FILING, Caller, commit, load
+from skilleval_filing.filings.service import NO_SUCH_FILING, commit, load
 from skilleval_filing.retry import on_conflict
 from skilleval_shared.envelope import new_event_id
 from skilleval_shared.problems import conflict, not_found
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
-
-PUBLIC = Caller(Actor.PUBLIC)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from skilleval_filing.clock import today
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings import objections, views
 from skilleval_filing.filings import service as filings
-from skilleval_filing.filings.access import accessible_filing_id, caller_of
+from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.remarks import Remark
-from skilleval_filing.web import Container, Reviewer
+from skilleval_filing.web import Container, Reviewer, caller_of
 from skilleval_shared.auth import Principal
 from skilleval_shared.web.errors import DomainErrorRoute
 

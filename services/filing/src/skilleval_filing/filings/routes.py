@@ -14,7 +14,7 @@ from skilleval_filing.filings import material_routes as filing_materials
 from skilleval_filing.filings import review_routes as filing_review
 from skilleval_filing.filings import service as filings
 from skilleval_filing.filings import views
-from skilleval_filing.filings.access import accessible_filing_id, caller_of
+from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.web import (
@@ -22,6 +22,7 @@ from skilleval_filing.web import (
     EnterpriseOrStaff,
     EnterprisePrincipal,
     StaffPrincipal,
+    caller_of,
 )
 from skilleval_shared.problems import not_found
 from skilleval_shared.web.errors import DomainErrorRoute

@@ -6,15 +6,16 @@ with the shared events (the outbox publishes them). A lost race raises ``Concurr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from pydantic import ValidationError
 
+from skilleval_filing.actors import Caller
 from skilleval_filing.catalog.table import Catalog
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.decisions import Decision, decide
-from skilleval_filing.filings.lifecycle import Action, Actor, FilingState, authorize
+from skilleval_filing.filings.lifecycle import Action, FilingState, authorize
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.model import start_filing
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
@@ -27,15 +28,6 @@ from skilleval_shared.storage.aggregates import ConcurrentUpdate
 RESTARTABLE = frozenset({FilingState.REJECTED, FilingState.REVOKED})
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who acts, and the account id recorded as ``decided_by`` in the events."""
-
-    actor: Actor
-    account_id: str | None = None
-
-
-SYSTEM = Caller(Actor.SYSTEM)
 NO_SUCH_FILING = "备案申请不存在"
 
 

@@ -12,7 +12,7 @@ from skilleval_filing.inspections import records as inspection_records
 from skilleval_filing.inspections import schemas as inspection_forms
 from skilleval_filing.inspections import service as inspections
 from skilleval_filing.inspections.records import InspectionRecord, InspectionStatus
-from skilleval_filing.web import Container, Reviewer, StaffPrincipal
+from skilleval_filing.web import Container, Reviewer, StaffPrincipal, caller_of
 from skilleval_shared.problems import not_found
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
@@ -50,7 +50,7 @@ async def draw_inspection(
         store=store,
         pools=pools,
         filings=parts.filings,
-        principal=principal,
+        caller=caller_of(principal),
         form=form,
         on=today(parts.settings),
     )
@@ -102,7 +102,10 @@ async def publish_inspection(
     inspection_id: InspectionId, principal: Reviewer, store: Store, parts: Container
 ) -> dict[str, Any]:
     record = await inspections.publish(
-        store=store, principal=principal, inspection_id=inspection_id, on=today(parts.settings)
+        store=store,
+        caller=caller_of(principal),
+        inspection_id=inspection_id,
+        on=today(parts.settings),
     )
     return inspection_records.view(record)
 

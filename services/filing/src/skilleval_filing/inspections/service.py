@@ -8,7 +8,7 @@ from datetime import date
 import uuid_utils
 from pymongo.asynchronous.collection import AsyncCollection
 
-from skilleval_filing.actors import actor_id
+from skilleval_filing.actors import Caller
 from skilleval_filing.filings.filed import enterprise_name
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.repository import FilingRepository
@@ -23,7 +23,6 @@ from skilleval_filing.inspections.records import (
 )
 from skilleval_filing.inspections.schemas import DrawForm, ResultForm
 from skilleval_filing.retry import on_conflict
-from skilleval_shared.auth import Principal
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events import filing_parts
@@ -39,7 +38,7 @@ async def draw(
     store: AggregateStore,
     pools: AsyncCollection[Document],
     filings: FilingRepository,
-    principal: Principal,
+    caller: Caller,
     form: DrawForm,
     on: date,
 ) -> InspectionRecord:
@@ -59,7 +58,7 @@ async def draw(
         inspectors=tuple(sorted(inspectors, key=lambda inspector: inspector.inspector_id)),
         pool_sha256=pool_digest(list(names), inspector_ids),
         drawn_on=on,
-        drawn_by=actor_id(principal),
+        drawn_by=caller.by,
         drawn_at=utc_now(),
     )
     await pools.insert_one(
@@ -124,7 +123,7 @@ async def record(
 
 
 async def publish(
-    *, store: AggregateStore, principal: Principal, inspection_id: str, on: date
+    *, store: AggregateStore, caller: Caller, inspection_id: str, on: date
 ) -> InspectionRecord:
     """一公开: every drawn enterprise's result, each an event keyed by that enterprise."""
 
@@ -139,7 +138,7 @@ async def publish(
             update={
                 "status": InspectionStatus.PUBLISHED,
                 "published_on": on,
-                "published_by": actor_id(principal),
+                "published_by": caller.by,
             }
         )
         events = [
