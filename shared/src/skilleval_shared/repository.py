@@ -25,6 +25,20 @@ CONFLICT_ATTEMPTS = 5
 SCAN_LIMIT = 1000
 
 
+async def retry_on_conflict(
+    attempt: Callable[[], Awaitable[R]], attempts: int = CONFLICT_ATTEMPTS
+) -> R:
+    """Run ``attempt`` (load → decide → save) again while another writer wins the commit; each
+    attempt decides on fresh state, so a retry is always correct. The last conflict is raised."""
+    for remaining in range(attempts - 1, -1, -1):
+        try:
+            return await attempt()
+        except ConcurrentUpdate:
+            if remaining == 0:
+                raise
+    raise AssertionError("unreachable")
+
+
 class Store(Protocol):
     """What a repository needs of ``AggregateStore`` (and what the in-memory fake provides)."""
 
@@ -107,15 +121,7 @@ class Repository(Generic[T]):
     async def retrying(
         self, attempt: Callable[[], Awaitable[R]], attempts: int = CONFLICT_ATTEMPTS
     ) -> R:
-        """Run ``attempt`` (load → decide → save) again while another writer wins the commit;
-        each attempt decides on fresh state, so a retry is always correct."""
-        for remaining in range(attempts - 1, -1, -1):
-            try:
-                return await attempt()
-            except ConcurrentUpdate:
-                if remaining == 0:
-                    raise
-        raise AssertionError("unreachable")
+        return await retry_on_conflict(attempt, attempts)
 
     async def find(self, query: Mapping[str, Any], limit: int = SCAN_LIMIT) -> list[Loaded[T]]:
         """A scan of the latest states: ``query`` names stored fields (``{"status": "filed"}``)."""

@@ -22,15 +22,14 @@ from skilleval_filing.catalog.changes import (
 )
 from skilleval_filing.catalog.schemas import ChangeForm, RejectForm
 from skilleval_filing.filings.lifecycle import FilingState
-from skilleval_filing.retry import on_conflict
-from skilleval_shared.domain_errors import IllegalTransition
+from skilleval_shared.domain_errors import IllegalTransition, NotFound
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import (
     CatalogChanged,
     CatalogChangeRejected,
     CatalogChangeSubmitted,
 )
-from skilleval_shared.problems import not_found
+from skilleval_shared.repository import retry_on_conflict
 
 
 async def open_filed(books: CatalogBooks, uscc: str) -> OpenBook:
@@ -69,13 +68,13 @@ async def submit(
         await books.save(opened, opened.book.with_change(record), [wrap(event)])
         return record, proposed
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
 
 
 def _pending(opened: OpenBook, change_id: str) -> ChangeRecord:
     record = opened.book.change(change_id)
     if record is None:
-        raise not_found("没有这项目录调整申请")
+        raise NotFound("没有这项目录调整申请")
     return record
 
 
@@ -124,7 +123,7 @@ async def accept(
         await books.save(opened, book, [wrap(event)])
         return decided
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
 
 
 async def reject(
@@ -162,4 +161,4 @@ async def reject(
         await books.save(opened, opened.book.with_change(decided), [wrap(event)])
         return decided
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)

@@ -11,13 +11,13 @@ from skilleval_filing.catalog.book import (
     VersionRecord,
 )
 from skilleval_filing.catalog.table import Catalog
-from skilleval_shared.problems import not_found
+from skilleval_shared.domain_errors import NotFound
 
 
 async def readable(books: CatalogBooks, uscc: str) -> OpenBook:
     opened = await books.open(uscc)
     if opened is None:
-        raise not_found("该企业尚未备案，没有职业（工种）目录")
+        raise NotFound("该企业尚未备案，没有职业（工种）目录")
     return opened
 
 
@@ -59,7 +59,7 @@ def history(opened: OpenBook) -> dict[str, Any]:
 async def version(books: CatalogBooks, opened: OpenBook, number: int) -> dict[str, Any]:
     record = next((r for r in opened.book.history if r.version == number), None)
     if record is None:
-        raise not_found(f"没有第{number}版目录")
+        raise NotFound(f"没有第{number}版目录")
     catalog = await books.catalog_of(opened, record)
     return version_entry(opened, record) | {"catalog": catalog_json(catalog)}
 

@@ -21,10 +21,10 @@ from skilleval_filing.complaints.model import (
     resolve_complaint,
     start_handling,
 )
-from skilleval_filing.retry import on_conflict
+from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import ComplaintResolved, ComplaintSubmitted
-from skilleval_shared.problems import not_found
+from skilleval_shared.repository import retry_on_conflict
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
 
@@ -58,7 +58,7 @@ class ComplaintRecord(BaseModel):
 async def load(store: AggregateStore, complaint_id: str) -> tuple[ComplaintRecord, int]:
     found = await store.load(complaint_id)
     if found is None:
-        raise not_found("没有这件投诉举报")
+        raise NotFound("没有这件投诉举报")
     return ComplaintRecord.model_validate(found.state), found.version
 
 
@@ -85,7 +85,7 @@ async def handle(*, store: AggregateStore, caller: Caller, complaint_id: str) ->
         await store.commit(complaint_id, version, updated.to_state())
         return updated
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
 
 
 async def resolve(
@@ -111,7 +111,7 @@ async def resolve(
         await store.commit(complaint_id, version, updated.to_state(), [wrap(event)])
         return updated
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
 
 
 async def listed(store: AggregateStore, status: ComplaintState | None) -> list[ComplaintRecord]:

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from skilleval_filing.actors import Caller
 from skilleval_filing.credit.model import KIND_LABELS, CreditKind, CreditRecord, record_credit
-from skilleval_filing.retry import on_conflict
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import CreditRecorded
 from skilleval_shared.fields import LongText
+from skilleval_shared.repository import retry_on_conflict
 from skilleval_shared.storage.aggregates import AggregateStore
 
 KIND = "credit"
@@ -79,7 +79,7 @@ async def record(
         )
         return entry
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
 
 
 def view(entry: Entry) -> dict[str, Any]:

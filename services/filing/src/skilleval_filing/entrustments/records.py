@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from skilleval_filing.actors import Caller
 from skilleval_filing.entrustments.model import Entrustment
 from skilleval_filing.review import ReviewState
-from skilleval_shared.problems import not_found
+from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
 
@@ -70,7 +70,7 @@ class EntrustmentRecord(BaseModel):
 async def load(store: AggregateStore, entrustment_id: str) -> tuple[EntrustmentRecord, int]:
     found = await store.load(entrustment_id)
     if found is None:
-        raise not_found("没有这份委托评价协议")
+        raise NotFound("没有这份委托评价协议")
     return EntrustmentRecord.model_validate(found.state), found.version
 
 
@@ -80,7 +80,7 @@ async def load_visible(
     """404 also for an enterprise that is not a party, so ids reveal nothing."""
     record, _ = await load(store, entrustment_id)
     if not record.visible_to(caller):
-        raise not_found("没有这份委托评价协议")
+        raise NotFound("没有这份委托评价协议")
     return record
 
 

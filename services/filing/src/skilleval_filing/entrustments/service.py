@@ -20,7 +20,6 @@ from skilleval_filing.entrustments.records import (
     load,
 )
 from skilleval_filing.entrustments.schemas import AgreementTerms, agreement_of
-from skilleval_filing.retry import on_conflict
 from skilleval_filing.review import decide_review
 from skilleval_shared.domain_errors import IllegalTransition
 from skilleval_shared.envelope import utc_now, wrap
@@ -29,6 +28,7 @@ from skilleval_shared.events.filing import (
     EntrustmentRejected,
     EntrustmentSubmitted,
 )
+from skilleval_shared.repository import retry_on_conflict
 from skilleval_shared.storage.aggregates import AggregateStore
 
 
@@ -155,4 +155,4 @@ async def review(
         await store.commit(entrustment_id, version, decided.to_state(), [wrap(event)])
         return decided
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)

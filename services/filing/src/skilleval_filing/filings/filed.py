@@ -7,7 +7,7 @@ from datetime import date
 
 from skilleval_filing.catalog.table import Catalog
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
-from skilleval_shared.problems import not_found
+from skilleval_shared.domain_errors import NotFound
 
 
 def has_been_filed(stored: StoredFiling | None) -> bool:
@@ -43,5 +43,5 @@ async def known_enterprise(filings: FilingRepository, uscc: str) -> StoredFiling
     """The enterprise's latest filing of any state, or 404."""
     stored = await filings.latest_for(uscc)
     if stored is None:
-        raise not_found("该企业没有备案记录")
+        raise NotFound("该企业没有备案记录")
     return stored

@@ -10,8 +10,8 @@ from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.filings.service import editable, load
+from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.envelope import utc_now
-from skilleval_shared.problems import not_found
 from skilleval_shared.storage.mongo import Document
 
 
@@ -50,8 +50,8 @@ async def material_file(
     stored = await load(filings, filing_id)
     record = stored.materials.get(kind.value)
     if record is None:
-        raise not_found(f"尚未上传材料“{kind.number}. {kind.label}”")
+        raise NotFound(f"尚未上传材料“{kind.number}. {kind.label}”")
     found = await files.get(record["file_id"])
     if found is None or found.owner_uscc != stored.filing.uscc:
-        raise not_found("文件不存在")
+        raise NotFound("文件不存在")
     return found

@@ -13,9 +13,9 @@ from skilleval_filing.filings.notice_end import end_notice_if_due
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
 from skilleval_filing.filings.service import NO_SUCH_FILING, commit, load
-from skilleval_filing.retry import on_conflict
+from skilleval_shared.domain_errors import Conflict, NotFound
 from skilleval_shared.envelope import new_event_id
-from skilleval_shared.problems import conflict, not_found
+from skilleval_shared.repository import retry_on_conflict
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
 
@@ -39,7 +39,7 @@ async def raise_objection(
         # Ids are guessable (USCC-n): any filing not on notice, whatever its state, must look
         # exactly like no filing at all, or anyone could learn who applied or was refused.
         if stored is None or stored.filing.state is not FilingState.ON_NOTICE:
-            raise not_found(NO_SUCH_FILING)
+            raise NotFound(NO_SUCH_FILING)
         command = c.RaiseObjection(
             objection_id=objection_id,
             raised_on=on,
@@ -52,9 +52,9 @@ async def raise_objection(
         return objection_id
 
     try:
-        return await on_conflict(attempt)
+        return await retry_on_conflict(attempt)
     except ConcurrentUpdate:
-        raise conflict("公示信息正在更新，请稍后重试") from None
+        raise Conflict("公示信息正在更新，请稍后重试") from None
 
 
 async def resolve_objection(
@@ -72,7 +72,7 @@ async def resolve_objection(
     notice period has ended files the enterprise at once."""
     stored = await load(filings, filing_id)
     if all(o.objection_id != objection_id for o in stored.filing.objections):
-        raise not_found("该异议不存在")
+        raise NotFound("该异议不存在")
     command = c.ResolveObjection(
         objection_id=objection_id, upheld=upheld, reason=reason, resolved_on=on
     )

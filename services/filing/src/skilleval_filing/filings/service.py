@@ -20,8 +20,7 @@ from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.model import start_filing
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
 from skilleval_filing.filings.translate import integration_events
-from skilleval_shared.domain_errors import InvalidRequest
-from skilleval_shared.problems import conflict, not_found
+from skilleval_shared.domain_errors import Conflict, InvalidRequest, NotFound
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
 # A new filing may be started when there is none yet or the latest one has ended.
@@ -34,7 +33,7 @@ NO_SUCH_FILING = "备案申请不存在"
 async def load(filings: FilingRepository, filing_id: str) -> StoredFiling:
     stored = await filings.get(filing_id)
     if stored is None:
-        raise not_found(NO_SUCH_FILING)
+        raise NotFound(NO_SUCH_FILING)
     return stored
 
 
@@ -44,7 +43,7 @@ async def create_draft(
     latest = await filings.latest_for(uscc)
     if latest is not None and latest.filing.state not in RESTARTABLE:
         state = latest.filing.state
-        raise conflict(
+        raise Conflict(
             f"已有备案申请（{latest.filing.filing_id}，状态“{state.label}”），不能重复创建",
             filing_id=latest.filing.filing_id,
         )
@@ -61,7 +60,7 @@ async def create_draft(
     try:
         return await filings.save(stored)
     except ConcurrentUpdate:
-        raise conflict("备案申请已由其他请求创建，请刷新后查看") from None
+        raise Conflict("备案申请已由其他请求创建，请刷新后查看") from None
 
 
 async def save_application(

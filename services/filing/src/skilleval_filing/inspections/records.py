@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from pymongo.asynchronous.collection import AsyncCollection
 
 from skilleval_filing.inspections.model import OUTCOME_LABELS, Draw, InspectionResult
-from skilleval_shared.problems import not_found
+from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
 
@@ -74,7 +74,7 @@ def pool_digest(enterprises: Sequence[str], inspector_ids: Sequence[str]) -> str
 async def load(store: AggregateStore, inspection_id: str) -> tuple[InspectionRecord, int]:
     found = await store.load(inspection_id)
     if found is None:
-        raise not_found("没有这次抽查")
+        raise NotFound("没有这次抽查")
     return InspectionRecord.model_validate(found.state), found.version
 
 

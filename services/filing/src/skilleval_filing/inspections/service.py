@@ -22,11 +22,11 @@ from skilleval_filing.inspections.records import (
     pool_digest,
 )
 from skilleval_filing.inspections.schemas import DrawForm, ResultForm
-from skilleval_filing.retry import on_conflict
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events import filing_parts
 from skilleval_shared.events.filing import InspectionDrawn, InspectionPublished
+from skilleval_shared.repository import retry_on_conflict
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import Document
 
@@ -119,7 +119,7 @@ async def record(
         await store.commit(inspection_id, version, updated.to_state())
         return updated
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
 
 
 async def publish(
@@ -157,4 +157,4 @@ async def publish(
         await store.commit(inspection_id, version, published.to_state(), events)
         return published
 
-    return await on_conflict(attempt)
+    return await retry_on_conflict(attempt)
