@@ -313,7 +313,9 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "missing" and tuple(error.get("loc", ())) == ("body",):
         return "缺少请求体"
     raw = context.get("error")
-    text = str(raw) if raw is not None else str(error.get("msg", ""))
+    # Only our own validators' words are passed on: pydantic's English ``msg`` may quote Chinese
+    # input or enum values ("Input should be '国有', …") and must not pass for Chinese.
+    text = str(raw) if raw is not None else ""
     for prefix in _PYDANTIC_PREFIXES:
         text = text.removeprefix(prefix)
     if contains_chinese(text):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from skilleval_filing.clock import today
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.complaints.model import ComplaintState
+from skilleval_filing.complaints.schemas import ComplaintCase, ComplaintList, ComplaintProgress
 from skilleval_filing.web import Container, PublicWrite, Reviewer, StaffPrincipal, caller_of
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -31,6 +32,7 @@ Store = Annotated[AggregateStore, Depends(complaint_store)]
     status_code=status.HTTP_201_CREATED,
     dependencies=[PublicWrite],
     summary="投诉举报（无需登录，须留联系电话或电子邮箱）",
+    response_model=ComplaintProgress,
 )
 async def submit_complaint(
     form: complaints.ComplaintSubmission, store: Store, parts: Container
@@ -39,13 +41,17 @@ async def submit_complaint(
     return complaints.public_view(record)
 
 
-@router.get(f"{PUBLIC}/{{complaint_id}}", summary="查询投诉举报办理进度（无需登录）")
+@router.get(
+    f"{PUBLIC}/{{complaint_id}}",
+    summary="查询投诉举报办理进度（无需登录）",
+    response_model=ComplaintProgress,
+)
 async def complaint_progress(complaint_id: ComplaintId, store: Store) -> dict[str, Any]:
     record, _ = await complaints.load(store, complaint_id)
     return complaints.public_view(record)
 
 
-@router.get(BASE, summary="投诉举报列表（工作人员）")
+@router.get(BASE, summary="投诉举报列表（工作人员）", response_model=ComplaintList)
 async def list_complaints(
     principal: StaffPrincipal,
     store: Store,
@@ -55,7 +61,9 @@ async def list_complaints(
     return {"items": [complaints.staff_view(record) for record in records]}
 
 
-@router.get(f"{BASE}/{{complaint_id}}", summary="查看投诉举报详情（工作人员）")
+@router.get(
+    f"{BASE}/{{complaint_id}}", summary="查看投诉举报详情（工作人员）", response_model=ComplaintCase
+)
 async def get_complaint(
     complaint_id: ComplaintId, principal: StaffPrincipal, store: Store
 ) -> dict[str, Any]:
@@ -63,7 +71,9 @@ async def get_complaint(
     return complaints.staff_view(record)
 
 
-@router.post(f"{BASE}/{{complaint_id}}/handle", summary="开始核实处理投诉举报")
+@router.post(
+    f"{BASE}/{{complaint_id}}/handle", summary="开始核实处理投诉举报", response_model=ComplaintCase
+)
 async def handle_complaint(
     complaint_id: ComplaintId, principal: Reviewer, store: Store
 ) -> dict[str, Any]:
@@ -73,7 +83,11 @@ async def handle_complaint(
     return complaints.staff_view(record)
 
 
-@router.post(f"{BASE}/{{complaint_id}}/resolve", summary="办结投诉举报并记录核实结论")
+@router.post(
+    f"{BASE}/{{complaint_id}}/resolve",
+    summary="办结投诉举报并记录核实结论",
+    response_model=ComplaintCase,
+)
 async def resolve_complaint(
     complaint_id: ComplaintId,
     form: complaints.ResolveForm,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, status
 
 from skilleval_filing.clock import today
 from skilleval_filing.credit import service as credit
+from skilleval_filing.credit.schemas import CreditEntryView, CreditList
 from skilleval_filing.filings.filed import known_enterprise
 from skilleval_filing.web import Container, EnterpriseOrStaff, Reviewer, caller_of
 from skilleval_shared.auth import ensure_owner
@@ -27,7 +28,12 @@ def credit_store(parts: Container) -> AggregateStore:
 Store = Annotated[AggregateStore, Depends(credit_store)]
 
 
-@router.post(BASE, status_code=status.HTTP_201_CREATED, summary="记录企业信用档案")
+@router.post(
+    BASE,
+    status_code=status.HTTP_201_CREATED,
+    summary="记录企业信用档案",
+    response_model=CreditEntryView,
+)
 async def record_credit(
     uscc: Uscc, form: credit.CreditForm, principal: Reviewer, store: Store, parts: Container
 ) -> dict[str, Any]:
@@ -38,7 +44,7 @@ async def record_credit(
     return credit.view(entry)
 
 
-@router.get(BASE, summary="查看企业信用档案（工作人员及企业本身）")
+@router.get(BASE, summary="查看企业信用档案（工作人员及企业本身）", response_model=CreditList)
 async def list_credit(uscc: Uscc, principal: EnterpriseOrStaff, store: Store) -> dict[str, Any]:
     ensure_owner(principal, uscc)
     return {

@@ -16,6 +16,7 @@ from skilleval_filing.clock import today
 from skilleval_filing.entrustments import records as entrustment_records
 from skilleval_filing.entrustments import schemas as entrustment_forms
 from skilleval_filing.entrustments import service as entrustments
+from skilleval_filing.entrustments.schemas import EntrustmentList, EntrustmentView
 from skilleval_filing.review import ReviewState
 from skilleval_filing.web import (
     Books,
@@ -54,6 +55,7 @@ Store = Annotated[AggregateStore, Depends(entrustment_store)]
         "委托评价协议文件（PDF、JPEG、PNG）",
         {TERMS_FIELD: ("协议内容（JSON）", TERMS_MAX_LENGTH)},
     ),
+    response_model=EntrustmentView,
 )
 async def submit_entrustment(
     request: Request,
@@ -87,7 +89,11 @@ async def submit_entrustment(
     return entrustment_records.view(record, on)
 
 
-@router.get(BASE, summary="查看委托评价协议列表（企业看本企业参与的，工作人员看全部）")
+@router.get(
+    BASE,
+    summary="查看委托评价协议列表（企业看本企业参与的，工作人员看全部）",
+    response_model=EntrustmentList,
+)
 async def list_entrustments(
     principal: EnterpriseOrStaff,
     store: Store,
@@ -99,7 +105,9 @@ async def list_entrustments(
     return {"items": [entrustment_records.view(record, on) for record in records]}
 
 
-@router.get(f"{BASE}/{{entrustment_id}}", summary="查看一份委托评价协议")
+@router.get(
+    f"{BASE}/{{entrustment_id}}", summary="查看一份委托评价协议", response_model=EntrustmentView
+)
 async def get_entrustment(
     entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, store: Store, parts: Container
 ) -> dict[str, Any]:
@@ -129,7 +137,11 @@ async def download_agreement(
     )
 
 
-@router.post(f"{BASE}/{{entrustment_id}}/accept", summary="市鉴定中心通过委托评价协议备案")
+@router.post(
+    f"{BASE}/{{entrustment_id}}/accept",
+    summary="市鉴定中心通过委托评价协议备案",
+    response_model=EntrustmentView,
+)
 async def accept_entrustment(
     entrustment_id: EntrustmentId, principal: Reviewer, store: Store, books: Books, parts: Container
 ) -> dict[str, Any]:
@@ -145,7 +157,11 @@ async def accept_entrustment(
     return entrustment_records.view(record, on)
 
 
-@router.post(f"{BASE}/{{entrustment_id}}/reject", summary="市鉴定中心不予通过委托评价协议")
+@router.post(
+    f"{BASE}/{{entrustment_id}}/reject",
+    summary="市鉴定中心不予通过委托评价协议",
+    response_model=EntrustmentView,
+)
 async def reject_entrustment(
     entrustment_id: EntrustmentId,
     form: entrustment_forms.RejectForm,

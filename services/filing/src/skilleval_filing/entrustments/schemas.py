@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -10,6 +11,7 @@ from skilleval_filing.entrustments.model import MAX_SCOPE_ROWS, EntrustmentAgree
 from skilleval_shared.fields import ShortText
 from skilleval_shared.problems import field_errors, validation
 from skilleval_shared.validation import USCC
+from skilleval_shared.web.views import View
 
 PROVISIONAL_FILE_ID = "pending-upload"
 
@@ -54,3 +56,26 @@ def agreement_of(terms: AgreementTerms, trustee_uscc: str, sha256: str) -> Entru
         return EntrustmentAgreement.model_validate(fields)
     except ValidationError as error:
         raise validation(errors=field_errors(error.errors())) from None
+
+
+class EntrustmentView(View):
+    entrustment_id: str = Field(title="委托评价协议编号")
+    trustee_uscc: str = Field(title="受托方统一社会信用代码")
+    client_uscc: str = Field(title="委托方统一社会信用代码")
+    client_name: str = Field(title="委托方名称")
+    scope: list[dict[str, Any]] = Field(title="委托评价范围")
+    valid_from: str = Field(title="协议有效期起")
+    valid_until: str = Field(title="协议有效期止")
+    status: str = Field(title="状态")
+    status_label: str = Field(title="状态名称")
+    usable_today: bool = Field(title="今日是否可用")
+    reason: str | None = Field(title="不予通过的理由")
+    submitted_on: str = Field(title="报送日期")
+    submitted_by: str = Field(title="报送人")
+    decided_by: str | None = Field(title="审核人")
+    decided_at: str | None = Field(title="审核时间")
+    agreement_file: dict[str, Any] = Field(title="协议文件")
+
+
+class EntrustmentList(View):
+    items: list[EntrustmentView] = Field(title="委托评价协议")

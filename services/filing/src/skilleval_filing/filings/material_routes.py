@@ -17,6 +17,7 @@ from skilleval_filing.filings import material_service as materials
 from skilleval_filing.filings import service as filings
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.filings.schemas import MaterialUploaded
 from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal, caller_of
 from skilleval_shared.web.errors import DomainErrorRoute
 
@@ -29,6 +30,7 @@ _TYPES = "、".join(file_type.name for file_type in ACCEPTED)
     summary="上传或替换一项备案材料（附件2）",
     description=f"multipart/form-data，字段 `{FIELD}`；接受 {_TYPES}，按文件内容识别类型。",
     openapi_extra=upload_body_schema(f"材料文件（{_TYPES}）"),
+    response_model=MaterialUploaded,
 )
 async def upload_material(
     filing_id: str,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from skilleval_filing.clock import today
 from skilleval_filing.filings import objections, views
+from skilleval_filing.filings.schemas import NoticeList, ObjectionReceived
 from skilleval_filing.web import Container, PublicWrite
 from skilleval_shared.fields import LongText, Name
 from skilleval_shared.validation import Email, Phone
@@ -36,7 +37,7 @@ class ObjectionSubmission(BaseModel):
         return self
 
 
-@router.get("", summary="当前公示的企业技能人才自主评价备案")
+@router.get("", summary="当前公示的企业技能人才自主评价备案", response_model=NoticeList)
 async def current_notices(parts: Container) -> dict[str, Any]:
     on = today(parts.settings)
     found = sorted(
@@ -51,6 +52,7 @@ async def current_notices(parts: Container) -> dict[str, Any]:
     status_code=status.HTTP_201_CREATED,
     summary="对公示中的备案提出异议",
     dependencies=[PublicWrite],
+    response_model=ObjectionReceived,
 )
 async def raise_objection(
     filing_id: str, submission: ObjectionSubmission, parts: Container

@@ -15,6 +15,7 @@ from skilleval_filing.filings import objections, views
 from skilleval_filing.filings import service as filings
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.remarks import Remark
+from skilleval_filing.filings.schemas import FilingView
 from skilleval_filing.web import Container, Reviewer, caller_of
 from skilleval_shared.auth import Principal
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -65,21 +66,23 @@ async def _decide(
     return views.filing_view(stored, caller.actor)
 
 
-@router.post("/{filing_id}/return", summary="退回修改（逐条列明修改意见）")
+@router.post(
+    "/{filing_id}/return", summary="退回修改（逐条列明修改意见）", response_model=FilingView
+)
 async def return_for_changes(
     filing_id: str, form: ReturnForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     return await _decide(parts, principal, filing_id, c.ReturnForChanges(tuple(form.remarks)))
 
 
-@router.post("/{filing_id}/reject", summary="评估不合格，不予备案")
+@router.post("/{filing_id}/reject", summary="评估不合格，不予备案", response_model=FilingView)
 async def reject(
     filing_id: str, form: RejectForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     return await _decide(parts, principal, filing_id, c.Reject(form.reason, tuple(form.remarks)))
 
 
-@router.post("/{filing_id}/accept", summary="评估合格，进入公示")
+@router.post("/{filing_id}/accept", summary="评估合格，进入公示", response_model=FilingView)
 async def accept_for_notice(
     filing_id: str, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
@@ -91,7 +94,11 @@ async def accept_for_notice(
     return await _decide(parts, principal, filing_id, command)
 
 
-@router.post("/{filing_id}/objections/{objection_id}/resolve", summary="处理公示期间的异议")
+@router.post(
+    "/{filing_id}/objections/{objection_id}/resolve",
+    summary="处理公示期间的异议",
+    response_model=FilingView,
+)
 async def resolve_objection(
     filing_id: str, objection_id: str, form: ResolveForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
@@ -109,21 +116,21 @@ async def resolve_objection(
     return views.filing_view(stored, caller.actor)
 
 
-@router.post("/{filing_id}/suspend", summary="暂停评价资格")
+@router.post("/{filing_id}/suspend", summary="暂停评价资格", response_model=FilingView)
 async def suspend(
     filing_id: str, form: SuspendForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     return await _decide(parts, principal, filing_id, c.Suspend(form.reason, form.until))
 
 
-@router.post("/{filing_id}/reinstate", summary="恢复评价资格")
+@router.post("/{filing_id}/reinstate", summary="恢复评价资格", response_model=FilingView)
 async def reinstate(
     filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     return await _decide(parts, principal, filing_id, c.Reinstate(form.reason))
 
 
-@router.post("/{filing_id}/revoke", summary="撤销备案（停止颁发新证书）")
+@router.post("/{filing_id}/revoke", summary="撤销备案（停止颁发新证书）", response_model=FilingView)
 async def revoke(
     filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
@@ -134,6 +141,7 @@ async def revoke(
     "/{filing_id}/institution-code",
     summary="设置机构代码（证书编号第2–5位）",
     description="备案前后均可设置；已备案的，此后编号的证书使用新代码。",
+    response_model=FilingView,
 )
 async def assign_institution_code(
     filing_id: str, form: InstitutionCodeForm, principal: Reviewer, parts: Container

@@ -17,6 +17,7 @@ from skilleval_filing.filings import views
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
+from skilleval_filing.filings.schemas import FilingList, FilingView
 from skilleval_filing.web import (
     Container,
     EnterpriseOrStaff,
@@ -30,7 +31,12 @@ from skilleval_shared.web.errors import DomainErrorRoute
 router = APIRouter(prefix="/api/v1/filings", tags=["filings"], route_class=DomainErrorRoute)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="企业新建备案申请（草稿）")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="企业新建备案申请（草稿）",
+    response_model=FilingView,
+)
 async def create_draft(principal: EnterprisePrincipal, parts: Container) -> dict[str, Any]:
     assert principal.uscc is not None
     stored = await filings.create_draft(
@@ -39,7 +45,7 @@ async def create_draft(principal: EnterprisePrincipal, parts: Container) -> dict
     return views.filing_view(stored, caller_of(principal).actor)
 
 
-@router.get("", summary="工作人员按状态列出备案申请")
+@router.get("", summary="工作人员按状态列出备案申请", response_model=FilingList)
 async def list_filings(
     principal: StaffPrincipal,
     parts: Container,
@@ -51,7 +57,7 @@ async def list_filings(
     return {"status": status.value, "items": [views.summary_view(stored) for stored in found]}
 
 
-@router.get("/current", summary="企业查看本企业最新的备案申请")
+@router.get("/current", summary="企业查看本企业最新的备案申请", response_model=FilingView)
 async def current_filing(principal: EnterprisePrincipal, parts: Container) -> dict[str, Any]:
     assert principal.uscc is not None
     stored = await parts.filings.latest_for(principal.uscc)
@@ -60,7 +66,7 @@ async def current_filing(principal: EnterprisePrincipal, parts: Container) -> di
     return views.filing_view(stored, caller_of(principal).actor)
 
 
-@router.get("/{filing_id}", summary="查看备案申请（本企业或工作人员）")
+@router.get("/{filing_id}", summary="查看备案申请（本企业或工作人员）", response_model=FilingView)
 async def get_filing(
     filing_id: str, principal: EnterpriseOrStaff, parts: Container
 ) -> dict[str, Any]:
@@ -68,7 +74,9 @@ async def get_filing(
     return views.filing_view(stored, caller_of(principal).actor)
 
 
-@router.put("/{filing_id}/application", summary="保存备案申请表（附件1）草稿")
+@router.put(
+    "/{filing_id}/application", summary="保存备案申请表（附件1）草稿", response_model=FilingView
+)
 async def save_application(
     filing_id: str, draft: ApplicationDraft, principal: EnterprisePrincipal, parts: Container
 ) -> dict[str, Any]:
@@ -80,7 +88,9 @@ async def save_application(
 
 
 @router.put(
-    "/{filing_id}/catalog", summary="保存职业技能等级认定职业（工种）和标准目录清单（附表）"
+    "/{filing_id}/catalog",
+    summary="保存职业技能等级认定职业（工种）和标准目录清单（附表）",
+    response_model=FilingView,
 )
 async def save_catalog(
     filing_id: str, catalog: Catalog, principal: EnterprisePrincipal, parts: Container
@@ -92,7 +102,9 @@ async def save_catalog(
     return views.filing_view(stored, caller.actor)
 
 
-@router.post("/{filing_id}/submit", summary="提交备案申请（检查是否填写完整）")
+@router.post(
+    "/{filing_id}/submit", summary="提交备案申请（检查是否填写完整）", response_model=FilingView
+)
 async def submit(
     filing_id: str, principal: EnterprisePrincipal, parts: Container
 ) -> dict[str, Any]:
@@ -101,7 +113,9 @@ async def submit(
     return views.filing_view(stored, caller.actor)
 
 
-@router.post("/{filing_id}/resubmit", summary="退回修改后重新提交备案申请")
+@router.post(
+    "/{filing_id}/resubmit", summary="退回修改后重新提交备案申请", response_model=FilingView
+)
 async def resubmit(
     filing_id: str, principal: EnterprisePrincipal, parts: Container
 ) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from skilleval_filing.inspections import records as inspection_records
 from skilleval_filing.inspections import schemas as inspection_forms
 from skilleval_filing.inspections import service as inspections
 from skilleval_filing.inspections.records import InspectionRecord, InspectionStatus
+from skilleval_filing.inspections.schemas import InspectionList, InspectionView, PoolsView
 from skilleval_filing.web import Container, Reviewer, StaffPrincipal, caller_of
 from skilleval_shared.problems import not_found
 from skilleval_shared.storage.aggregates import AggregateStore
@@ -37,7 +38,10 @@ Pools = Annotated[AsyncCollection[Document], Depends(pool_collection)]
 
 
 @router.post(
-    BASE, status_code=status.HTTP_201_CREATED, summary="以公开的随机种子抽取检查对象和检查人员"
+    BASE,
+    status_code=status.HTTP_201_CREATED,
+    summary="以公开的随机种子抽取检查对象和检查人员",
+    response_model=InspectionView,
 )
 async def draw_inspection(
     form: inspection_forms.DrawForm,
@@ -57,7 +61,7 @@ async def draw_inspection(
     return inspection_records.view(record)
 
 
-@router.get(BASE, summary="抽查任务列表（工作人员）")
+@router.get(BASE, summary="抽查任务列表（工作人员）", response_model=InspectionList)
 async def list_inspections(
     principal: StaffPrincipal,
     store: Store,
@@ -67,7 +71,11 @@ async def list_inspections(
     return {"items": [inspection_records.view(record) for record in records]}
 
 
-@router.get(f"{BASE}/{{inspection_id}}", summary="查看抽查任务及检查结果（工作人员）")
+@router.get(
+    f"{BASE}/{{inspection_id}}",
+    summary="查看抽查任务及检查结果（工作人员）",
+    response_model=InspectionView,
+)
 async def get_inspection(
     inspection_id: InspectionId, principal: StaffPrincipal, store: Store
 ) -> dict[str, Any]:
@@ -75,7 +83,11 @@ async def get_inspection(
     return inspection_records.view(record)
 
 
-@router.get(f"{BASE}/{{inspection_id}}/pools", summary="查看抽取所用的名录库（工作人员）")
+@router.get(
+    f"{BASE}/{{inspection_id}}/pools",
+    summary="查看抽取所用的名录库（工作人员）",
+    response_model=PoolsView,
+)
 async def get_pools(
     inspection_id: InspectionId, principal: StaffPrincipal, store: Store, pools: Pools
 ) -> dict[str, Any]:
@@ -83,7 +95,11 @@ async def get_pools(
     return await inspection_records.pools_of(pools, record)
 
 
-@router.post(f"{BASE}/{{inspection_id}}/results", summary="录入一家被抽查企业的检查结果")
+@router.post(
+    f"{BASE}/{{inspection_id}}/results",
+    summary="录入一家被抽查企业的检查结果",
+    response_model=InspectionView,
+)
 async def record_result(
     inspection_id: InspectionId,
     form: inspection_forms.ResultForm,
@@ -97,7 +113,11 @@ async def record_result(
     return inspection_records.view(record)
 
 
-@router.post(f"{BASE}/{{inspection_id}}/publish", summary="公开本次抽查的检查结果")
+@router.post(
+    f"{BASE}/{{inspection_id}}/publish",
+    summary="公开本次抽查的检查结果",
+    response_model=InspectionView,
+)
 async def publish_inspection(
     inspection_id: InspectionId, principal: Reviewer, store: Store, parts: Container
 ) -> dict[str, Any]:
@@ -117,13 +137,17 @@ async def _published(store: AggregateStore, inspection_id: str) -> InspectionRec
     return record
 
 
-@router.get(PUBLIC, summary="已公开的双随机抽查结果（无需登录）")
+@router.get(PUBLIC, summary="已公开的双随机抽查结果（无需登录）", response_model=InspectionList)
 async def public_inspections(store: Store) -> dict[str, Any]:
     records = await inspection_records.listed(store, InspectionStatus.PUBLISHED)
     return {"items": [inspection_records.view(record) for record in records]}
 
 
-@router.get(f"{PUBLIC}/{{inspection_id}}", summary="查看一次已公开的抽查结果（无需登录）")
+@router.get(
+    f"{PUBLIC}/{{inspection_id}}",
+    summary="查看一次已公开的抽查结果（无需登录）",
+    response_model=InspectionView,
+)
 async def public_inspection(inspection_id: InspectionId, store: Store) -> dict[str, Any]:
     return inspection_records.view(await _published(store, inspection_id))
 
@@ -131,6 +155,7 @@ async def public_inspection(inspection_id: InspectionId, store: Store) -> dict[s
 @router.get(
     f"{PUBLIC}/{{inspection_id}}/pools",
     summary="已公开抽查的随机种子与名录库，供任何人复核抽取结果（无需登录）",
+    response_model=PoolsView,
 )
 async def public_pools(inspection_id: InspectionId, store: Store, pools: Pools) -> dict[str, Any]:
     return await inspection_records.pools_of(pools, await _published(store, inspection_id))
