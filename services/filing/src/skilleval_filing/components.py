@@ -10,6 +10,8 @@ from skilleval_filing.accounts import service as accounts
 from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.files import FileStore
+from skilleval_filing.complaints import service as complaints
+from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import KIND as FILING_KIND
@@ -25,6 +27,7 @@ class FilingContainer:
     settings: FilingSettings
     runtime: Runtime
     accounts: AccountRepository
+    complaints: ComplaintRepository
     filings: FilingRepository
     files: FileStore
     issuer: TokenIssuer | None
@@ -54,6 +57,7 @@ class FilingContainer:
             settings=settings,
             runtime=runtime,
             accounts=accounts.repository(runtime.store(accounts.KIND)),
+            complaints=complaints.repository(runtime.store(complaints.KIND)),
             filings=FilingRepository(
                 runtime.store(FILING_KIND), public_cache_seconds=settings.public_cache_seconds
             ),

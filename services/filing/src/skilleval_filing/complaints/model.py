@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -119,3 +119,14 @@ def resolve_complaint(
         "resolved_on": on,
     }
     return complaint.model_copy(update=update)
+
+
+class ComplaintRecord(BaseModel):
+    """The stored aggregate: the complaint and who received, handled and resolved it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    complaint: Complaint
+    received_at: datetime
+    handled_by: str | None = None
+    resolved_by: str | None = None

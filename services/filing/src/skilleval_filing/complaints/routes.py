@@ -7,11 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from skilleval_filing.clock import today
-from skilleval_filing.complaints import service as complaints
+from skilleval_filing.complaints import service
 from skilleval_filing.complaints.model import ComplaintState
-from skilleval_filing.complaints.schemas import ComplaintCase, ComplaintList, ComplaintProgress
+from skilleval_filing.complaints.schemas import (
+    ComplaintCase,
+    ComplaintList,
+    ComplaintProgress,
+    ComplaintSubmission,
+    ResolveComplaint,
+    case,
+    progress,
+)
 from skilleval_filing.web import Container, PublicWrite, Reviewer, StaffPrincipal, caller_of
-from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(tags=["supervision"], route_class=DomainErrorRoute)
@@ -20,11 +27,11 @@ PUBLIC = "/api/v1/public/complaints"
 ComplaintId = Annotated[str, Path(title="投诉举报编号", max_length=64)]
 
 
-def complaint_store(parts: Container) -> AggregateStore:
-    return parts.runtime.store(complaints.KIND)
+def complaint_repository(parts: Container) -> service.ComplaintRepository:
+    return parts.complaints
 
 
-Store = Annotated[AggregateStore, Depends(complaint_store)]
+Complaints = Annotated[service.ComplaintRepository, Depends(complaint_repository)]
 
 
 @router.post(
@@ -35,10 +42,10 @@ Store = Annotated[AggregateStore, Depends(complaint_store)]
     response_model=ComplaintProgress,
 )
 async def submit_complaint(
-    form: complaints.ComplaintSubmission, store: Store, parts: Container
+    form: ComplaintSubmission, complaints: Complaints, parts: Container
 ) -> dict[str, Any]:
-    record = await complaints.submit(store=store, form=form, on=today(parts.settings))
-    return complaints.public_view(record)
+    record = await service.submit(complaints=complaints, form=form, on=today(parts.settings))
+    return progress(record)
 
 
 @router.get(
@@ -46,41 +53,39 @@ async def submit_complaint(
     summary="查询投诉举报办理进度（无需登录）",
     response_model=ComplaintProgress,
 )
-async def complaint_progress(complaint_id: ComplaintId, store: Store) -> dict[str, Any]:
-    record, _ = await complaints.load(store, complaint_id)
-    return complaints.public_view(record)
+async def complaint_progress(complaint_id: ComplaintId, complaints: Complaints) -> dict[str, Any]:
+    return progress(await service.get(complaints=complaints, complaint_id=complaint_id))
 
 
 @router.get(BASE, summary="投诉举报列表（工作人员）", response_model=ComplaintList)
 async def list_complaints(
     principal: StaffPrincipal,
-    store: Store,
+    complaints: Complaints,
     status: Annotated[ComplaintState | None, Query(title="办理状态")] = None,
 ) -> dict[str, Any]:
-    records = await complaints.listed(store, status)
-    return {"items": [complaints.staff_view(record) for record in records]}
+    records = await service.listed(complaints=complaints, status=status)
+    return {"items": [case(record) for record in records]}
 
 
 @router.get(
     f"{BASE}/{{complaint_id}}", summary="查看投诉举报详情（工作人员）", response_model=ComplaintCase
 )
 async def get_complaint(
-    complaint_id: ComplaintId, principal: StaffPrincipal, store: Store
+    complaint_id: ComplaintId, principal: StaffPrincipal, complaints: Complaints
 ) -> dict[str, Any]:
-    record, _ = await complaints.load(store, complaint_id)
-    return complaints.staff_view(record)
+    return case(await service.get(complaints=complaints, complaint_id=complaint_id))
 
 
 @router.post(
     f"{BASE}/{{complaint_id}}/handle", summary="开始核实处理投诉举报", response_model=ComplaintCase
 )
 async def handle_complaint(
-    complaint_id: ComplaintId, principal: Reviewer, store: Store
+    complaint_id: ComplaintId, principal: Reviewer, complaints: Complaints
 ) -> dict[str, Any]:
-    record = await complaints.handle(
-        store=store, caller=caller_of(principal), complaint_id=complaint_id
+    record = await service.handle(
+        complaints=complaints, caller=caller_of(principal), complaint_id=complaint_id
     )
-    return complaints.staff_view(record)
+    return case(record)
 
 
 @router.post(
@@ -90,16 +95,17 @@ async def handle_complaint(
 )
 async def resolve_complaint(
     complaint_id: ComplaintId,
-    form: complaints.ResolveForm,
+    form: ResolveComplaint,
     principal: Reviewer,
-    store: Store,
+    complaints: Complaints,
     parts: Container,
 ) -> dict[str, Any]:
-    record = await complaints.resolve(
-        store=store,
+    record = await service.resolve(
+        complaints=complaints,
         caller=caller_of(principal),
         complaint_id=complaint_id,
-        form=form,
+        outcome=form.outcome,
+        resolution=form.resolution,
         on=today(parts.settings),
     )
-    return complaints.staff_view(record)
+    return case(record)

@@ -1,9 +1,12 @@
-"""What the complaint endpoints answer: progress for the public, the whole case for staff."""
+"""What the complaint endpoints take, and answer: progress for the public, the case for staff."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from skilleval_filing.complaints.model import ComplaintForm, ComplaintOutcome, ComplaintRecord
 from skilleval_shared.web.views import View
 
 
@@ -32,3 +35,44 @@ class ComplaintCase(ComplaintProgress):
 
 class ComplaintList(View):
     items: list[ComplaintCase] = Field(title="投诉举报")
+
+
+class ComplaintSubmission(ComplaintForm):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ResolveComplaint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: ComplaintOutcome = Field(title="核实结论")
+    resolution: str = Field(min_length=1, max_length=2000, title="处理结果")
+
+
+def progress(record: ComplaintRecord) -> dict[str, Any]:
+    """What the complainant can follow without logging in: progress, never personal details."""
+    complaint = record.complaint
+    return {
+        "complaint_id": complaint.complaint_id,
+        "kind": complaint.form.kind.value,
+        "status": complaint.state.value,
+        "status_label": complaint.state.label,
+        "received_on": complaint.received_on.isoformat(),
+        "resolved_on": complaint.resolved_on.isoformat() if complaint.resolved_on else None,
+        "outcome": complaint.outcome.value if complaint.outcome else None,
+    }
+
+
+def case(record: ComplaintRecord) -> dict[str, Any]:
+    complaint = record.complaint
+    return progress(record) | {
+        "target_uscc": complaint.form.target_uscc,
+        "text": complaint.form.text,
+        "certificate_number": complaint.form.certificate_number,
+        "submitter_name": complaint.form.submitter_name,
+        "contact_phone": complaint.form.contact_phone,
+        "contact_email": complaint.form.contact_email,
+        "resolution": complaint.resolution,
+        "handled_by": record.handled_by,
+        "resolved_by": record.resolved_by,
+        "received_at": record.received_at.isoformat(),
+    }
