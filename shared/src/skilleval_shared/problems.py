@@ -214,13 +214,6 @@ def rate_limited(retry_after_seconds: int | None = None, **extensions: Any) -> R
     )
 
 
-def illegal_transition(state: str, action: str, **extensions: Any) -> IllegalTransition:
-    """A command that the aggregate's current state does not allow."""
-    return IllegalTransition(
-        f"当前状态“{state}”不允许执行“{action}”", state=state, action=action, **extensions
-    )
-
-
 def _human_size(size: int) -> str:
     for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= factor and size % factor == 0:

@@ -15,17 +15,13 @@ from skilleval_filing.catalog.table import Catalog
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.decisions import Decision, decide
-from skilleval_filing.filings.lifecycle import Action, FilingState, authorize
+from skilleval_filing.filings.lifecycle import TERMINAL_STATES, Action, authorize
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.model import start_filing
 from skilleval_filing.filings.repository import FilingRepository, StoredFiling
 from skilleval_filing.filings.translate import integration_events
 from skilleval_shared.domain_errors import Conflict, InvalidRequest, NotFound
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
-
-# A new filing may be started when there is none yet or the latest one has ended.
-RESTARTABLE = frozenset({FilingState.REJECTED, FilingState.REVOKED})
-
 
 NO_SUCH_FILING = "备案申请不存在"
 
@@ -41,7 +37,9 @@ async def create_draft(
     filings: FilingRepository, *, uscc: str, enterprise_name: str | None
 ) -> StoredFiling:
     latest = await filings.latest_for(uscc)
-    if latest is not None and latest.filing.state not in RESTARTABLE:
+    if (
+        latest is not None and latest.filing.state not in TERMINAL_STATES
+    ):  # a new filing only after one ended
         state = latest.filing.state
         raise Conflict(
             f"已有备案申请（{latest.filing.filing_id}，状态“{state.label}”），不能重复创建",
