@@ -12,11 +12,11 @@ from skilleval_shared.problems import (
     MEDIA_TYPE,
     AlreadyExists,
     Conflict,
+    IllegalTransition,
     NotFound,
     Problem,
     Unauthorized,
     field_errors,
-    illegal_transition,
     install_problem_handlers,
     not_found,
     payload_too_large,
@@ -56,7 +56,9 @@ def build_app() -> FastAPI:
 
     @app.post("/filings/{filing_id}/approve")
     def approve(filing_id: str) -> None:
-        raise illegal_transition("已撤回", "审核通过")
+        raise IllegalTransition(
+            "当前状态“已撤回”不允许执行“审核通过”", state="已撤回", action="审核通过"
+        )
 
     @app.get("/legacy")
     def legacy() -> None:

@@ -214,13 +214,6 @@ def rate_limited(retry_after_seconds: int | None = None, **extensions: Any) -> R
     )
 
 
-def illegal_transition(state: str, action: str, **extensions: Any) -> IllegalTransition:
-    """A command that the aggregate's current state does not allow."""
-    return IllegalTransition(
-        f"当前状态“{state}”不允许执行“{action}”", state=state, action=action, **extensions
-    )
-
-
 def _human_size(size: int) -> str:
     for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= factor and size % factor == 0:
@@ -313,7 +306,9 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "missing" and tuple(error.get("loc", ())) == ("body",):
         return "缺少请求体"
     raw = context.get("error")
-    text = str(raw) if raw is not None else str(error.get("msg", ""))
+    # Only our own validators' words are passed on: pydantic's English ``msg`` may quote Chinese
+    # input or enum values ("Input should be '国有', …") and must not pass for Chinese.
+    text = str(raw) if raw is not None else ""
     for prefix in _PYDANTIC_PREFIXES:
         text = text.removeprefix(prefix)
     if contains_chinese(text):

@@ -6,12 +6,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 
 from skilleval_shared.envelope import new_event_id
 from skilleval_shared.observability import (
@@ -23,6 +25,7 @@ from skilleval_shared.observability import (
 from skilleval_shared.problems import Problem, forbidden, install_problem_handlers
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.storage.mongo import ping
+from skilleval_shared.web.openapi import problem_openapi
 from skilleval_shared.web.ratelimit import RateLimit
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -57,6 +60,7 @@ def create_app(
     app.include_router(_operations_router(runtime, title))
     for router in routers:
         app.include_router(router)
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     return app
 
 
@@ -108,6 +112,11 @@ def _from_networks(request: Request, networks: Sequence[IPv4Network | IPv6Networ
     return address is not None and any(address in network for network in networks)
 
 
+class Readiness(BaseModel):
+    status: str = Field(title="ready 或 unavailable")
+    checks: dict[str, str] = Field(title="各依赖的检查结果")
+
+
 def _operations_router(runtime: Runtime, title: str) -> APIRouter:
     router = APIRouter(tags=["operations"])
     specification = AsyncAPI(runtime.broker, title=f"{title} — events", version="0.1.0")
@@ -116,7 +125,7 @@ def _operations_router(runtime: Runtime, title: str) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": runtime.settings.service_name}
 
-    @router.get("/readyz", summary="依赖就绪（Kafka 与数据库）")
+    @router.get("/readyz", summary="依赖就绪（Kafka 与数据库）", response_model=Readiness)
     async def readyz() -> JSONResponse:
         checks: dict[str, str] = {}
         try:
@@ -141,7 +150,7 @@ def _operations_router(runtime: Runtime, title: str) -> APIRouter:
     async def asyncapi_page() -> HTMLResponse:
         return HTMLResponse(get_asyncapi_html(specification.to_specification()))
 
-    @router.get("/asyncapi.json", summary="AsyncAPI 文档 (JSON)")
+    @router.get("/asyncapi.json", summary="AsyncAPI 文档 (JSON)", response_model=dict[str, Any])
     async def asyncapi_json() -> JSONResponse:
         return JSONResponse(specification.to_specification().to_jsonable())
 
