@@ -1,7 +1,9 @@
-"""Commit Kafka offsets of handled messages in batches instead of one round trip per message.
+"""Commit Kafka offsets of handled messages: one commit per handled batch, never before.
 
 Only offsets of messages whose handling finished are committed (offset + 1 per partition), so a
 crash redelivers at most the handled-but-uncommitted tail, which the idempotency guard absorbs.
+``handled`` collects offsets to commit later in one round trip (``flush``, also every
+``interval_seconds`` once started); ``commit`` commits at once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class OffsetCommitter:
     def __init__(self, *, max_pending: int = 200, interval_seconds: float = 0.5) -> None:
         self.max_pending = max_pending
         self.interval_seconds = interval_seconds
-        # One aiokafka consumer per subscribed topic; each commits its own partitions.
+        # Several aiokafka consumers per subscribed topic; each commits its own partitions.
         self._pending: dict[Any, dict[TopicPartition, int]] = {}
         self._count = 0
         self._loop = Periodic("offset-committer", self._flush_if_pending, interval_seconds)
@@ -32,15 +34,26 @@ class OffsetCommitter:
         if self._count >= self.max_pending:
             await self.flush()
 
+    async def commit(self, consumer: Any, offsets: dict[TopicPartition, int]) -> bool:
+        """Commit ``offsets`` (the next offset to read, per partition) of partitions that
+        ``consumer`` still owns; False if none was committed."""
+        owned = consumer.assignment()
+        mine = {tp: offset for tp, offset in offsets.items() if tp in owned}
+        if not mine:
+            # The partitions moved to another member (rebalance): it redelivers from the last
+            # commit, and the idempotency guard makes that harmless.
+            return False
+        try:
+            await consumer.commit(mine)
+        except (KafkaError, AssertionError) as error:
+            logger.warning("offset commit skipped: %r", error)
+            return False
+        return True
+
     async def flush(self) -> None:
         pending, self._pending, self._count = self._pending, {}, 0
         for consumer, offsets in pending.items():
-            try:
-                await consumer.commit(offsets)
-            except (KafkaError, AssertionError) as error:
-                # The partitions moved to another member (rebalance): it will redeliver from
-                # the last commit, and the idempotency guard makes that harmless.
-                logger.warning("offset commit skipped: %r", error)
+            await self.commit(consumer, offsets)
 
     def start(self) -> None:
         self._loop.start()

@@ -1,33 +1,122 @@
-"""Idempotent-consumer guard: remembers which event ids a consumer has fully handled.
+"""Idempotent-consumer guard, in bulk: which events of a batch must be handled.
 
-The marker is written after the handler succeeded. A crash between the two means the handler runs
-again on redelivery, so handlers must make their own effects idempotent (an insert with a
-deterministic ``_id``, a projection upsert guarded by version); the guard makes every later
-redelivery a single get by ``_id``.
+Before a batch is handled, each of its events is claimed by inserting ``<consumer>:<event id>``
+with the batch's id, all in one ``insert_many(ordered=False)``; after every handler of the batch
+succeeded, ``<consumer>:batch:<batch id>`` records the batch as done. An event whose claim
+inserts is new. An event whose claim exists (a redelivery, a replay) is skipped if the batch
+that claimed it is done; otherwise that batch never finished (its process died, or a rebalance
+handed the partition to another consumer meanwhile) and the event is handled again, under the
+new batch — handlers are idempotent by contract. Every answer is definite: no timer guesses.
+
+Only exact ``_id`` gets are used (FerretDB answers anything else with a full scan): the bulk
+insert, then a get of each refused claim and of each batch they name, concurrently. A claim
+without a batch was written by the per-event guard this one replaces, after its handler
+succeeded: it counts as done.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import TypeVar
+
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import utc_now
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.mongo import Document
+
+T = TypeVar("T")
+
+DUPLICATE_KEY = 11000
 
 
 class ProcessedGuard:
-    def __init__(self, collection: AsyncCollection[Document], consumer: str) -> None:
+    def __init__(
+        self, collection: AsyncCollection[Document], consumer: str, *, concurrency: int = 16
+    ) -> None:
         self.collection = collection
         self.consumer = consumer
+        self.concurrency = concurrency
 
     def _key(self, event_id: str) -> str:
         return f"{self.consumer}:{event_id}"
 
-    async def seen(self, event_id: str) -> bool:
-        return await self.collection.find_one({"_id": self._key(event_id)}, {"_id": 1}) is not None
+    def _batch_key(self, batch_id: str) -> str:
+        return f"{self.consumer}:batch:{batch_id}"
 
-    async def mark(self, event_id: str) -> None:
+    async def claim(self, event_ids: Sequence[str], batch_id: str) -> set[str]:
+        """The ids (distinct, as given) that ``batch_id`` must handle; the others are done."""
+        if not event_ids:
+            return set()
+        now = utc_now()
         try:
-            await self.collection.insert_one({"_id": self._key(event_id), "at": utc_now()})
-        except Exception as error:
-            if not is_duplicate_key(error):
-                raise
+            await self.collection.insert_many(
+                [
+                    {"_id": self._key(event_id), "batch": batch_id, "at": now}
+                    for event_id in event_ids
+                ],
+                ordered=False,
+            )
+        except BulkWriteError as error:
+            taken = [event_ids[index] for index in sorted(_duplicate_indexes(error))]
+            unfinished = await self._unfinished(taken, batch_id)
+            return set(event_ids) - set(taken) | unfinished
+        return set(event_ids)
+
+    async def done(self, batch_id: str) -> None:
+        """Record that every event claimed by ``batch_id`` was handled (or dead-lettered)."""
+        await self.collection.insert_one({"_id": self._batch_key(batch_id), "at": utc_now()})
+
+    async def release(self, event_ids: Iterable[str]) -> None:
+        """Forget the claims of dead-lettered events, so that a replay of them is handled."""
+        await self._gather(
+            self.collection.delete_one({"_id": self._key(event_id)}) for event_id in event_ids
+        )
+
+    async def _unfinished(self, event_ids: list[str], batch_id: str) -> set[str]:
+        """Those of the already claimed ``event_ids`` whose batch is not done, claimed anew."""
+        claims = await self._gather(
+            self.collection.find_one({"_id": self._key(event_id)}) for event_id in event_ids
+        )
+        batches = sorted({claim["batch"] for claim in claims if claim and "batch" in claim})
+        found = await self._gather(
+            self.collection.find_one({"_id": self._batch_key(batch)}, {"_id": 1})
+            for batch in batches
+        )
+        done = {batch for batch, doc in zip(batches, found, strict=True) if doc is not None}
+        again = [
+            event_id
+            for event_id, claim in zip(event_ids, claims, strict=True)
+            # No claim any more: it was released (dead-lettered) since the insert failed.
+            if claim is None or ("batch" in claim and claim["batch"] not in done)
+        ]
+        await self._gather(
+            self.collection.update_one(
+                {"_id": self._key(event_id)},
+                {"$set": {"batch": batch_id, "at": utc_now()}},
+                upsert=True,
+            )
+            for event_id in again
+        )
+        return set(again)
+
+    async def _gather(self, calls: Iterable[Awaitable[T]]) -> list[T]:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def limited(call: Awaitable[T]) -> T:
+            async with gate:
+                return await call
+
+        return await asyncio.gather(*(limited(call) for call in calls))
+
+
+def _duplicate_indexes(error: BulkWriteError) -> set[int]:
+    """Positions of the documents refused as duplicates; any other failure is raised again."""
+    details = error.details
+    failures = details.get("writeErrors", [])
+    if details.get("writeConcernErrors") or any(
+        item.get("code") != DUPLICATE_KEY for item in failures
+    ):
+        raise error
+    return {int(item["index"]) for item in failures}
