@@ -58,11 +58,12 @@ class Projection:
     async def apply_many(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
         """Apply events in the given order; return how many were newer and applied."""
         keys = list(dict.fromkeys(key for key, _, _ in items))
-        documents = dict(zip(keys, await self._get_all(keys), strict=True))
+        stored = dict(zip(keys, await self._get_all(keys), strict=True))
+        documents: dict[str, Document] = {}
         changed: set[str] = set()
         applied = 0
         for key, event, change in items:
-            document = documents[key] or {"_id": key, "seen": {}}
+            document = documents.get(key) or stored[key] or {"_id": key, "seen": {}}
             source, sequence = source_of(event), sequence_number(event)
             if sequence and sequence <= document.get("seen", {}).get(source, 0):
                 continue
