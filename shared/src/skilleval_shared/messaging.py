@@ -72,23 +72,14 @@ def make_broker(settings: Settings) -> KafkaBroker:
     )
 
 
-def kafka_headers(event: CloudEvent[Any]) -> dict[str, str]:
-    """Structured mode: the whole event is the value; content-type says so."""
+def kafka_headers(event: CloudEvent[Any] | dict[str, Any]) -> dict[str, str]:
+    """Structured mode: the whole event is the value; content-type says so. The correlation id
+    travels as a header too, for tools that read headers only."""
+    correlation = event.get("correlationid") if isinstance(event, dict) else event.correlationid
     headers = {"content-type": CONTENT_TYPE}
-    if event.correlationid:
-        headers["correlation_id"] = event.correlationid
+    if correlation:
+        headers["correlation_id"] = correlation
     return headers
-
-
-async def publish_event(broker: KafkaBroker, settings: Settings, event: CloudEvent[Any]) -> None:
-    """Publish directly, for events with no local state change behind them (else use the outbox)."""
-    data: EventData = event.data
-    await broker.publish(
-        event.to_json_bytes(),
-        topic=settings.topic(data.topic),
-        key=data.kafka_key().encode(),
-        headers=kafka_headers(event),
-    )
 
 
 def event_scope(event: CloudEvent[Any]) -> contextlib.AbstractContextManager[None]:

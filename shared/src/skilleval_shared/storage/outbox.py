@@ -26,7 +26,8 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
-from skilleval_shared.envelope import CONTENT_TYPE, utc_now
+from skilleval_shared.envelope import utc_now
+from skilleval_shared.messaging import kafka_headers
 from skilleval_shared.observability import RELAYED
 from skilleval_shared.settings import Settings
 from skilleval_shared.storage.aggregates import (
@@ -169,14 +170,11 @@ class OutboxRelay:
 
     async def _send(self, entry: Document) -> asyncio.Future[Any]:
         value = entry["value"]
-        headers = {"content-type": CONTENT_TYPE}
-        if value.get("correlationid"):
-            headers["correlation_id"] = value["correlationid"]
         future: asyncio.Future[Any] = await self.broker.publish(
             json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(),
             topic=self.settings.topic(entry["topic"]),
             key=entry["key"].encode(),
-            headers=headers,
+            headers=kafka_headers(value),
             no_confirm=True,
         )
         return future
