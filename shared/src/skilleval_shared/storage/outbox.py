@@ -92,7 +92,11 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Settle one batch of pointers; return how many were read."""
-        pointers = await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).to_list(BATCH)
+        # limit() lets the server close the cursor: one left open holds its database in
+        # FerretDB, and a drop of that database then blocks every other database operation.
+        pointers = (
+            await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).limit(BATCH).to_list(BATCH)
+        )
         commits = await self._gather(self._commit_of, pointers)
         now = time.monotonic()
         for index, (pointer, commit) in enumerate(zip(pointers, commits, strict=True)):

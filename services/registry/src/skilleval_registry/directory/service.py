@@ -62,4 +62,5 @@ class Directory:
         return found if found is not None and "name" in found else None
 
     async def _scan_filed(self) -> list[Document]:
-        return await self.institutions.find({"status": "filed"}).sort("_id").to_list(MAX_LISTED)
+        query = self.institutions.find({"status": "filed"}).sort("_id").limit(MAX_LISTED)
+        return await query.to_list(MAX_LISTED)
