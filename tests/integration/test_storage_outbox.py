@@ -12,7 +12,7 @@ from cloudevents.v1.kafka import KafkaMessage, from_structured
 from faststream.kafka import KafkaBroker
 
 from skilleval_shared import topics
-from skilleval_shared.envelope import wrap
+from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate, commit_id
 from skilleval_shared.storage.outbox import OutboxRelay
 from skilleval_shared.topics import ensure_topics
@@ -165,3 +165,41 @@ async def test_event_committed_just_before_a_kill_is_relayed_after_restart(db, s
         await relay.stop()
         await broker.stop()
     assert [r.json()["id"] for r in records] == [event_id]
+
+
+async def test_a_late_race_loser_never_republishes_the_winners_events(db, settings):
+    from skilleval_shared.storage.aggregates import pointer_id
+
+    await ensure_topics(settings)
+    store = AggregateStore(db, "probe")
+    await store.commit("p1", 0, {"winner": True}, [wrap(probe("p1", "winner"))])
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    try:
+        relay = OutboxRelay(db, broker, settings)
+        assert await relay.relay_once() == 1  # published and settled
+        # A loser that tries the same version afterwards, and one killed before it could
+        # delete its pointer.
+        with pytest.raises(ConcurrentUpdate):
+            await store.commit("p1", 0, {"winner": False}, [wrap(probe("p1", "loser"))])
+        await db["outbox"].insert_one(
+            {
+                "_id": pointer_id("probe", "p1", 1, "dead-loser"),
+                "commit": commit_id("probe", "p1", 1),
+                "nonce": "dead-loser",
+                "kind": "probe",
+                "aggregate": "p1",
+                "at": utc_now(),
+            }
+        )
+        assert await relay.relay_once() == 1
+        assert await db["outbox"].count_documents({}) == 0
+    finally:
+        await broker.stop()
+    records = await read_until(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        lambda got: False,
+        timeout=4,
+    )
+    assert [r.json()["data"].get("note") for r in records] == ["winner"]

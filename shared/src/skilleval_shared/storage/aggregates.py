@@ -3,10 +3,12 @@
 FerretDB 1.24 has no transactions and no atomic read-modify-write, so one state change of
 version ``v`` is three writes, each there for a reason:
 
-1. **pointer** ``<kind>:<id>:<v>`` in ``outbox`` — tells the relay that a commit of this version
-   may exist. Written first, so no commit can exist without a pointer: the relay finds every
-   commit, and repairs its snapshot, even if the writer dies right after the commit point.
-   Racing writers of one version write the same pointer (a duplicate key is fine).
+1. **pointer** ``<kind>:<id>:<v>#<nonce>`` in ``outbox`` — tells the relay that this writer's
+   commit of this version may exist. Written first, so no commit can exist without a pointer:
+   the relay finds every commit, and repairs its snapshot, even if the writer dies right after
+   the commit point. Each writer has its own (the nonce), so a race loser's pointer, even one
+   written after the winner's was settled, never makes the relay publish the winner's events
+   again: the relay publishes a commit only through the pointer with the commit's nonce.
 2. **commit** ``<kind>:<id>:<v>`` in ``commits``, holding the state and the events — **the commit
    point**: one insert with a unique ``_id`` either lands once or fails with a duplicate key, on
    MongoDB and FerretDB alike. The winner's events are the ones published.
@@ -24,6 +26,7 @@ on a timer to decide what happened, and no pending pointer holds up any other ag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,9 +88,9 @@ def commit_id(kind: str, aggregate_id: str, version: int) -> str:
     return f"{kind}:{aggregate_id}:{version}"
 
 
-def pointer_id(kind: str, aggregate_id: str, version: int) -> str:
+def pointer_id(kind: str, aggregate_id: str, version: int, nonce: str) -> str:
     """Zero-padded, so one aggregate's pointers sort by version (``:10`` after ``:9``)."""
-    return f"{kind}:{aggregate_id}:{version:012d}"
+    return f"{kind}:{aggregate_id}:{version:012d}#{nonce}"
 
 
 def event_sequence(version: int, place: int) -> int:
@@ -183,11 +186,12 @@ class AggregateStore:
         identifier = commit_id(self.kind, aggregate_id, version)
         nonce = str(uuid_utils.uuid7())
         now = utc_now()
-        await self._insert_once(
-            self.outbox,
+        pointer = pointer_id(self.kind, aggregate_id, version, nonce)
+        await self.outbox.insert_one(
             {
-                "_id": pointer_id(self.kind, aggregate_id, version),
+                "_id": pointer,
                 "commit": identifier,
+                "nonce": nonce,
                 "kind": self.kind,
                 "aggregate": aggregate_id,
                 "at": now,
@@ -198,19 +202,27 @@ class AggregateStore:
             await self._insert_once(
                 self.commits, {"_id": f"{identifier}#{nonce}#{number}", "events": part}
             )
-        await self._insert_commit(
-            {
-                "_id": identifier,
-                "kind": self.kind,
-                "aggregate": aggregate_id,
-                "version": version,
-                "nonce": nonce,
-                "at": now,
-                "state": state,
-                "events": inline,
-                "parts": len(parts),
-            }
-        )
+        commit = {
+            "_id": identifier,
+            "kind": self.kind,
+            "aggregate": aggregate_id,
+            "version": version,
+            "nonce": nonce,
+            "at": now,
+            "state": state,
+            "events": inline,
+            "parts": len(parts),
+        }
+        try:
+            await self._insert_commit(commit)
+        except BaseException as error:
+            if not maybe_written(error):
+                # Definitely not ours (another writer or a void holds the version, or the insert
+                # was refused): our pointer has nothing to announce. Best effort; the relay
+                # settles it anyway.
+                with contextlib.suppress(Exception):
+                    await self.outbox.delete_one({"_id": pointer})
+            raise
 
     async def _insert_commit(self, document: Document) -> None:
         """The commit point. Retries an ambiguous failure, recognising an earlier attempt of

@@ -3,8 +3,9 @@
 One relay per service works at a time (``Lease``). Each pass reads a batch of pointers (see
 ``aggregates.py``) in commit order and, for each:
 
-- its commit exists: publish the commit's events (in order, keyed as the events say), make sure
-  the snapshot has caught up with it, delete the pointer;
+- its commit exists and is this writer's (same nonce): publish the commit's events (in order,
+  keyed as the events say), make sure the snapshot has caught up with it, delete the pointer;
+- its version is held by another writer's commit or by a void: delete the pointer;
 - its commit is still missing: skip it — no other aggregate waits for it. Once it has been
   missing for ``fence_seconds`` (by this relay's clock), insert a void commit at that version:
   success settles it (its writer will commit at the next version), a duplicate key means the
@@ -102,8 +103,13 @@ class OutboxRelay:
         for index, (pointer, commit) in enumerate(zip(pointers, commits, strict=True)):
             if commit is None and self._fence_due(pointer["_id"], now):
                 commits[index] = await self._fence(pointer)
-        settled = [c for c in commits if c is not None]
-        published = [c for c in settled if c["nonce"] != VOID_NONCE]
+        # A commit is published through the pointer of the writer that made it; a race loser's
+        # pointer and a void are settled without publishing anything.
+        published = [
+            commit
+            for pointer, commit in zip(pointers, commits, strict=True)
+            if commit is not None and commit["nonce"] == pointer["nonce"]
+        ]
         await self._publish(published)
         await self._gather(self._repair_snapshot, published)
         done = [p["_id"] for p, c in zip(pointers, commits, strict=True) if c is not None]
