@@ -7,11 +7,11 @@ from typing import Any
 import httpx
 import pytest
 
+from skilleval_filing.accounts import service as accounts
 from skilleval_filing.bootstrap import build_app
-from skilleval_filing.service_layer.accounts import create_staff
+from skilleval_filing.filings.lifecycle import Actor
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import Role
-from skilleval_shared.storage.aggregates import AggregateStore
 from support.apps import serve_in_process
 
 STAFF_PASSWORD = "staff-password-123"
@@ -54,10 +54,14 @@ def staff_headers(filing) -> Callable[[Role], Any]:
 
     async def make(role: Role, username: str | None = None) -> dict[str, str]:
         name = username or f"{role.value}-user"
-        store: AggregateStore = filing.app.state.filing.accounts
-        if await store.load(f"staff:{name}") is None:
-            await create_staff(
-                store, username=name, role=role, name="王审核", password=STAFF_PASSWORD
+        repository: accounts.AccountRepository = filing.app.state.filing.accounts
+        if await repository.load(f"staff:{name}") is None:
+            await accounts.create_staff(
+                accounts=repository,
+                username=name,
+                role=Actor(role.value),
+                name="王审核",
+                password=STAFF_PASSWORD,
             )
         return await login(filing, name, STAFF_PASSWORD)
 

@@ -15,12 +15,12 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from skilleval_filing.catalog.table import Catalog
 from skilleval_filing.clock import today
-from skilleval_filing.domain.catalog import Catalog
-from skilleval_filing.domain.filing import Filing
-from skilleval_filing.domain.lifecycle import FilingState
-from skilleval_filing.domain.receipt import issue_receipt
-from skilleval_filing.service_layer.filing_repository import StoredFiling, filing_id
+from skilleval_filing.filings.lifecycle import FilingState
+from skilleval_filing.filings.model import Filing
+from skilleval_filing.filings.receipt import issue_receipt
+from skilleval_filing.filings.repository import StoredFiling, filing_id
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.auth import Role

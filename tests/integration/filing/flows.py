@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 
 from skilleval_filing.bootstrap import build_app
+from skilleval_filing.catalog.table import Catalog
 from skilleval_filing.clock import today
-from skilleval_filing.domain.catalog import Catalog
-from skilleval_filing.domain.forms import ApplicationDraft
-from skilleval_filing.domain.materials import MaterialKind
-from skilleval_filing.domain.notice_calendar import NoticeCalendar, NoticeWindow
+from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.filings.notice_calendar import NoticeCalendar, NoticeWindow
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from support.apps import serve_in_process

@@ -23,7 +23,7 @@ from integration.filing.filed import (
     of_type,
     put_on_file,
 )
-from skilleval_filing.domain.lifecycle import FilingState
+from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
 from support.samples import OTHER_USCC, USCC
 

@@ -18,7 +18,7 @@ from integration.filing.flows import (
     upload,
     view,
 )
-from skilleval_filing.domain.materials import MaterialKind
+from skilleval_filing.filings.materials import MaterialKind
 from skilleval_shared.auth import Role
 from support.samples import OTHER_USCC, USCC
 

@@ -22,7 +22,7 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.domain.materials import MaterialKind
+from skilleval_filing.filings.materials import MaterialKind
 from skilleval_shared.auth import Role
 from support.kafka import eventually
 from support.samples import USCC

@@ -17,9 +17,9 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.service_layer.filing_repository import KIND, FilingRepository
-from skilleval_filing.service_layer.notice_end import end_due_notices
-from skilleval_filing.service_layer.receipts import ReceiptAllocator, UniqueSequence
+from skilleval_filing.filings.notice_end import end_due_notices
+from skilleval_filing.filings.receipts import ReceiptAllocator, UniqueSequence
+from skilleval_filing.filings.repository import KIND, FilingRepository
 from skilleval_shared.auth import Role
 from skilleval_shared.storage.aggregates import AggregateStore
 from support.kafka import eventually

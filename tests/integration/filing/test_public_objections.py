@@ -27,7 +27,7 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.domain.lifecycle import FilingState
+from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
 from skilleval_shared.events import filing as shared_events
 from support.samples import OTHER_USCC, USCC

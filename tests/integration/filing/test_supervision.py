@@ -22,9 +22,9 @@ from integration.filing.filed import (
     put_on_file,
 )
 from skilleval_filing.clock import today
-from skilleval_filing.domain.inspection import draw
-from skilleval_filing.domain.lifecycle import FilingState
-from skilleval_filing.service_layer import complaints
+from skilleval_filing.complaints import service as complaints
+from skilleval_filing.filings.lifecycle import FilingState
+from skilleval_filing.inspections.model import draw
 from skilleval_shared.auth import Role
 from skilleval_shared.events.filing import ComplaintSubmitted
 from support.samples import OTHER_USCC, USCC

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from skilleval_filing.domain.catalog import Catalog, CatalogHeader, CatalogRow
-from skilleval_filing.domain.forms import ApplicationDraft
-from skilleval_filing.domain.materials import MaterialKind
+from skilleval_filing.catalog.table import Catalog, CatalogHeader, CatalogRow
+from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.materials import MaterialKind
 
 USCC = "91350100M000100Y43"
 OTHER_USCC = "91512081MA62K0260E"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from skilleval_filing.domain.catalog import PostalCode
-from skilleval_filing.domain.complaints import _certificate_number
+from skilleval_filing.catalog.table import PostalCode
+from skilleval_filing.complaints.model import _certificate_number
 
 
 @pytest.mark.parametrize("code", ["２６６０００", "٢٦٦٠٠٠"])

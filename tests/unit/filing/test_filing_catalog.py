@@ -4,7 +4,7 @@ import pytest
 from filing_examples import catalog, header, row, welder
 from pydantic import ValidationError
 
-from skilleval_filing.domain.catalog import Catalog, RowKey, Standard
+from skilleval_filing.catalog.table import Catalog, RowKey, Standard
 from skilleval_shared.validation import SkillLevel
 
 

@@ -7,7 +7,7 @@ import pytest
 from filing_examples import USCC, catalog, row
 from pydantic import ValidationError
 
-from skilleval_filing.domain.catalog_change import (
+from skilleval_filing.catalog.changes import (
     AddRow,
     CatalogChange,
     CatalogVersion,
@@ -18,11 +18,11 @@ from skilleval_filing.domain.catalog_change import (
     review_change,
     submit_change,
 )
-from skilleval_filing.domain.errors import IllegalTransition, InvalidRequest, NotPermitted
-from skilleval_filing.domain.lifecycle import Actor, FilingState
-from skilleval_filing.domain.remarks import Remark
-from skilleval_filing.domain.review import ReviewState
-from skilleval_filing.service_layer.catalog_change_forms import ChangeForm
+from skilleval_filing.catalog.schemas import ChangeForm
+from skilleval_filing.filings.lifecycle import Actor, FilingState
+from skilleval_filing.filings.remarks import Remark
+from skilleval_filing.review import ReviewState
+from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.validation import SkillLevel
 
 FILED_ON = date(2026, 10, 14)

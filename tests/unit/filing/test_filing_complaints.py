@@ -7,7 +7,7 @@ import pytest
 from filing_examples import USCC
 from pydantic import ValidationError
 
-from skilleval_filing.domain.complaints import (
+from skilleval_filing.complaints.model import (
     Complaint,
     ComplaintForm,
     ComplaintKind,
@@ -17,8 +17,8 @@ from skilleval_filing.domain.complaints import (
     resolve_complaint,
     start_handling,
 )
-from skilleval_filing.domain.errors import IllegalTransition, InvalidRequest, NotPermitted
-from skilleval_filing.domain.lifecycle import Actor
+from skilleval_filing.filings.lifecycle import Actor
+from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 
 TODAY = date(2026, 11, 5)
 

@@ -7,9 +7,9 @@ import pytest
 from filing_examples import USCC
 from pydantic import ValidationError
 
-from skilleval_filing.domain.credit import KIND_LABELS, CreditKind, CreditRecord, record_credit
-from skilleval_filing.domain.errors import NotPermitted
-from skilleval_filing.domain.lifecycle import Actor
+from skilleval_filing.credit.model import KIND_LABELS, CreditKind, CreditRecord, record_credit
+from skilleval_filing.filings.lifecycle import Actor
+from skilleval_shared.domain_errors import NotPermitted
 
 TODAY = date(2026, 11, 6)
 

@@ -6,17 +6,17 @@ from datetime import date
 import pytest
 from filing_examples import ALL_MATERIALS, OTHER_USCC, USCC, catalog, complete_draft
 
-from skilleval_filing.domain import commands as c
-from skilleval_filing.domain import events as e
-from skilleval_filing.domain.decisions import Decision, decide
-from skilleval_filing.domain.errors import IllegalTransition, InvalidRequest, NotPermitted
-from skilleval_filing.domain.filing import Filing, ObjectionStatus, start_filing
-from skilleval_filing.domain.lifecycle import TRANSITIONS, Actor, FilingState
-from skilleval_filing.domain.materials import MaterialKind
-from skilleval_filing.domain.notice_calendar import NoticeCalendar
-from skilleval_filing.domain.receipt import issue_receipt
-from skilleval_filing.domain.remarks import Remark
-from skilleval_filing.domain.submission import IncompleteFiling
+from skilleval_filing.filings import commands as c
+from skilleval_filing.filings import events as e
+from skilleval_filing.filings.decisions import Decision, decide
+from skilleval_filing.filings.lifecycle import TRANSITIONS, Actor, FilingState
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.filings.model import Filing, ObjectionStatus, start_filing
+from skilleval_filing.filings.notice_calendar import NoticeCalendar
+from skilleval_filing.filings.receipt import issue_receipt
+from skilleval_filing.filings.remarks import Remark
+from skilleval_filing.filings.submission import IncompleteFiling
+from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 
 # Representative configured holidays (not law): National Day week 2026.
 CALENDAR = NoticeCalendar(

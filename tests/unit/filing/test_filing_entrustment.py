@@ -7,16 +7,16 @@ import pytest
 from filing_examples import OTHER_USCC, THIRD_USCC, USCC, catalog, row
 from pydantic import ValidationError
 
-from skilleval_filing.domain.entrustment import (
+from skilleval_filing.entrustments.model import (
     Entrustment,
     EntrustmentAgreement,
     outside_catalog,
     review_entrustment,
     submit_entrustment,
 )
-from skilleval_filing.domain.errors import IllegalTransition, InvalidRequest, NotPermitted
-from skilleval_filing.domain.lifecycle import Actor, FilingState
-from skilleval_filing.domain.review import ReviewState
+from skilleval_filing.filings.lifecycle import Actor, FilingState
+from skilleval_filing.review import ReviewState
+from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.validation import SkillLevel
 
 TODAY = date(2026, 11, 2)

@@ -7,9 +7,9 @@ from typing import Annotated
 import pytest
 from pydantic import BaseModel, StringConstraints, ValidationError
 
-from skilleval_filing.entrypoints.errors import problem_for
 from skilleval_shared.events.filing import ObjectionRaised
 from skilleval_shared.problems import contains_chinese
+from skilleval_shared.web.errors import problem_for
 
 
 def refusal(**fields: object) -> ValidationError:
@@ -29,7 +29,7 @@ def test_an_outgoing_event_refusing_the_input_is_a_422_in_chinese() -> None:
     assert problem.status == 422
     assert document["type"].endswith("/validation")
     assert contains_chinese(document["title"]) and contains_chinese(document["detail"])
-    assert document["errors"] == [{"field": "text", "message": "格式不正确"}]
+    assert document["errors"] == [{"field": "text", "message": "含有不可见的控制字符"}]
     assert "新增铣工" not in str(document) and "someone" not in str(document)
 
 

@@ -6,14 +6,14 @@ import pytest
 from filing_examples import USCC, application_fields, complete_draft
 from pydantic import ValidationError
 
-from skilleval_filing.domain.errors import InvalidRequest
-from skilleval_filing.domain.forms import (
+from skilleval_filing.filings.application import (
     ApplicationDraft,
     EnterpriseNature,
     FilingApplication,
     complete_application,
     missing_fields,
 )
+from skilleval_shared.domain_errors import InvalidRequest
 
 ALL_LABELS = [
     "填报人",

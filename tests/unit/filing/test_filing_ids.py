@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skilleval_filing.service_layer.filing_repository import filing_id, parse_filing_id
+from skilleval_filing.filings.repository import filing_id, parse_filing_id
 
 USCC = "91350100M000100Y43"
 

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from skilleval_filing.domain.errors import InvalidRequest
-from skilleval_filing.domain.inspection import (
+from skilleval_filing.inspections.model import (
     ALGORITHM,
     OUTCOME_LABELS,
     InspectionOutcome,
@@ -15,6 +14,7 @@ from skilleval_filing.domain.inspection import (
     draw,
     record_result,
 )
+from skilleval_shared.domain_errors import InvalidRequest
 
 ENTERPRISES = [f"ENT-{n:03d}" for n in range(40)]
 INSPECTORS = [f"INSP-{n:02d}" for n in range(12)]

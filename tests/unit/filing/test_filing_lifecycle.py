@@ -4,8 +4,7 @@ import itertools
 
 import pytest
 
-from skilleval_filing.domain.errors import IllegalTransition, NotPermitted
-from skilleval_filing.domain.lifecycle import (
+from skilleval_filing.filings.lifecycle import (
     TERMINAL_STATES,
     TRANSITIONS,
     Action,
@@ -15,6 +14,7 @@ from skilleval_filing.domain.lifecycle import (
     authorize,
     may_issue_certificates,
 )
+from skilleval_shared.domain_errors import IllegalTransition, NotPermitted
 
 A, S = Actor, FilingState
 STAFF = {A.CITY_CENTER, A.ADMIN}

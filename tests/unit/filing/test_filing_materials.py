@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from skilleval_filing.domain.materials import MaterialKind, describe, missing_materials
+from skilleval_filing.filings.materials import MaterialKind, describe, missing_materials
 
 REGULATION_LABELS = [
     "企业技能人才自主评价备案申请表",

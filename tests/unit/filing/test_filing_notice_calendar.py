@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from skilleval_filing.domain.notice_calendar import (
+from skilleval_filing.filings.notice_calendar import (
     DEFAULT_NOTICE_WORKING_DAYS,
     NoticeCalendar,
     parse_calendar,

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from filing_examples import ALL_MATERIALS, USCC, catalog, complete_draft
 
-from skilleval_filing.domain import commands as c
-from skilleval_filing.domain import events as e
-from skilleval_filing.domain.decisions import decide
-from skilleval_filing.domain.errors import InvalidRequest
-from skilleval_filing.domain.filing import Filing, start_filing
-from skilleval_filing.domain.lifecycle import Actor
+from skilleval_filing.filings import commands as c
+from skilleval_filing.filings import events as e
+from skilleval_filing.filings.decisions import decide
+from skilleval_filing.filings.lifecycle import Actor
+from skilleval_filing.filings.model import Filing, start_filing
+from skilleval_shared.domain_errors import InvalidRequest
 
 ACCEPTED_ON = date(2026, 9, 30)
 RAISED_ON = date(2026, 10, 2)

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
+from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.passwords import DUMMY_HASH, hash_password, verify_password
-from skilleval_filing.service_layer.login_throttle import LoginThrottle
-from skilleval_shared.problems import RateLimited
+from skilleval_shared.domain_errors import TooManyAttempts
 
 
 async def test_a_hash_is_argon2id_and_checks_only_its_password():
@@ -51,13 +51,13 @@ def test_throttle_locks_a_name_from_an_address_after_max_attempts_until_the_wind
     throttle = LoginThrottle(3, 900, clock)
     for _ in range(3):
         throttle.attempt(USCC, HERE)
-    with pytest.raises(RateLimited) as refused:
+    with pytest.raises(TooManyAttempts) as refused:
         throttle.attempt(" 91350100m000100y43 ", HERE)  # the same account however it is typed
-    assert "15 分钟" in refused.value.detail
+    assert "15 分钟" in refused.value.message
     throttle.attempt("91512081MA62K0260E", HERE)  # another name is not affected
     throttle.attempt(USCC, ELSEWHERE)  # nor the owner at another address
     clock.now += 899
-    with pytest.raises(RateLimited):
+    with pytest.raises(TooManyAttempts):
         throttle.attempt(USCC, HERE)
     clock.now += 1
     throttle.attempt(USCC, HERE)
@@ -70,7 +70,7 @@ def test_a_success_clears_the_count_and_old_attempts_expire():
     throttle.succeeded("a", HERE)
     throttle.attempt("a", HERE)
     throttle.attempt("a", HERE)
-    with pytest.raises(RateLimited):
+    with pytest.raises(TooManyAttempts):
         throttle.attempt("a", HERE)
     clock.now += 61
     throttle.attempt("a", HERE)  # the earlier attempts are outside the window

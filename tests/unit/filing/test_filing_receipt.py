@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from skilleval_filing.domain.receipt import (
+from skilleval_filing.filings.receipt import (
     format_institution_serial,
     format_receipt_number,
     issue_receipt,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from skilleval_filing.domain.text import (
+from skilleval_shared.fields import (
     Label,
     LongText,
     Name,

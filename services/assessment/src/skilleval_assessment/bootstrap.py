@@ -1,17 +1,13 @@
+"""Assessment's composition root: builds every store and wires routers and consumers."""
+
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from skilleval_assessment.enterprises import EnterpriseProjection
+from skilleval_assessment.enterprises import consumers as enterprise_consumers
+from skilleval_assessment.enterprises.service import EnterpriseProjection
 from skilleval_assessment.settings import AssessmentSettings
 from skilleval_shared import topics
-from skilleval_shared.events.filing import (
-    CatalogChanged,
-    FilingFiled,
-    FilingReinstated,
-    FilingRevoked,
-    FilingSuspended,
-)
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.web.app import create_app
 
@@ -19,9 +15,7 @@ from skilleval_shared.web.app import create_app
 def build_app(settings: AssessmentSettings | None = None) -> FastAPI:
     runtime = Runtime(settings or AssessmentSettings())
     enterprises = EnterpriseProjection(runtime.db)
-    runtime.consumer.on(FilingFiled)(enterprises.record_filed)
-    runtime.consumer.on(CatalogChanged)(enterprises.record_catalog)
-    runtime.consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(enterprises.record_status)
+    enterprise_consumers.register(runtime.consumer, enterprises)
     runtime.consumer.subscribe(topics.FILING_EVENTS)
     runtime.declare_publications(topics.ASSESSMENT_EVENTS)
     app = create_app(

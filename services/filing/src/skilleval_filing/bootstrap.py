@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from skilleval_filing.container import FilingContainer
-from skilleval_filing.entrypoints import (
-    accounts,
-    catalog,
-    entrustments,
-    filings,
-    notices,
-    supervision,
-)
-from skilleval_filing.service_layer import notice_end
+from skilleval_filing.accounts import routes as accounts
+from skilleval_filing.catalog import routes as catalog
+from skilleval_filing.complaints import routes as complaints
+from skilleval_filing.components import FilingContainer
+from skilleval_filing.credit import routes as credit
+from skilleval_filing.entrustments import routes as entrustments
+from skilleval_filing.filings import notice_end
+from skilleval_filing.filings import notice_routes as notices
+from skilleval_filing.filings import routes as filings
+from skilleval_filing.inspections import routes as inspections
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.web.app import create_app
@@ -35,7 +35,9 @@ def build_app(settings: FilingSettings | None = None) -> FastAPI:
             notices.router,
             catalog.router,
             entrustments.router,
-            supervision.router,
+            inspections.router,
+            credit.router,
+            complaints.router,
         ],
     )
     app.state.filing = parts

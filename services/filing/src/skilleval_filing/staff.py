@@ -10,9 +10,10 @@ import asyncio
 import getpass
 import sys
 
-from skilleval_filing.service_layer.accounts import STAFF_ROLES, create_staff
+from skilleval_filing.accounts import service as accounts
+from skilleval_filing.accounts.model import STAFF_ACTORS
+from skilleval_filing.filings.lifecycle import Actor
 from skilleval_filing.settings import FilingSettings
-from skilleval_shared.auth import Role
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.mongo import database, make_client
 
@@ -23,12 +24,18 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-async def _create(username: str, role: Role, name: str, password: str) -> None:
+async def _create(username: str, role: Actor, name: str, password: str) -> None:
     settings = FilingSettings()
     client = make_client(settings)
     try:
-        store = AggregateStore(database(client, settings), "account")
-        await create_staff(store, username=username, role=role, name=name, password=password)
+        store = AggregateStore(database(client, settings), accounts.KIND)
+        await accounts.create_staff(
+            accounts=accounts.repository(store),
+            username=username,
+            role=role,
+            name=name,
+            password=password,
+        )
     finally:
         await client.close()
 
@@ -38,11 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="create a staff account (password on stdin)")
     create.add_argument("username")
-    create.add_argument("--role", required=True, choices=[role.value for role in STAFF_ROLES])
+    create.add_argument("--role", required=True, choices=[actor.value for actor in STAFF_ACTORS])
     create.add_argument("--name", required=True, help="display name, e.g. 张三")
     args = parser.parse_args(argv)
     try:
-        asyncio.run(_create(args.username, Role(args.role), args.name, _read_password()))
+        asyncio.run(_create(args.username, Actor(args.role), args.name, _read_password()))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

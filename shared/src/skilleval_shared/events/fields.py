@@ -1,7 +1,8 @@
 """Field types and small value objects shared by the event catalog.
 
-Only shape checks live here (patterns, lengths, ranges): a message on the wire is a fact some
-service already validated, so consumers must not reject it for a rule that may change later.
+Text, phone and email types are the ones every model uses (``skilleval_shared.fields``), so a
+request that passes its form always fits its event. Identifiers minted elsewhere are checked
+for shape only (patterns, lengths, ranges).
 Every string has a maximum length so that the worst-case size of each message is bounded.
 Enum values printed on the official forms are the forms' own Chinese words; internal states are
 lowercase English.
@@ -14,9 +15,18 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
-# No control characters in single-line text; multi-line text may also hold tab, CR and LF.
-_SINGLE_LINE = r"^[^\x00-\x1f\x7f]+$"
-_MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$"
+from skilleval_shared.fields import (
+    Clause,
+    Email,
+    Label,
+    LongText,
+    Name,
+    Phone,
+    RemarkItem,
+    RemarkText,
+    ShortText,
+    TierName,
+)
 
 _USCC_CHAR = "[0-9A-HJ-NPQRTUWXY]"
 
@@ -32,17 +42,15 @@ InstitutionSerial = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 # Identifiers minted by our services (UUIDs, receipt numbers, staff account ids).
 Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z:._/-]{0,63}$")]
 IdNumber = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z()-]{5,30}$")]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9-]{4,23}$")]
-Email = Annotated[
+# A roster row's contact details as the enterprise wrote them (foreign numbers included);
+# certification checks the roster row by row and reports each bad cell, so the wire only bounds
+# their shape. Contacts our own forms collect are ``Phone`` and ``Email``.
+RosterPhone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9-]{4,23}$")]
+RosterEmail = Annotated[
     str, StringConstraints(pattern=r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]{1,189}$")
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_SINGLE_LINE)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=_SINGLE_LINE)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_SINGLE_LINE)]
-Clause = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_MULTI_LINE)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=_MULTI_LINE)]
 
 Level = Annotated[int, Field(ge=1, le=5)]
 
@@ -92,7 +100,7 @@ class Value(BaseModel):
 class LevelTier(Value):
     """An enterprise's own tier (a sub-tier, 特级技师, 首席技师) and its national level."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=_SINGLE_LINE)]
+    name: TierName
     national_level: Level
 
 
@@ -113,9 +121,19 @@ Catalog = Annotated[tuple[CatalogEntry, ...], Field(min_length=1, max_length=MAX
 class Remark(Value):
     """One itemised review remark; ``item`` names its object, e.g. ``material:4``, ``row:17``."""
 
-    item: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_SINGLE_LINE)]
-    text: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_MULTI_LINE)]
+    item: RemarkItem
+    text: RemarkText
 
 
 Remarks = Annotated[tuple[Remark, ...], Field(min_length=1, max_length=MAX_REMARKS)]
 OptionalRemarks = Annotated[tuple[Remark, ...], Field(max_length=MAX_REMARKS)]
+
+__all__ = [
+    "Clause",
+    "Email",
+    "Label",
+    "LongText",
+    "Name",
+    "Phone",
+    "ShortText",
+]

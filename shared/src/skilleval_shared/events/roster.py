@@ -14,14 +14,14 @@ from pydantic import Field, StringConstraints
 
 from skilleval_shared.events.fields import (
     CertificateNumber,
-    Email,
     Gender,
     IdNumber,
     Label,
     Level,
     Name,
     OccupationCode,
-    Phone,
+    RosterEmail,
+    RosterPhone,
     ShortText,
     Value,
 )
@@ -41,8 +41,8 @@ class RosterRow(Value):
     id_number: IdNumber  # 证件号
     gender: Gender  # 性别
     birth_date: date  # 出生日期
-    phone: Phone  # 联系电话
-    email: Email | None = None  # 电子邮箱
+    phone: RosterPhone  # 联系电话
+    email: RosterEmail | None = None  # 电子邮箱
     is_employee: bool  # 是否本企业职工
     employer: ShortText  # 所在单位
     years_in_occupation: int = Field(ge=0, le=80)  # 从事本职业(工种)时间, whole years

@@ -1,0 +1,19 @@
+"""The filing events assessment's enterprise projection reacts to."""
+
+from __future__ import annotations
+
+from skilleval_assessment.enterprises.service import EnterpriseProjection
+from skilleval_shared.events.filing import (
+    CatalogChanged,
+    FilingFiled,
+    FilingReinstated,
+    FilingRevoked,
+    FilingSuspended,
+)
+from skilleval_shared.messaging import EventConsumer
+
+
+def register(consumer: EventConsumer, enterprises: EnterpriseProjection) -> None:
+    consumer.on(FilingFiled)(enterprises.record_filed)
+    consumer.on(CatalogChanged)(enterprises.record_catalog)
+    consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(enterprises.record_status)

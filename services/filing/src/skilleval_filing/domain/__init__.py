@@ -1,1 +1,0 @@
-"""The filing service's domain: forms, lifecycle rules and supervision, with no I/O."""

@@ -1,0 +1,152 @@
+"""委托评价: a filed enterprise (受托方) evaluates another enterprise's (委托方) workers under an
+agreement filed with the city centre, usable only once accepted and only within its validity."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from skilleval_filing.catalog.table import Catalog, RowKey, RowTarget, normalise_work_type
+from skilleval_filing.filings.lifecycle import Actor, FilingState
+from skilleval_filing.review import Review, ReviewState, decide_review, ensure_submitter
+from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
+from skilleval_shared.fields import ShortText
+from skilleval_shared.validation import USCC, LevelSet, SkillLevel
+
+WHAT = "委托评价协议"
+MAX_SCOPE_ROWS = 100
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(value: str) -> str:
+    digest = value.strip().lower()
+    if not _SHA256.fullmatch(digest):
+        raise ValueError("文件摘要应为64位十六进制SHA-256值")
+    return digest
+
+
+Sha256 = Annotated[str, AfterValidator(_sha256)]
+
+
+class ScopeRow(RowTarget):
+    levels: LevelSet = Field(title="级别")
+
+
+class EntrustmentAgreement(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    client_uscc: USCC = Field(title="委托方统一社会信用代码")
+    client_name: ShortText = Field(title="委托方名称")
+    trustee_uscc: USCC = Field(title="受托方统一社会信用代码")
+    scope: tuple[ScopeRow, ...] = Field(title="委托评价职业（工种）范围")
+    valid_from: date = Field(title="协议有效期起")
+    valid_until: date = Field(title="协议有效期止")
+    agreement_file_id: ShortText = Field(title="委托评价协议文件")
+    agreement_sha256: Sha256 = Field(title="协议文件SHA-256")
+
+    @field_validator("scope")
+    @classmethod
+    def _scope_present_and_unique(cls, scope: tuple[ScopeRow, ...]) -> tuple[ScopeRow, ...]:
+        if not scope:
+            raise ValueError("委托评价范围至少应包含一个职业（工种）")
+        if len(scope) > MAX_SCOPE_ROWS:
+            raise ValueError(f"委托评价范围最多{MAX_SCOPE_ROWS}行")
+        keys = [row.key for row in scope]
+        repeated = [key for i, key in enumerate(keys) if key in keys[:i]]
+        if repeated:
+            raise ValueError(f"委托评价范围中{repeated[0].describe()}重复")
+        return scope
+
+    @model_validator(mode="after")
+    def _parties_and_dates(self) -> EntrustmentAgreement:
+        if self.client_uscc == self.trustee_uscc:
+            raise ValueError("委托方与受托方不能是同一企业")
+        if not self.valid_from < self.valid_until:
+            raise ValueError("协议有效期的开始日期应早于结束日期")
+        return self
+
+
+class Entrustment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entrustment_id: str
+    agreement: EntrustmentAgreement
+    submitted_on: date
+    review: Review = Review()
+
+    def is_usable_on(self, day: date) -> bool:
+        agreement = self.agreement
+        accepted = self.review.state is ReviewState.ACCEPTED
+        return accepted and agreement.valid_from <= day <= agreement.valid_until
+
+    def covers(
+        self, occupation_code: str, work_type: str | None, level: SkillLevel, day: date
+    ) -> bool:
+        wanted = RowKey(occupation_code, normalise_work_type(work_type))
+        return self.is_usable_on(day) and any(
+            row.key == wanted and level in row.levels for row in self.agreement.scope
+        )
+
+
+def outside_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> list[str]:
+    """Descriptions of scope rows (or levels) the trustee has not filed."""
+    problems = []
+    for row in agreement.scope:
+        filed = catalog.find(row.occupation_code, row.work_type)
+        if filed is None:
+            problems.append(f"{row.key.describe()}不在受托方备案目录中")
+        elif not row.levels <= filed.levels:
+            extra = "、".join(str(level.value) for level in sorted(row.levels - filed.levels))
+            problems.append(f"{row.key.describe()}的级别{extra}不在受托方备案范围内")
+    return problems
+
+
+def _ensure_within_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> None:
+    problems = outside_catalog(agreement, catalog)
+    if problems:
+        raise InvalidRequest(f"委托评价范围超出受托方备案目录：{'；'.join(problems)}")
+
+
+def submit_entrustment(
+    *,
+    entrustment_id: str,
+    agreement: EntrustmentAgreement,
+    trustee_uscc: str,
+    trustee_state: FilingState,
+    trustee_catalog: Catalog,
+    actor: Actor,
+    on: date,
+) -> Entrustment:
+    """``trustee_uscc`` is the submitting account's; the agreement must name it as trustee."""
+    ensure_submitter(actor, trustee_state, WHAT)
+    if agreement.trustee_uscc != trustee_uscc:
+        raise InvalidRequest("受托方须为提交协议的备案企业本身")
+    if agreement.valid_until < on:
+        raise InvalidRequest("委托评价协议已过有效期")
+    _ensure_within_catalog(agreement, trustee_catalog)
+    return Entrustment(entrustment_id=entrustment_id, agreement=agreement, submitted_on=on)
+
+
+def review_entrustment(
+    entrustment: Entrustment,
+    *,
+    trustee_state: FilingState,
+    trustee_catalog: Catalog,
+    actor: Actor,
+    accept: bool,
+    on: date,
+    reason: str = "",
+) -> Entrustment:
+    """Checked against the trustee's filing again: it may have been suspended, or its catalog
+    may have shrunk, since submission."""
+    review = decide_review(
+        entrustment.review, actor=actor, accept=accept, on=on, what=WHAT, reason=reason
+    )
+    if review.state is ReviewState.ACCEPTED:
+        if trustee_state is not FilingState.FILED:
+            raise IllegalTransition(f"受托方备案状态为“{trustee_state.label}”，不能通过{WHAT}")
+        _ensure_within_catalog(entrustment.agreement, trustee_catalog)
+    return entrustment.model_copy(update={"review": review})

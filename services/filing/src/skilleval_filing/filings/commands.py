@@ -1,0 +1,121 @@
+"""Orders given to a filing. Each names the lifecycle action it performs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.lifecycle import Action
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.filings.notice_calendar import DEFAULT_NOTICE_WORKING_DAYS, NoticeCalendar
+from skilleval_filing.filings.receipt import Receipt
+from skilleval_filing.filings.remarks import Remark
+
+
+@dataclass(frozen=True)
+class Submit:
+    action: ClassVar[Action] = Action.SUBMIT
+    application: ApplicationDraft
+    uploaded_materials: frozenset[MaterialKind]
+    catalog: Catalog | None
+
+
+@dataclass(frozen=True)
+class Resubmit(Submit):
+    action: ClassVar[Action] = Action.RESUBMIT
+
+
+@dataclass(frozen=True)
+class ReturnForChanges:
+    action: ClassVar[Action] = Action.RETURN_FOR_CHANGES
+    remarks: tuple[Remark, ...]
+
+
+@dataclass(frozen=True)
+class AcceptForNotice:
+    action: ClassVar[Action] = Action.ACCEPT_FOR_NOTICE
+    accepted_on: date
+    calendar: NoticeCalendar = field(default_factory=NoticeCalendar)
+    working_days: int = DEFAULT_NOTICE_WORKING_DAYS
+
+
+@dataclass(frozen=True)
+class Reject:
+    """The centre's evaluation failed outright (评估不合格), without a notice."""
+
+    action: ClassVar[Action] = Action.REJECT
+    reason: str
+    remarks: tuple[Remark, ...] = ()
+
+
+@dataclass(frozen=True)
+class RaiseObjection:
+    action: ClassVar[Action] = Action.RAISE_OBJECTION
+    objection_id: str
+    raised_on: date
+    text: str
+    contact_email: str | None = None
+    objector_name: str | None = None
+    contact_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolveObjection:
+    action: ClassVar[Action] = Action.RESOLVE_OBJECTION
+    objection_id: str
+    upheld: bool
+    reason: str
+    resolved_on: date
+
+
+@dataclass(frozen=True)
+class EndNotice:
+    """Sent by the scheduler; ``receipt`` is used only if the filing is filed now."""
+
+    action: ClassVar[Action] = Action.END_NOTICE
+    today: date
+    receipt: Receipt
+
+
+@dataclass(frozen=True)
+class Suspend:
+    action: ClassVar[Action] = Action.SUSPEND
+    reason: str
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Reinstate:
+    action: ClassVar[Action] = Action.REINSTATE
+    reason: str
+
+
+@dataclass(frozen=True)
+class Revoke:
+    action: ClassVar[Action] = Action.REVOKE
+    reason: str
+
+
+@dataclass(frozen=True)
+class AssignInstitutionCode:
+    action: ClassVar[Action] = Action.ASSIGN_INSTITUTION_CODE
+    institution_code: str
+
+
+Command = (
+    Submit
+    | Resubmit
+    | ReturnForChanges
+    | AcceptForNotice
+    | Reject
+    | RaiseObjection
+    | ResolveObjection
+    | EndNotice
+    | Suspend
+    | Reinstate
+    | Revoke
+    | AssignInstitutionCode
+)

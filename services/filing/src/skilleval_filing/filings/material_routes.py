@@ -1,0 +1,95 @@
+"""The ten 附件2 materials: uploaded by the enterprise, downloaded by it and by staff."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from skilleval_filing.adapters.file_types import ACCEPTED
+from skilleval_filing.adapters.files import StoredFile
+from skilleval_filing.adapters.multipart import FIELD, single_file, upload_body_schema
+from skilleval_filing.adapters.uploads import checked_upload
+from skilleval_filing.filings import material_service as materials
+from skilleval_filing.filings import service as filings
+from skilleval_filing.filings.access import accessible_filing_id
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal, caller_of
+from skilleval_shared.web.errors import DomainErrorRoute
+
+router = APIRouter(route_class=DomainErrorRoute)
+_TYPES = "、".join(file_type.name for file_type in ACCEPTED)
+
+
+@router.put(
+    "/{filing_id}/materials/{kind}",
+    summary="上传或替换一项备案材料（附件2）",
+    description=f"multipart/form-data，字段 `{FIELD}`；接受 {_TYPES}，按文件内容识别类型。",
+    openapi_extra=upload_body_schema(f"材料文件（{_TYPES}）"),
+)
+async def upload_material(
+    filing_id: str,
+    kind: MaterialKind,
+    request: Request,
+    principal: EnterprisePrincipal,
+    parts: Container,
+) -> dict[str, Any]:
+    caller = caller_of(principal)
+    filing_id = accessible_filing_id(principal, filing_id)
+    # Refuse a filing that cannot change before reading a possibly large body.
+    await filings.editable(parts.filings, filing_id, caller)
+    async with single_file(request, limit_bytes=parts.settings.max_upload_bytes) as upload:
+        checked = await checked_upload(
+            upload,
+            allowed=ACCEPTED,
+            limit_bytes=parts.settings.max_upload_bytes,
+            field=FIELD,
+            fallback_stem=f"material-{kind.number}",
+        )
+    record = await materials.attach_material(
+        parts.filings,
+        parts.files,
+        filing_id=filing_id,
+        kind=kind,
+        upload=checked,
+        caller=caller,
+    )
+    return {"item": kind.number, "kind": kind.value, "label": kind.label, "file": record}
+
+
+@router.get(
+    "/{filing_id}/materials/{kind}",
+    summary="下载备案材料（本企业或工作人员）",
+    response_class=StreamingResponse,
+)
+async def download_material(
+    filing_id: str, kind: MaterialKind, principal: EnterpriseOrStaff, parts: Container
+) -> StreamingResponse:
+    found = await materials.material_file(
+        parts.filings,
+        parts.files,
+        filing_id=accessible_filing_id(principal, filing_id),
+        kind=kind,
+    )
+    return StreamingResponse(
+        parts.files.stream(found), media_type=found.content_type, headers=_download_headers(found)
+    )
+
+
+def _download_headers(found: StoredFile) -> dict[str, str]:
+    fallback = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch != '"' else "_" for ch in found.filename
+    )
+    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode("ascii")
+    return {
+        "Content-Length": str(found.size_bytes),
+        "Content-Disposition": (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(found.filename)}"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "ETag": f'"{found.sha256}"',
+        "Repr-Digest": f"sha-256=:{digest}:",
+    }

@@ -1,0 +1,116 @@
+"""Filing applications: the enterprise's draft, submission and view, and the staff's lists.
+
+The centre's decisions and the materials are routes of their own modules, under this prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.filings import material_routes as filing_materials
+from skilleval_filing.filings import review_routes as filing_review
+from skilleval_filing.filings import service as filings
+from skilleval_filing.filings import views
+from skilleval_filing.filings.access import accessible_filing_id
+from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.lifecycle import FilingState
+from skilleval_filing.web import (
+    Container,
+    EnterpriseOrStaff,
+    EnterprisePrincipal,
+    StaffPrincipal,
+    caller_of,
+)
+from skilleval_shared.problems import not_found
+from skilleval_shared.web.errors import DomainErrorRoute
+
+router = APIRouter(prefix="/api/v1/filings", tags=["filings"], route_class=DomainErrorRoute)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="企业新建备案申请（草稿）")
+async def create_draft(principal: EnterprisePrincipal, parts: Container) -> dict[str, Any]:
+    assert principal.uscc is not None
+    stored = await filings.create_draft(
+        parts.filings, uscc=principal.uscc, enterprise_name=principal.name or None
+    )
+    return views.filing_view(stored, caller_of(principal).actor)
+
+
+@router.get("", summary="工作人员按状态列出备案申请")
+async def list_filings(
+    principal: StaffPrincipal,
+    parts: Container,
+    status: Annotated[FilingState, Query(title="备案状态")],
+    limit: Annotated[int, Query(ge=1, le=1000, title="最多返回条数")] = 200,
+) -> dict[str, Any]:
+    found = await parts.filings.all_in_status(status.value, limit)
+    found.sort(key=lambda stored: stored.filing.filing_id)
+    return {"status": status.value, "items": [views.summary_view(stored) for stored in found]}
+
+
+@router.get("/current", summary="企业查看本企业最新的备案申请")
+async def current_filing(principal: EnterprisePrincipal, parts: Container) -> dict[str, Any]:
+    assert principal.uscc is not None
+    stored = await parts.filings.latest_for(principal.uscc)
+    if stored is None:
+        raise not_found("本企业尚未创建备案申请")
+    return views.filing_view(stored, caller_of(principal).actor)
+
+
+@router.get("/{filing_id}", summary="查看备案申请（本企业或工作人员）")
+async def get_filing(
+    filing_id: str, principal: EnterpriseOrStaff, parts: Container
+) -> dict[str, Any]:
+    stored = await filings.load(parts.filings, accessible_filing_id(principal, filing_id))
+    return views.filing_view(stored, caller_of(principal).actor)
+
+
+@router.put("/{filing_id}/application", summary="保存备案申请表（附件1）草稿")
+async def save_application(
+    filing_id: str, draft: ApplicationDraft, principal: EnterprisePrincipal, parts: Container
+) -> dict[str, Any]:
+    caller = caller_of(principal)
+    stored = await filings.save_application(
+        parts.filings, accessible_filing_id(principal, filing_id), draft, caller
+    )
+    return views.filing_view(stored, caller.actor)
+
+
+@router.put(
+    "/{filing_id}/catalog", summary="保存职业技能等级认定职业（工种）和标准目录清单（附表）"
+)
+async def save_catalog(
+    filing_id: str, catalog: Catalog, principal: EnterprisePrincipal, parts: Container
+) -> dict[str, Any]:
+    caller = caller_of(principal)
+    stored = await filings.save_catalog(
+        parts.filings, accessible_filing_id(principal, filing_id), catalog, caller
+    )
+    return views.filing_view(stored, caller.actor)
+
+
+@router.post("/{filing_id}/submit", summary="提交备案申请（检查是否填写完整）")
+async def submit(
+    filing_id: str, principal: EnterprisePrincipal, parts: Container
+) -> dict[str, Any]:
+    caller = caller_of(principal)
+    stored = await filings.submit(parts.filings, accessible_filing_id(principal, filing_id), caller)
+    return views.filing_view(stored, caller.actor)
+
+
+@router.post("/{filing_id}/resubmit", summary="退回修改后重新提交备案申请")
+async def resubmit(
+    filing_id: str, principal: EnterprisePrincipal, parts: Container
+) -> dict[str, Any]:
+    caller = caller_of(principal)
+    stored = await filings.submit(
+        parts.filings, accessible_filing_id(principal, filing_id), caller, resubmission=True
+    )
+    return views.filing_view(stored, caller.actor)
+
+
+router.include_router(filing_materials.router)
+router.include_router(filing_review.router)

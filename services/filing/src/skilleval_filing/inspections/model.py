@@ -1,0 +1,136 @@
+"""“双随机、一公开” random inspections: draw enterprises and inspectors from a published seed.
+
+Anyone holding the seed and the two pools can recompute a draw (CPython 3.11+):
+
+    rng = random.Random(int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big"))
+    enterprises = rng.sample(sorted(enterprise_pool), enterprise_count)
+    for each drawn enterprise, in that order:
+        inspectors = rng.sample(sorted(inspector_pool), inspectors_per_enterprise)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from skilleval_shared.domain_errors import InvalidRequest
+from skilleval_shared.events.filing_parts import MAX_DRAWN, MAX_INSPECTORS, InspectionOutcome
+from skilleval_shared.fields import LongText
+
+__all__ = [
+    "ALGORITHM",
+    "MAX_SEED_LENGTH",
+    "OUTCOME_LABELS",
+    "Assignment",
+    "Draw",
+    "InspectionOutcome",
+    "InspectionResult",
+    "draw",
+    "record_result",
+]
+
+ALGORITHM = "sha256-seeded-python-random-sample-v1"
+MAX_SEED_LENGTH = 128
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    enterprise: str
+    inspectors: tuple[str, ...]
+
+
+class Draw(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    seed: str
+    algorithm: str = ALGORITHM
+    enterprise_pool_size: int
+    inspector_pool_size: int
+    assignments: tuple[Assignment, ...]
+
+
+OUTCOME_LABELS = {
+    InspectionOutcome.COMPLIANT: "未发现问题",
+    InspectionOutcome.RECTIFICATION_REQUIRED: "责令整改",
+    InspectionOutcome.NON_COMPLIANT: "发现违规",
+}
+
+
+class InspectionResult(BaseModel):
+    """One drawn enterprise's result; results are published (一公开)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    enterprise: str
+    inspected_on: date
+    outcome: InspectionOutcome
+    findings: LongText
+
+
+def record_result(
+    draw: Draw, results: tuple[InspectionResult, ...], result: InspectionResult
+) -> tuple[InspectionResult, ...]:
+    """``results`` with ``result`` added; only drawn enterprises, each once."""
+    if result.enterprise not in {a.enterprise for a in draw.assignments}:
+        raise InvalidRequest(f"“{result.enterprise}”不在本次抽取的检查对象中")
+    if any(r.enterprise == result.enterprise for r in results):
+        raise InvalidRequest(f"“{result.enterprise}”的检查结果已经录入")
+    return (*results, result)
+
+
+def _pool(items: Sequence[str], name: str) -> list[str]:
+    duplicates = sorted(item for item, count in Counter(items).items() if count > 1)
+    if duplicates:
+        raise InvalidRequest(f"{name}中有重复项：{'、'.join(duplicates)}")
+    return sorted(items)
+
+
+def _count(value: int, name: str, limit: int, pool_size: int, pool_name: str) -> None:
+    if not 1 <= value <= limit:
+        raise InvalidRequest(f"{name}应为1至{limit}")
+    if value > pool_size:
+        raise InvalidRequest(f"{pool_name}只有{pool_size}个，不足以抽取{value}个")
+
+
+def draw(
+    seed: str,
+    enterprises: Sequence[str],
+    inspectors: Sequence[str],
+    enterprise_count: int,
+    inspectors_per_enterprise: int,
+) -> Draw:
+    """Raises ``InvalidRequest`` on an empty seed, duplicate pool entries or pools too small."""
+    if not seed.strip() or len(seed) > MAX_SEED_LENGTH:
+        raise InvalidRequest(f"随机种子不能为空，且不超过{MAX_SEED_LENGTH}个字符")
+    enterprise_pool = _pool(enterprises, "检查对象名录库")
+    inspector_pool = _pool(inspectors, "执法检查人员名录库")
+    _count(enterprise_count, "抽取企业数", MAX_DRAWN, len(enterprise_pool), "检查对象名录库")
+    _count(
+        inspectors_per_enterprise,
+        "每家企业检查人员数",
+        MAX_INSPECTORS,
+        len(inspector_pool),
+        "执法检查人员名录库",
+    )
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    rng = random.Random(int.from_bytes(digest, "big"))
+    drawn = rng.sample(enterprise_pool, enterprise_count)
+    assignments = tuple(
+        Assignment(
+            enterprise=enterprise,
+            inspectors=tuple(rng.sample(inspector_pool, inspectors_per_enterprise)),
+        )
+        for enterprise in drawn
+    )
+    return Draw(
+        seed=seed,
+        enterprise_pool_size=len(enterprise_pool),
+        inspector_pool_size=len(inspector_pool),
+        assignments=assignments,
+    )

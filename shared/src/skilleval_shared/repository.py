@@ -1,0 +1,147 @@
+"""``Repository[T]``: one kind of aggregate, its state a pydantic model, over the core's store.
+
+Load gives the state and the version it was read at; save commits the next version with its
+events (raising ``ConcurrentUpdate`` when another writer got there first); ``retrying`` runs a
+load → decide → save attempt again on such a conflict, so services never write that loop.
+Scans of the latest states (for lists) live here too, so no service queries the store itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from skilleval_shared.domain_errors import NotFound
+from skilleval_shared.envelope import CloudEvent
+from skilleval_shared.storage.aggregates import Aggregate, ConcurrentUpdate
+
+T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+Document = dict[str, Any]
+CONFLICT_ATTEMPTS = 5
+SCAN_LIMIT = 1000
+
+
+async def retry_on_conflict(
+    attempt: Callable[[], Awaitable[R]], attempts: int = CONFLICT_ATTEMPTS
+) -> R:
+    """Run ``attempt`` (load → decide → save) again while another writer wins the commit; each
+    attempt decides on fresh state, so a retry is always correct. The last conflict is raised."""
+    for remaining in range(attempts - 1, -1, -1):
+        try:
+            return await attempt()
+        except ConcurrentUpdate:
+            if remaining == 0:
+                raise
+    raise AssertionError("unreachable")
+
+
+class Store(Protocol):
+    """What a repository needs of ``AggregateStore`` (and what the in-memory fake provides)."""
+
+    snapshots: Any
+
+    async def load(self, aggregate_id: str) -> Aggregate | None: ...
+
+    async def commit(
+        self,
+        aggregate_id: str,
+        expected_version: int,
+        state: Document,
+        events: Sequence[CloudEvent[Any]] = (),
+    ) -> Aggregate: ...
+
+    async def history(self, aggregate_id: str, latest_version: int) -> list[Document]: ...
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[T]):
+    """An aggregate's state as read at ``version`` (0: not stored yet)."""
+
+    id: str
+    version: int
+    state: T
+
+
+class Repository(Generic[T]):
+    def __init__(
+        self,
+        store: Store,
+        model: type[T],
+        *,
+        missing: str = "资源不存在",
+        indexed: Callable[[T], Mapping[str, Any]] = lambda state: {},
+        on_save: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``missing`` is the ``NotFound`` message of ``get``; ``indexed`` adds top-level
+        fields to the stored state for ``find`` (e.g. ``status``); ``on_save`` runs after each
+        commit (e.g. to drop a cached list)."""
+        self.store = store
+        self.model = model
+        self.missing = missing
+        self.indexed = indexed
+        self.on_save = on_save
+
+    def _loaded(self, aggregate_id: str, version: int, state: Document) -> Loaded[T]:
+        return Loaded(aggregate_id, version, self.model.model_validate(state))
+
+    async def load(self, aggregate_id: str) -> Loaded[T] | None:
+        found = await self.store.load(aggregate_id)
+        return self._loaded(found.id, found.version, found.state) if found else None
+
+    async def get(self, aggregate_id: str) -> Loaded[T]:
+        """The aggregate, or ``NotFound`` with this repository's message."""
+        found = await self.load(aggregate_id)
+        if found is None:
+            raise NotFound(self.missing)
+        return found
+
+    async def save(
+        self,
+        aggregate_id: str,
+        expected_version: int,
+        state: T,
+        events: Sequence[CloudEvent[Any]] = (),
+    ) -> Loaded[T]:
+        """Commit version ``expected_version + 1``; ``ConcurrentUpdate`` if it is taken."""
+        document = {**state.model_dump(mode="json"), **self.indexed(state)}
+        committed = await self.store.commit(aggregate_id, expected_version, document, events)
+        self.on_save()
+        return Loaded(aggregate_id, committed.version, state)
+
+    async def add(
+        self, aggregate_id: str, state: T, events: Sequence[CloudEvent[Any]] = ()
+    ) -> Loaded[T]:
+        """Store a new aggregate; ``ConcurrentUpdate`` if one with this id exists."""
+        return await self.save(aggregate_id, 0, state, events)
+
+    async def retrying(
+        self, attempt: Callable[[], Awaitable[R]], attempts: int = CONFLICT_ATTEMPTS
+    ) -> R:
+        return await retry_on_conflict(attempt, attempts)
+
+    async def find(self, query: Mapping[str, Any], limit: int = SCAN_LIMIT) -> list[Loaded[T]]:
+        """A scan of the latest states: ``query`` names stored fields (``{"status": "filed"}``)."""
+        where = {
+            f"state.{key}" if not key.startswith("$") else key: value
+            for key, value in query.items()
+        }
+        if "$or" in where:
+            where["$or"] = [
+                {f"state.{key}": value for key, value in branch.items()} for branch in where["$or"]
+            ]
+        cursor = self.store.snapshots.find(where).limit(limit)
+        return [
+            self._loaded(document["_id"], document["version"], document["state"])
+            async for document in cursor
+        ]
+
+    async def state_at(self, aggregate_id: str, version: int) -> T | None:
+        """The state an earlier commit left, or None if there is no such commit."""
+        for commit in reversed(await self.store.history(aggregate_id, version)):
+            if commit["version"] == version:
+                return self.model.model_validate(commit["state"])
+        return None
