@@ -19,6 +19,7 @@ from skilleval_shared.domain_errors import NotFound, NotPermitted
 from skilleval_shared.envelope import CloudEvent, wrap
 from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.repository import Repository, Store
+from skilleval_shared.storage.chunks import canonical, digest
 from skilleval_shared.storage.mongo import Document
 from skilleval_shared.storage.projection import Projection
 
@@ -83,20 +84,21 @@ async def submit(
     institution = await institutions.get(plan.uscc)
     assert institution is not None
 
+    items = [row.model_dump(mode="json") for row in rows]
+    sha = digest([canonical(item) for item in items])
+
     async def attempt() -> Submission:
         found = await rosters.load(plan_id)
         roster = found.state if found else Roster(plan_id=plan_id, uscc=plan.uscc)
         latest = roster.latest
         stage = await stages.stage(latest.roster_id) if latest else None
-        next_id = model.roster_id(plan_id, len(roster.submissions) + 1)
-        sha = await rows_store.put(next_id, [row.model_dump(mode="json") for row in rows])
         updated, submission, events = model.submit(
             plan, roster, institution, rows, sha256=sha, latest_stage=stage
         )
         if events:
-            await rosters.save(
-                plan_id, found.version if found else 0, updated, list(map(wrap, events))
-            )
+            await rows_store.put(submission.roster_id, items)
+            version = found.version if found else 0
+            await rosters.save(plan_id, version, updated, [wrap(event) for event in events])
         return submission
 
     return await rosters.retrying(attempt)

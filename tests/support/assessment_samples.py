@@ -1,0 +1,176 @@
+"""Sample data for the assessment service's tests: an enterprise on file, a plan, candidates
+(valid resident ID numbers made on the fly), and small fakes of the projection and chunk store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from skilleval_assessment.enterprises.model import Institution
+from skilleval_assessment.plans.model import PlanContent
+from skilleval_assessment.plans.templates import default_conditions
+from skilleval_shared.events.assessment_parts import (
+    AssessmentMethod,
+    ContentKind,
+    Eligibility,
+    EligibilityCondition,
+    EligibilityTemplate,
+    EvaluationContent,
+    ExamRoom,
+    PlanSubject,
+    RoomKind,
+    StaffAssignment,
+    StaffRole,
+)
+from skilleval_shared.events.fields import CatalogEntry, LevelTier, Standard
+from skilleval_shared.validation import resident_id_check_char, uscc_check_char
+
+
+def make_uscc(n: int) -> str:
+    first17 = f"91370200MA{n:07d}"
+    return first17 + uscc_check_char(first17)
+
+
+USCC = make_uscc(8001)
+CLIENT_USCC = make_uscc(8002)
+SERIAL = "000123"
+ENTERPRISE_NAME = "青岛示例机械有限公司"
+
+LATHE = CatalogEntry(
+    occupation_code="6-18-01-01",
+    occupation_name="车工",
+    work_type="数控车工",
+    levels=frozenset({5, 4, 3, 2}),
+    standard=Standard.NATIONAL,
+)
+WELDER = CatalogEntry(
+    occupation_code="6-18-02-04",
+    occupation_name="焊工",
+    levels=frozenset({5, 4}),
+    standard=Standard.NATIONAL,
+)
+
+
+def resident_id(n: int, born: date = date(1990, 5, 17), male: bool = True) -> str:
+    """A valid 18-character resident ID number, distinct for each ``n`` (< 50,000)."""
+    area = 370202 + (n // 500) % 100
+    sequence = (n % 500) * 2 + (1 if male else 0)
+    first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def institution(**overrides: Any) -> Institution:
+    values: dict[str, Any] = {
+        "uscc": USCC,
+        "name": ENTERPRISE_NAME,
+        "status": "filed",
+        "institution_serial": SERIAL,
+        "catalog": [LATHE, WELDER],
+    }
+    return Institution.model_validate(values | overrides)
+
+
+START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+
+
+def plan_content(**overrides: Any) -> PlanContent:
+    conditions = default_conditions(EligibilityTemplate.NATIONAL_2018, frozenset({5, 4, 3, 2}))
+    exceptional = EligibilityCondition(
+        condition_id="x-4",
+        level=4,
+        text="在市级以上职业技能竞赛中获前三名",
+        exceptional=True,
+    )
+    staff = [
+        StaffAssignment(role=StaffRole.PROCTOR, name=f"监考{i}", room="理论一室") for i in range(2)
+    ]
+    staff += [
+        StaffAssignment(role=StaffRole.EXAMINER, name=f"考评{i}", room="实操一室") for i in range(3)
+    ]
+    staff += [
+        StaffAssignment(role=StaffRole.REVIEWER, name=f"评审{i}", room="评审室") for i in range(3)
+    ]
+    staff.append(StaffAssignment(role=StaffRole.QUALITY_SUPERVISOR, name="督导甲"))
+    values: dict[str, Any] = {
+        "title": "2026年第一期职业技能等级认定",
+        "eligibility": Eligibility(
+            template=EligibilityTemplate.NATIONAL_2018, conditions=(*conditions, exceptional)
+        ),
+        "subjects": (
+            PlanSubject(
+                occupation_code="6-18-01-01",
+                occupation_name="车工",
+                work_type="数控车工",
+                levels=frozenset({4, 3, 2}),
+                method=AssessmentMethod.EXAMINATION,
+                posts=("数控车床操作", "车工"),
+            ),
+            PlanSubject(
+                occupation_code="6-18-02-04",
+                occupation_name="焊工",
+                levels=frozenset({5, 4}),
+                method=AssessmentMethod.EXAMINATION_AND_REVIEW,
+            ),
+        ),
+        "starts_at": START,
+        "ends_at": START + timedelta(days=1),
+        "place": "青岛市黄岛区示例路1号实训楼",
+        "expected_candidates": 10,
+        "rooms": (
+            ExamRoom(name="理论一室", kind=RoomKind.THEORY, location="实训楼301", capacity=30),
+            ExamRoom(name="实操一室", kind=RoomKind.PRACTICAL, location="车间一", capacity=15),
+            ExamRoom(name="评审室", kind=RoomKind.REVIEW, location="办公楼201", capacity=10),
+        ),
+        "staff": tuple(staff),
+        "contents": tuple(
+            EvaluationContent(kind=kind, standard="国家职业技能标准及企业评价规范")
+            for kind in ContentKind
+        ),
+        "tiers": (LevelTier(name="首席技师", national_level=2),),
+    }
+    return PlanContent.model_validate(values | overrides)
+
+
+def candidate(n: int, **overrides: Any) -> dict[str, Any]:
+    """A candidate for 车工（数控车工）四级 who meets 2018-4-2 (6 years)."""
+    values: dict[str, Any] = {
+        "name": f"职工{n}",
+        "id_type": "居民身份证",
+        "id_number": resident_id(n),
+        "phone": "13800000000",
+        "email": f"worker{n}@example.com",
+        "employment": "在岗职工",
+        "employer": ENTERPRISE_NAME,
+        "post": "数控车床操作",
+        "hire_date": "2015-03-01",
+        "years_in_occupation": 8,
+        "occupation_code": "6-18-01-01",
+        "work_type": "数控车工",
+        "level": 4,
+    }
+    return values | overrides
+
+
+class FakeInstitutions:
+    def __init__(self, *known: Institution) -> None:
+        self.known = {item.uscc: item for item in known}
+
+    async def get(self, uscc: str) -> Institution | None:
+        return self.known.get(uscc)
+
+
+class MemoryChunks:
+    """The chunk store's contract (put once per payload, read back whole) in memory."""
+
+    def __init__(self) -> None:
+        self.payloads: dict[str, list[Any]] = {}
+
+    async def put(self, payload_id: str, items: Sequence[Any]) -> str:
+        from skilleval_shared.storage.chunks import canonical, digest
+
+        self.payloads.setdefault(payload_id, list(items))
+        return digest([canonical(item) for item in self.payloads[payload_id]])
+
+    async def read(self, payload_id: str) -> list[Any] | None:
+        return self.payloads.get(payload_id)
