@@ -174,3 +174,55 @@ class MemoryChunks:
 
     async def read(self, payload_id: str) -> list[Any] | None:
         return self.payloads.get(payload_id)
+
+
+# Rows (sheet row numbers, the header being row 1) spoilt in the 10,000-candidate sheet, and
+# the column each is reported under.
+SPOILT_ROWS: dict[int, str] = {
+    7: "证件号",  # checksum
+    120: "联系电话",
+    999: "姓名",  # blank
+    2500: "证件号",  # the person of row 2 again
+    4321: "申报条件",  # one year in the occupation
+    7777: "职业编码",  # not in the plan
+    9001: "出生日期",  # contradicts the ID number
+}
+
+
+def candidates_sheet(count: int = 10_000, spoilt: bool = True) -> bytes:
+    """An import sheet (xlsx, written with openpyxl) of ``count`` candidates."""
+    import io
+
+    from openpyxl import Workbook
+
+    from skilleval_assessment.candidates.sheets import COLUMNS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("报名人员")
+    sheet.append([title for _, title in COLUMNS])
+    for row_number in range(2, count + 2):
+        values = candidate(row_number)
+        if spoilt and row_number in SPOILT_ROWS:
+            values |= _spoil(row_number, values)
+        sheet.append([values.get(field, "") for field, _ in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _spoil(row_number: int, values: dict[str, Any]) -> dict[str, Any]:
+    column = SPOILT_ROWS[row_number]
+    if column == "证件号" and row_number == 7:
+        number = values["id_number"]
+        return {"id_number": number[:-1] + ("0" if number[-1] != "0" else "1")}
+    if column == "证件号":
+        return {"id_number": resident_id(2)}
+    if column == "联系电话":
+        return {"phone": "12345"}
+    if column == "姓名":
+        return {"name": " "}
+    if column == "申报条件":
+        return {"years_in_occupation": 1}
+    if column == "职业编码":
+        return {"occupation_code": "2-02-07-04"}
+    return {"birth_date": "1980-01-01"}
