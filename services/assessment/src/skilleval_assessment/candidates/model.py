@@ -147,6 +147,16 @@ COLUMN_OF = {
 }
 
 
+_CANDIDATE_FIELDS = tuple(Candidate.model_fields)
+
+
+def _candidate(form: CandidateForm) -> Candidate:
+    """The form's person: its fields are the same types, validated once already (the email
+    check alone is a tenth of a millisecond, which a 10,000-row import feels twice)."""
+    values = {name: getattr(form, name) for name in _CANDIDATE_FIELDS}
+    return Candidate.model_construct(**values)
+
+
 def registration_id(plan_id: str, number: int) -> str:
     return f"{plan_id}-{number:06d}"
 
@@ -215,25 +225,7 @@ def admit(
         registrations.append(
             Registration(
                 registration_id=registration_id(plan.plan_id, len(seen)),
-                candidate=Candidate(
-                    name=form.name,
-                    id_type=form.id_type,
-                    id_number=form.id_number,
-                    gender=form.gender,
-                    birth_date=form.birth_date,
-                    phone=form.phone,
-                    email=form.email,
-                    employment=form.employment,
-                    employer=form.employer,
-                    post=form.post,
-                    hire_date=form.hire_date,
-                    years_in_occupation=form.years_in_occupation,
-                    education=form.education,
-                    title=form.title,
-                    certificate_level=form.certificate_level,
-                    certificate_number=form.certificate_number,
-                    photo_sha256=form.photo_sha256,
-                ),
+                candidate=_candidate(form),
                 occupation_code=subject.occupation_code,
                 occupation_name=subject.occupation_name,
                 work_type=subject.work_type,
