@@ -226,3 +226,44 @@ def _spoil(row_number: int, values: dict[str, Any]) -> dict[str, Any]:
     if column == "职业编码":
         return {"occupation_code": "2-02-07-04"}
     return {"birth_date": "1980-01-01"}
+
+
+def filing_events(uscc: str = USCC, *, client_uscc: str = CLIENT_USCC) -> dict[str, Any]:
+    """Filing's events about ``uscc`` as assessment receives them, each with its sequence."""
+    from skilleval_shared.envelope import wrap
+    from skilleval_shared.events import filing
+
+    filed = filing.FilingFiled(
+        uscc=uscc,
+        filing_id=f"{uscc}-1",
+        receipt_number="BA2026000123",
+        filed_on=date.today() - timedelta(days=30),
+        enterprise_name=ENTERPRISE_NAME,
+        address="山东省青岛市黄岛区示例路1号",
+        email="hr@example.com",
+        institution_serial=SERIAL,
+        catalog=(LATHE, WELDER),
+    )
+    suspended = filing.FilingSuspended(
+        uscc=uscc, filing_id=f"{uscc}-1", decided_by="staff-1", reason="抽查发现考务不规范"
+    )
+    entrusted = filing.EntrustmentAccepted(
+        uscc=uscc,
+        entrustment_id="ent-1",
+        client_uscc=client_uscc,
+        client_name="青岛委托制造有限公司",
+        scope=(
+            filing.EntrustedScope(
+                occupation_code="6-18-01-01", work_type="数控车工", levels=frozenset({4, 3})
+            ),
+        ),
+        valid_from=date.today() - timedelta(days=10),
+        valid_until=date.today() + timedelta(days=300),
+        agreement_sha256="ab" * 32,
+        decided_by="staff-1",
+    )
+    return {
+        "filed": wrap(filed).model_copy(update={"sequence": "5000"}),
+        "entrusted": wrap(entrusted).model_copy(update={"sequence": "1000"}),
+        "suspended": wrap(suspended).model_copy(update={"sequence": "6000"}),
+    }
