@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -189,6 +190,7 @@ SPOILT_ROWS: dict[int, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4)
 def candidates_sheet(count: int = 10_000, spoilt: bool = True) -> bytes:
     """An import sheet (xlsx, written with openpyxl) of ``count`` candidates."""
     import io

@@ -27,7 +27,8 @@ from support.assessment_samples import (
 )
 from support.kafka import eventually, produce, read_until
 
-pytestmark = pytest.mark.integration
+# Two 10,000-row imports, or a 10,000-row roster end to end, on a shared 2-core machine.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 ROWS = 10_000
 
 
