@@ -31,13 +31,25 @@ from skilleval_shared.events.assessment_parts import (
     AssessmentMethod,
     Candidate,
     Component,
+    ComponentScore,
+    ConditionCriteria,
+    ContentKind,
+    Education,
     Eligibility,
     EligibilityCondition,
+    EligibilityOutcome,
     EligibilityTemplate,
     EmploymentKind,
+    EvaluationContent,
     ExamRoom,
+    LevelScheme,
     PlanSubject,
+    ProfessionalTitle,
+    Registration,
+    ResultEntry,
     RoomKind,
+    ScoredComponent,
+    Session,
     StaffAssignment,
     StaffRole,
 )
@@ -122,6 +134,9 @@ EXPECTED_TYPES = {
         "assessment.registration.accepted",
         "assessment.registration.rejected",
         "assessment.result.recorded",
+        "assessment.enrolment.registered",
+        "assessment.results.recorded",
+        "assessment.results.corrected",
         "assessment.roster.submitted",
         "assessment.roster-rows.submitted",
         "certification.roster.validated",
@@ -212,6 +227,44 @@ CANDIDATE = Candidate(
     post="数控车床操作",
     hire_date=date(2018, 1, 1),
     years_in_occupation=8,
+    education=Education.TECHNICAL_SCHOOL,
+    title=ProfessionalTitle.JUNIOR,
+    certificate_level=5,
+    certificate_number="S000037000123195000001",
+    photo_sha256=SHA,
+)
+REGISTRATION = Registration(
+    registration_id="reg-1",
+    candidate=CANDIDATE,
+    occupation_code="6-18-01-01",
+    occupation_name="车工",
+    work_type="数控车工",
+    level=4,
+    tier="首席技师",
+    eligibility=EligibilityOutcome(
+        condition_id="c4-x",
+        exceptional=True,
+        ground="省级技能大赛第五名",
+        evidence="山东省职业技能大赛获奖证书",
+        evidence_sha256=SHA,
+    ),
+    amendment=True,
+)
+RESULT = ResultEntry(
+    registration_id="reg-1",
+    candidate_name="张三",
+    id_number="11010519491231002X",
+    occupation_code="6-18-01-01",
+    level=4,
+    method=AssessmentMethod.EXAMINATION,
+    scores=(ComponentScore(name="理论知识", score=78.5),),
+    total=78.5,
+    passed=True,
+    evaluated_on=date(2026, 3, 1),
+    examiners=("王五",),
+    evidence="省级技能大赛三等奖",
+    evidence_sha256=SHA,
+    corrections=1,
 )
 PLAN_CONTENT: dict[str, Any] = {
     "uscc": USCC,
@@ -222,7 +275,18 @@ PLAN_CONTENT: dict[str, Any] = {
     "eligibility": Eligibility(
         template=EligibilityTemplate.NATIONAL_2018,
         conditions=(
-            EligibilityCondition(condition_id="c4-1", level=4, text="取得五级证书后工作满4年"),
+            EligibilityCondition(
+                condition_id="c4-1",
+                level=4,
+                text="取得五级证书后工作满4年",
+                criteria=ConditionCriteria(
+                    min_years=4,
+                    certificate_level=5,
+                    educations=(Education.TECHNICAL_SCHOOL,),
+                    title=ProfessionalTitle.JUNIOR,
+                    min_age=18,
+                ),
+            ),
             EligibilityCondition(
                 condition_id="c4-x", level=4, text="省级竞赛前十名", exceptional=True
             ),
@@ -237,6 +301,14 @@ PLAN_CONTENT: dict[str, Any] = {
             method=AssessmentMethod.CUSTOM,
             method_description="理论、实操与业绩评审结合",
             components=frozenset({Component.THEORY, Component.PRACTICAL}),
+            posts=("数控车床操作",),
+            schemes=(
+                LevelScheme(
+                    level=4,
+                    method=AssessmentMethod.EXAMINATION,
+                    components=(ScoredComponent(name="理论知识", weight=40, pass_mark=60),),
+                ),
+            ),
         ),
     ),
     "starts_at": datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
@@ -244,11 +316,30 @@ PLAN_CONTENT: dict[str, Any] = {
     "place": "青岛市黄岛区示例路1号实训楼",
     "expected_candidates": 30,
     "pass_mark": 60,
-    "rooms": (ExamRoom(name="理论一室", kind=RoomKind.THEORY, location="实训楼301", capacity=30),),
+    "rooms": (
+        ExamRoom(
+            name="理论一室",
+            kind=RoomKind.THEORY,
+            location="实训楼301",
+            capacity=30,
+            sessions=(
+                Session(
+                    starts_at=datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+                    ends_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC),
+                ),
+            ),
+        ),
+    ),
     "staff": (
-        StaffAssignment(role=StaffRole.PROCTOR, name="王五", qualification_number="KP-2020-001"),
+        StaffAssignment(
+            role=StaffRole.PROCTOR, name="王五", qualification_number="KP-2020-001", room="理论一室"
+        ),
         StaffAssignment(role=StaffRole.QUALITY_SUPERVISOR, name="赵六"),
     ),
+    "contents": (EvaluationContent(kind=ContentKind.ABILITY, standard="车工国家职业技能标准"),),
+    "tiers": (LevelTier(name="首席技师", national_level=1),),
+    "candidate_count": 30,
+    "candidates_sha256": SHA,
 }
 FILING_CONTENT: dict[str, Any] = {
     "uscc": USCC,
@@ -503,6 +594,30 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "passed": True,
         "evidence": "省级技能大赛三等奖",
         "recorded_by": "staff-9",
+    },
+    assessment.CandidatesRegistered: {
+        "uscc": USCC,
+        "plan_id": "plan-1",
+        "batch_id": "batch-1",
+        "part": 0,
+        "parts": 1,
+        "registrations": (REGISTRATION,),
+    },
+    assessment.ResultsRecorded: {
+        "uscc": USCC,
+        "plan_id": "plan-1",
+        "recorded_by": "staff-9",
+        "part": 0,
+        "parts": 1,
+        "results": (RESULT,),
+    },
+    assessment.ResultCorrected: {
+        "uscc": USCC,
+        "plan_id": "plan-1",
+        "corrected_by": "staff-9",
+        "reason": "理论成绩登记错误",
+        "previous": RESULT,
+        "result": RESULT,
     },
     assessment.RosterSubmitted: {
         "uscc": USCC,

@@ -20,8 +20,11 @@ from skilleval_shared.events.assessment_parts import (
     AssessmentMethod,
     Candidate,
     Eligibility,
+    EvaluationContent,
     ExamRoom,
     PlanSubject,
+    Registration,
+    ResultEntry,
     StaffAssignment,
 )
 from skilleval_shared.events.fields import (
@@ -30,11 +33,13 @@ from skilleval_shared.events.fields import (
     IdNumber,
     Label,
     Level,
+    LevelTier,
     LongText,
     Name,
     OccupationCode,
     Remarks,
     Score,
+    Sha256,
     ShortText,
     Uscc,
 )
@@ -72,6 +77,14 @@ class _PlanContent(AssessmentEvent):
     pass_mark: int = Field(default=60, ge=0, le=100)
     rooms: tuple[ExamRoom, ...] = Field(min_length=1, max_length=MAX_ROOMS)
     staff: tuple[StaffAssignment, ...] = Field(min_length=1, max_length=MAX_STAFF)
+    # 评价内容 and the standard each is evaluated against.
+    contents: tuple[EvaluationContent, ...] = Field(default=(), max_length=6)
+    # The enterprise's own tiers (特级技师, 首席技师…) and the national level each maps to.
+    tiers: tuple[LevelTier, ...] = Field(default=(), max_length=10)
+    # 参加评价人员信息, frozen at submission: how many, and the digest of their registrations
+    # (the registrations themselves travel as ``CandidatesRegistered``).
+    candidate_count: int = Field(default=0, ge=0, le=MAX_ROSTER_ROWS)
+    candidates_sha256: Sha256 | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -180,8 +193,70 @@ class ResultRecorded(_RegistrationEvent):
     recorded_by: Identifier
 
 
+MAX_REGISTRATIONS_PER_EVENT = 32
+
+
+class CandidatesRegistered(AssessmentEvent):
+    """报名 and 资格审核 passed for a batch of candidates of one plan (one import, or one person);
+    a large batch is split over several events of one commit, ``part`` of ``parts``."""
+
+    aggregate: ClassVar[str] = "enrolment"
+    action: ClassVar[str] = "registered"
+
+    plan_id: Identifier
+    batch_id: Identifier
+    part: int = Field(ge=0)
+    parts: int = Field(ge=1)
+    registrations: tuple[Registration, ...] = Field(
+        min_length=1, max_length=MAX_REGISTRATIONS_PER_EVENT
+    )
+
+    @model_validator(mode="after")
+    def _part_in_range(self) -> Self:
+        if self.part >= self.parts:
+            raise ValueError("part must be below parts")
+        return self
+
+
+MAX_RESULTS_PER_EVENT = 64
+
+
+class ResultsRecorded(AssessmentEvent):
+    """Results of a batch of registrations (entered or imported), pass/fail by the plan's rules;
+    a large batch is split over several events of one commit."""
+
+    aggregate: ClassVar[str] = "results"
+    action: ClassVar[str] = "recorded"
+
+    plan_id: Identifier
+    recorded_by: Identifier
+    part: int = Field(ge=0)
+    parts: int = Field(ge=1)
+    results: tuple[ResultEntry, ...] = Field(min_length=1, max_length=MAX_RESULTS_PER_EVENT)
+
+    @model_validator(mode="after")
+    def _part_in_range(self) -> Self:
+        if self.part >= self.parts:
+            raise ValueError("part must be below parts")
+        return self
+
+
+class ResultCorrected(AssessmentEvent):
+    """A recorded result replaced, with the reason; ``previous`` is what it replaces."""
+
+    aggregate: ClassVar[str] = "results"
+    action: ClassVar[str] = "corrected"
+
+    plan_id: Identifier
+    corrected_by: Identifier
+    reason: Clause
+    previous: ResultEntry
+    result: ResultEntry
+
+
 class RosterSubmitted(AssessmentEvent):
-    """The header of a roster (附件3); its rows follow as ``RosterRowsSubmitted`` chunks."""
+    """The header of a roster (附件3), published after all its ``RosterRowsSubmitted`` chunks
+    (in the same commit, so in order on the institution's partition): the "complete" signal."""
 
     aggregate: ClassVar[str] = "roster"
     action: ClassVar[str] = "submitted"

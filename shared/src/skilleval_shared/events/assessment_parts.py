@@ -6,7 +6,7 @@ more staff, rooms or occupations is filed as several plans.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from pydantic import Field, PlainSerializer, StringConstraints
 
 from skilleval_shared.events.fields import (
     Clause,
+    Count,
     Email,
     Gender,
     Identifier,
@@ -24,17 +25,19 @@ from skilleval_shared.events.fields import (
     Name,
     OccupationCode,
     Phone,
+    Sha256,
     ShortText,
     Value,
 )
+from skilleval_shared.fields import TierName
 from skilleval_shared.validation.id_number import IdType
 
 QualificationNumber = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,32}$")]
 
 MAX_CONDITIONS = 40
-MAX_SUBJECTS = 30
-MAX_ROOMS = 60
-MAX_STAFF = 300
+MAX_SUBJECTS = 10
+MAX_ROOMS = 40
+MAX_STAFF = 200
 
 
 class AssessmentMethod(StrEnum):
@@ -72,6 +75,42 @@ class EligibilityTemplate(StrEnum):
     CUSTOM = "custom"
 
 
+class Education(StrEnum):
+    """最高学历 (or school) as the eligibility templates name them."""
+
+    JUNIOR_HIGH = "初中及以下"
+    SENIOR_HIGH = "高中/中专"
+    TECHNICAL_SCHOOL = "技工学校"
+    SENIOR_TECHNICAL_SCHOOL = "高级技工学校"
+    TECHNICIAN_COLLEGE = "技师学院"
+    JUNIOR_COLLEGE = "大专"
+    BACHELOR = "本科及以上"
+
+
+class ProfessionalTitle(StrEnum):
+    JUNIOR = "初级职称"
+    INTERMEDIATE = "中级职称"
+    SENIOR = "高级职称"
+
+
+MAX_EDUCATIONS = len(Education)
+
+
+class ConditionCriteria(Value):
+    """The checkable part of a condition; every criterion given must hold (none: always holds).
+
+    ``certificate_level``: holds a certificate of this level or higher (a lower number).
+    ``educations``: one of these schools or diplomas (a relevant major is on the enterprise).
+    ``title``: at least this professional title.
+    """
+
+    min_years: int | None = Field(default=None, ge=0, le=60)
+    certificate_level: Level | None = None
+    educations: tuple[Education, ...] = Field(default=(), max_length=MAX_EDUCATIONS)
+    title: ProfessionalTitle | None = None
+    min_age: int | None = Field(default=None, ge=14, le=80)
+
+
 class EligibilityCondition(Value):
     """One way to qualify for ``level``; ``exceptional`` marks a 破格 condition."""
 
@@ -79,6 +118,7 @@ class EligibilityCondition(Value):
     level: Level
     text: Clause
     exceptional: bool = False
+    criteria: ConditionCriteria = ConditionCriteria()
 
 
 class Eligibility(Value):
@@ -86,6 +126,43 @@ class Eligibility(Value):
 
     template: EligibilityTemplate
     conditions: tuple[EligibilityCondition, ...] = Field(min_length=1, max_length=MAX_CONDITIONS)
+
+
+class ContentKind(StrEnum):
+    """评价内容."""
+
+    ABILITY = "职业能力"
+    PERFORMANCE = "工作业绩"
+    ETHICS = "职业道德和工匠精神"
+
+
+class EvaluationContent(Value):
+    """What is evaluated and the standard (国家职业技能标准, 企业评价规范…) it is measured by."""
+
+    kind: ContentKind
+    standard: Clause
+
+
+MAX_COMPONENTS = 6
+MAX_POSTS = 5
+
+
+class ScoredComponent(Value):
+    """One scored part of an evaluation (理论知识, 操作技能, 业绩评审, 综合评审…), out of 100."""
+
+    name: TierName
+    weight: int | None = Field(default=None, ge=0, le=100)
+    pass_mark: int = Field(default=60, ge=0, le=100)
+
+
+class LevelScheme(Value):
+    """How one level is evaluated: its method and scored components. When every component has
+    a weight (summing to 100) the weighted total must also reach ``total_pass_mark``."""
+
+    level: Level
+    method: AssessmentMethod
+    components: tuple[ScoredComponent, ...] = Field(default=(), max_length=MAX_COMPONENTS)
+    total_pass_mark: int = Field(default=60, ge=0, le=100)
 
 
 class PlanSubject(Value):
@@ -98,6 +175,9 @@ class PlanSubject(Value):
     method: AssessmentMethod
     method_description: Clause | None = None
     components: ComponentSet = frozenset()
+    # The posts (岗位) whose holders may apply for this occupation.
+    posts: tuple[Label, ...] = Field(default=(), max_length=MAX_POSTS)
+    schemes: tuple[LevelScheme, ...] = Field(default=(), max_length=5)
 
 
 class RoomKind(StrEnum):
@@ -106,11 +186,19 @@ class RoomKind(StrEnum):
     REVIEW = "review"
 
 
+class Session(Value):
+    """A sitting in a room (场次)."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
 class ExamRoom(Value):
     name: Label
     kind: RoomKind
     location: ShortText
-    capacity: int = Field(ge=1, le=10_000)
+    capacity: int = Field(ge=1, le=10_000)  # seats
+    sessions: tuple[Session, ...] = Field(default=(), max_length=4)
 
 
 class StaffRole(StrEnum):
@@ -124,6 +212,7 @@ class StaffAssignment(Value):
     role: StaffRole
     name: Name
     qualification_number: QualificationNumber | None = None  # e.g. 考评员证号
+    room: Label | None = None  # the room (ExamRoom.name) assigned to
 
 
 class EmploymentKind(StrEnum):
@@ -148,3 +237,56 @@ class Candidate(Value):
     post: ShortText  # 所在岗位
     hire_date: date
     years_in_occupation: int = Field(ge=0, le=80)
+    education: Education | None = None
+    title: ProfessionalTitle | None = None
+    certificate_level: Level | None = None  # current 职业资格/技能等级 certificate
+    certificate_number: QualificationNumber | None = None
+    photo_sha256: Sha256 | None = None  # the photo printed on the certificate
+
+
+class EligibilityOutcome(Value):
+    """资格审核: the condition met, or for 破格 the ground and its evidence."""
+
+    condition_id: Identifier
+    exceptional: bool = False
+    ground: Clause | None = None
+    evidence: Clause | None = None
+    evidence_sha256: Sha256 | None = None
+
+
+class Registration(Value):
+    """One candidate registered (报名) for one occupation and level under a plan."""
+
+    registration_id: Identifier
+    candidate: Candidate
+    occupation_code: OccupationCode
+    occupation_name: Label
+    work_type: Label | None = None
+    level: Level
+    tier: TierName | None = None  # the enterprise's own tier, mapped to ``level``
+    eligibility: EligibilityOutcome
+    amendment: bool = False  # registered after the plan was submitted
+
+
+class ComponentScore(Value):
+    name: TierName
+    score: float = Field(ge=0, le=100)
+
+
+class ResultEntry(Value):
+    """The outcome of one registration: scores by component, pass/fail by the plan's rules."""
+
+    registration_id: Identifier
+    candidate_name: Name
+    id_number: IdNumber
+    occupation_code: OccupationCode
+    level: Level
+    method: AssessmentMethod
+    scores: tuple[ComponentScore, ...] = Field(default=(), max_length=MAX_COMPONENTS)
+    total: float | None = Field(default=None, ge=0, le=100)
+    passed: bool
+    evaluated_on: date
+    examiners: tuple[Name, ...] = Field(min_length=1, max_length=5)
+    evidence: Clause | None = None  # 直接认定: the award or contribution
+    evidence_sha256: Sha256 | None = None
+    corrections: Count = 0

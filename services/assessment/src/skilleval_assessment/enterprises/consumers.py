@@ -5,10 +5,13 @@ from __future__ import annotations
 from skilleval_assessment.enterprises.service import EnterpriseProjection
 from skilleval_shared.events.filing import (
     CatalogChanged,
+    EntrustmentAccepted,
+    EntrustmentRejected,
     FilingFiled,
     FilingReinstated,
     FilingRevoked,
     FilingSuspended,
+    InstitutionCodeAssigned,
 )
 from skilleval_shared.messaging import EventConsumer
 
@@ -17,3 +20,5 @@ def register(consumer: EventConsumer, enterprises: EnterpriseProjection) -> None
     consumer.on(FilingFiled)(enterprises.record_filed)
     consumer.on(CatalogChanged)(enterprises.record_catalog)
     consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(enterprises.record_status)
+    consumer.on(InstitutionCodeAssigned)(enterprises.record_code)
+    consumer.on(EntrustmentAccepted, EntrustmentRejected)(enterprises.record_entrustment)

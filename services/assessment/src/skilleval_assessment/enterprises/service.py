@@ -1,19 +1,28 @@
-"""assessment's own projection of each enterprise's filing status and catalog (from filing)."""
+"""assessment's own projection of each enterprise's filing status, institution code and serial,
+catalog and accepted entrustments (from filing's events only, each applied only if newer)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from skilleval_assessment.enterprises.model import Institution
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.filing import (
     INSTITUTION_STATUS_AFTER,
     CatalogChanged,
+    EntrustmentAccepted,
+    EntrustmentRejected,
     FilingFiled,
+    InstitutionCodeAssigned,
 )
 from skilleval_shared.storage.mongo import Document
 from skilleval_shared.storage.projection import Projection, newer_catalog
+
+
+class Institutions(Protocol):
+    async def get(self, uscc: str) -> Institution | None: ...
 
 
 class EnterpriseProjection:
@@ -24,8 +33,10 @@ class EnterpriseProjection:
     async def record_filed(self, event: CloudEvent[Any]) -> None:
         data: FilingFiled = event.data
         fields = {
+            "uscc": data.uscc,
             "name": data.enterprise_name,
             "status": "filed",
+            "institution_code": data.institution_code,
             "institution_serial": data.institution_serial,
             "catalog_version": data.catalog_version,
             "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
@@ -48,5 +59,42 @@ class EnterpriseProjection:
         status = INSTITUTION_STATUS_AFTER[event.type]
         await self.projection.apply(event.data.uscc, event, lambda body: body | {"status": status})
 
-    async def get(self, uscc: str) -> Document | None:
-        return await self.enterprises.find_one({"_id": uscc})
+    async def record_code(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionCodeAssigned = event.data
+        code = data.institution_code
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_code": code}
+        )
+
+    async def record_entrustment(self, event: CloudEvent[Any]) -> None:
+        data: EntrustmentAccepted | EntrustmentRejected = event.data
+        entry = (
+            {
+                "entrustment_id": data.entrustment_id,
+                "client_uscc": data.client_uscc,
+                "client_name": data.client_name,
+                "scope": [scope.model_dump(mode="json") for scope in data.scope],
+                "valid_from": data.valid_from.isoformat(),
+                "valid_until": data.valid_until.isoformat(),
+            }
+            if isinstance(data, EntrustmentAccepted)
+            else None
+        )
+
+        def change(body: Document) -> Document:
+            entrustments = {
+                key: value
+                for key, value in body.get("entrustments", {}).items()
+                if key != data.entrustment_id
+            }
+            if entry is not None:
+                entrustments[data.entrustment_id] = entry
+            return body | {"entrustments": entrustments}
+
+        await self.projection.apply(data.uscc, event, change)
+
+    async def get(self, uscc: str) -> Institution | None:
+        document = await self.enterprises.find_one({"_id": uscc})
+        if document is None or "status" not in document:
+            return None
+        return Institution.model_validate({"uscc": uscc} | document)

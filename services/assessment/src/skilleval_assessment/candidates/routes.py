@@ -1,0 +1,164 @@
+"""报名 and 资格审核: one candidate, or a sheet (xlsx or CSV) with its template."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from skilleval_assessment.candidates import service, sheets
+from skilleval_assessment.candidates.model import CandidateForm, RowError
+from skilleval_assessment.candidates.schemas import (
+    ImportProgress,
+    ImportReport,
+    RegistrationList,
+    RowProblem,
+)
+from skilleval_assessment.plans.service import get as get_plan
+from skilleval_assessment.rosters.export import XLSX
+from skilleval_assessment.web import (
+    Container,
+    Enterprise,
+    EnterpriseOrStaff,
+    enterprise_uscc,
+    owner_of,
+)
+from skilleval_shared.domain_errors import InvalidRequest, NotFound
+from skilleval_shared.envelope import new_event_id
+from skilleval_shared.events.assessment_parts import Registration
+from skilleval_shared.problems import payload_too_large
+from skilleval_shared.web.errors import DomainErrorRoute
+
+router = APIRouter(prefix="/api/v1", tags=["candidates"], route_class=DomainErrorRoute)
+
+
+@router.post(
+    "/plans/{plan_id}/candidates",
+    status_code=status.HTTP_201_CREATED,
+    summary="报名（资格审核随即进行）",
+    response_model=Registration,
+)
+async def register(
+    plan_id: str, form: CandidateForm, principal: Enterprise, parts: Container
+) -> Registration:
+    return await service.register_one(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        uscc=enterprise_uscc(principal),
+        plan_id=plan_id,
+        form=form,
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/candidates", summary="参加评价人员名单", response_model=RegistrationList
+)
+async def list_candidates(
+    plan_id: str, principal: EnterpriseOrStaff, parts: Container
+) -> RegistrationList:
+    await get_plan(plans=parts.plans, plan_id=plan_id, owner=owner_of(principal))
+    found = await service.registrations(
+        enrolments=parts.enrolments, batches=parts.batches, plan_id=plan_id
+    )
+    return RegistrationList(count=len(found), registrations=found)
+
+
+@router.get(
+    "/candidate-template.xlsx",
+    summary="下载报名人员导入模板",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def template(principal: EnterpriseOrStaff) -> Response:
+    headers = {"Content-Disposition": 'attachment; filename="candidates-template.xlsx"'}
+    return Response(sheets.template_xlsx(), media_type=XLSX, headers=headers)
+
+
+@router.post(
+    "/plans/{plan_id}/candidates/import",
+    summary="批量导入报名人员（xlsx或UTF-8 CSV，请求体为文件内容）",
+    response_model=ImportReport,
+)
+async def import_candidates(
+    plan_id: str,
+    request: Request,
+    principal: Enterprise,
+    parts: Container,
+    file_format: Annotated[str, Query(alias="format", pattern="^(xlsx|csv)$")] = "xlsx",
+    partial: bool = Query(default=False, title="有错误行时仍导入其余各行"),
+    import_id: Annotated[
+        str | None, Header(alias="X-Import-ID", pattern=r"^[0-9A-Za-z-]{1,64}$")
+    ] = None,
+) -> ImportReport:
+    import_id = import_id or new_event_id()
+    uscc = enterprise_uscc(principal)
+    content = await _body(request, parts.settings.max_import_bytes)
+    await get_plan(plans=parts.plans, plan_id=plan_id, owner=uscc)
+    progress_id = f"{plan_id}/{import_id}"
+
+    async def note(stage: str, count: int) -> None:
+        fields = {"stage": stage, "registered" if stage == "registered" else "rows": count}
+        await parts.imports.update_one({"_id": progress_id}, {"$set": fields}, upsert=True)
+
+    await note("reading", 0)
+    try:
+        forms, bad = sheets.read(content, file_format)
+    except sheets.SheetError as error:
+        await note("failed", 0)
+        raise InvalidRequest(str(error)) from None
+    stages: list[tuple[str, int]] = []
+    outcome = await service.register(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        uscc=uscc,
+        plan_id=plan_id,
+        rows=forms,
+        bad_rows=bad,
+        partial=partial,
+        progress=lambda stage, count: stages.append((stage, count)),
+    )
+    for stage, count in stages:
+        await note(stage, count)
+    if not outcome.registered:
+        await note("failed", len(forms) + len(bad))
+    service.refuse_import(outcome)
+    return ImportReport(
+        import_id=import_id,
+        registered=len(outcome.registered),
+        rejected_rows=[_problem(error) for error in outcome.errors],
+    )
+
+
+def _problem(error: RowError) -> RowProblem:
+    return RowProblem(row=error.row, column=error.column, message=error.message)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise payload_too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise payload_too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.get(
+    "/plans/{plan_id}/imports/{import_id}",
+    summary="批量导入进度",
+    response_model=ImportProgress,
+)
+async def import_progress(
+    plan_id: str, import_id: str, principal: EnterpriseOrStaff, parts: Container
+) -> ImportProgress:
+    await get_plan(plans=parts.plans, plan_id=plan_id, owner=owner_of(principal))
+    found = await parts.imports.find_one({"_id": f"{plan_id}/{import_id}"})
+    if found is None:
+        raise NotFound("导入记录不存在")
+    return ImportProgress(import_id=import_id, **{k: v for k, v in found.items() if k != "_id"})

@@ -1,0 +1,33 @@
+"""What the candidate endpoints take and answer."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from skilleval_shared.events.assessment_parts import Registration
+
+
+class RowProblem(BaseModel):
+    row: int = Field(title="行号（表头为第1行）")
+    column: str = Field(title="列")
+    message: str = Field(title="原因")
+
+
+class ImportReport(BaseModel):
+    import_id: str = Field(title="导入编号")
+    registered: int = Field(title="导入人数")
+    rejected_rows: list[RowProblem] = Field(title="未导入的行及原因")
+
+
+class ImportProgress(BaseModel):
+    import_id: str = Field(title="导入编号")
+    stage: str = Field(
+        title="阶段：reading 读取 / checked 已校验 / registered 已导入 / failed 失败"
+    )
+    rows: int = Field(default=0, title="已处理行数")
+    registered: int = Field(default=0, title="导入人数")
+
+
+class RegistrationList(BaseModel):
+    count: int = Field(title="人数")
+    registrations: list[Registration] = Field(title="报名人员")

@@ -1,0 +1,139 @@
+"""报名: one candidate, or a whole sheet at once. A batch's registrations are stored in the
+chunk store first (orphans are harmless), then the enrolment index commits with the events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from skilleval_assessment.candidates.model import (
+    KIND,
+    CandidateForm,
+    Enrolment,
+    RowError,
+    admit,
+    enrol,
+)
+from skilleval_assessment.plans.service import PlanRepository, get
+from skilleval_shared.domain_errors import AlreadyExists, InvalidRequest
+from skilleval_shared.envelope import new_event_id, wrap
+from skilleval_shared.events.assessment_parts import Registration
+from skilleval_shared.repository import Repository, Store
+
+EnrolmentRepository = Repository[Enrolment]
+Progress = Callable[[str, int], None]
+
+__all__ = ["KIND", "EnrolmentRepository", "ImportOutcome", "register", "registrations"]
+
+
+class BatchStore(Protocol):
+    async def put(self, payload_id: str, items: Sequence[Any]) -> str: ...
+
+    async def read(self, payload_id: str) -> list[Any] | None: ...
+
+
+def repository(store: Store) -> EnrolmentRepository:
+    return Repository(store, Enrolment, missing="该方案尚无报名人员")
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    registered: list[Registration]
+    errors: list[RowError]
+
+
+def row_errors_as_problem(errors: list[RowError]) -> list[dict[str, str]]:
+    return [
+        {
+            "field": f"第{e.row}行/{e.column}",
+            "row": str(e.row),
+            "column": e.column,
+            "message": e.message,
+        }
+        for e in errors
+    ]
+
+
+async def register(
+    *,
+    plans: PlanRepository,
+    enrolments: EnrolmentRepository,
+    batches: BatchStore,
+    uscc: str,
+    plan_id: str,
+    rows: list[tuple[int, CandidateForm]],
+    bad_rows: Sequence[RowError] = (),
+    partial: bool = False,
+    progress: Progress = lambda stage, count: None,
+) -> ImportOutcome:
+    """Register ``rows``; every refused row (with ``bad_rows`` already found by the reader) is
+    reported, and nothing is stored when any row is bad unless ``partial`` is asked for."""
+
+    async def attempt() -> ImportOutcome:
+        plan = (await get(plans=plans, plan_id=plan_id, owner=uscc)).state
+        found = await enrolments.load(plan_id)
+        enrolment = found.state if found else Enrolment(plan_id=plan_id, uscc=plan.uscc)
+        batch_id = "B" + new_event_id().replace("-", "")
+        admitted, refused = admit(plan, enrolment, rows, batch_id=batch_id)
+        errors = sorted([*bad_rows, *refused], key=lambda e: e.row)
+        progress("checked", len(rows) + len(bad_rows))
+        if errors and not partial:
+            return ImportOutcome([], errors)
+        if not admitted:
+            return ImportOutcome([], errors)
+        items = [registration.model_dump(mode="json") for registration in admitted]
+        await batches.put(f"{plan_id}/{batch_id}", items)
+        updated, events = enrol(plan, enrolment, admitted, batch_id=batch_id)
+        await enrolments.save(
+            plan_id, found.version if found else 0, updated, list(map(wrap, events))
+        )
+        progress("registered", len(admitted))
+        return ImportOutcome(admitted, errors)
+
+    return await enrolments.retrying(attempt)
+
+
+async def register_one(
+    *,
+    plans: PlanRepository,
+    enrolments: EnrolmentRepository,
+    batches: BatchStore,
+    uscc: str,
+    plan_id: str,
+    form: CandidateForm,
+) -> Registration:
+    outcome = await register(
+        plans=plans,
+        enrolments=enrolments,
+        batches=batches,
+        uscc=uscc,
+        plan_id=plan_id,
+        rows=[(1, form)],
+    )
+    if outcome.errors:
+        error = outcome.errors[0]
+        refusal = AlreadyExists if error.column == "证件号" else InvalidRequest
+        raise refusal(error.message, errors=[{"field": error.column, "message": error.message}])
+    return outcome.registered[0]
+
+
+def refuse_import(outcome: ImportOutcome) -> None:
+    if outcome.errors and not outcome.registered:
+        raise InvalidRequest(
+            f"导入失败：共有{len(outcome.errors)}行不符合要求，未导入任何人员",
+            errors=row_errors_as_problem(outcome.errors),
+        )
+
+
+async def registrations(
+    *, enrolments: EnrolmentRepository, batches: BatchStore, plan_id: str
+) -> list[Registration]:
+    """Every registration of the plan, in registration order."""
+    found = await enrolments.load(plan_id)
+    if found is None:
+        return []
+    stored = await asyncio.gather(*(batches.read(f"{plan_id}/{b}") for b in found.state.batches))
+    result = [Registration.model_validate(item) for items in stored for item in items or ()]
+    return sorted(result, key=lambda registration: registration.registration_id)

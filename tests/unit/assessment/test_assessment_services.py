@@ -1,0 +1,233 @@
+"""Assessment's services over the in-memory store: a plan from draft to acceptance, candidates,
+results for each method, and a roster submitted once."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from skilleval_assessment.candidates import service as candidates
+from skilleval_assessment.candidates.model import CandidateForm
+from skilleval_assessment.plans import service as plans
+from skilleval_assessment.plans.staffing import StaffingRules
+from skilleval_assessment.results import service as results
+from skilleval_assessment.results.model import ResultInput
+from skilleval_assessment.rosters import service as rosters
+from skilleval_shared.domain_errors import (
+    AlreadyExists,
+    IllegalTransition,
+    InvalidRequest,
+    NotFound,
+    NotPermitted,
+)
+from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
+from skilleval_shared.events.fields import Remark
+from support.assessment_samples import (
+    CLIENT_USCC,
+    USCC,
+    FakeInstitutions,
+    MemoryChunks,
+    candidate,
+    institution,
+    plan_content,
+)
+from support.memory_store import MemoryStore
+
+TODAY = date.today()
+
+
+class Parts:
+    def __init__(self, **institution_overrides: Any) -> None:
+        self.plan_store, self.enrolment_store = MemoryStore("plan"), MemoryStore("enrolment")
+        self.result_store, self.roster_store = MemoryStore("results"), MemoryStore("roster")
+        self.plans = plans.repository(self.plan_store)
+        self.enrolments = candidates.repository(self.enrolment_store)
+        self.results = results.repository(self.result_store)
+        self.rosters = rosters.repository(self.roster_store)
+        self.batches, self.rows = MemoryChunks(), MemoryChunks()
+        self.institutions = FakeInstitutions(institution(**institution_overrides))
+        self.stages: dict[str, str] = {}
+
+    async def stage(self, roster_id: str) -> str | None:
+        return self.stages.get(roster_id)
+
+    async def register(self, plan_id: str, **fields: Any) -> Any:
+        return await candidates.register_one(
+            plans=self.plans,
+            enrolments=self.enrolments,
+            batches=self.batches,
+            uscc=USCC,
+            plan_id=plan_id,
+            form=CandidateForm.model_validate(candidate(**fields)),
+        )
+
+
+async def test_a_suspended_enterprise_cannot_start_a_plan() -> None:
+    parts = Parts(status="suspended")
+    with pytest.raises(NotPermitted, match="暂停"):
+        await plans.create(
+            plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=plan_content()
+        )
+
+
+async def test_an_entrusted_plan_needs_an_accepted_entrustment() -> None:
+    parts = Parts()
+    content = plan_content(entrustment_id="ent-1", client_uscc=CLIENT_USCC)
+    with pytest.raises(NotPermitted, match="委托评价协议"):
+        await plans.create(
+            plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=content
+        )
+
+
+async def test_plan_candidates_results_and_roster() -> None:
+    parts = Parts()
+    direct = PlanSubject(
+        occupation_code="6-18-02-04",
+        occupation_name="焊工",
+        levels=frozenset({5}),
+        method=AssessmentMethod.DIRECT_RECOGNITION,
+    )
+    content = plan_content()
+    content = content.model_copy(update={"subjects": (content.subjects[0], direct)})
+    plan = await plans.create(
+        plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=content
+    )
+    with pytest.raises(InvalidRequest, match="尚无参加评价人员"):
+        await plans.submit(
+            plans=parts.plans,
+            enrolments=parts.enrolments,
+            institutions=parts.institutions,
+            uscc=USCC,
+            plan_id=plan.plan_id,
+            rules=StaffingRules(),
+        )
+    valid = await parts.register(plan.plan_id, n=1)
+    assert valid.eligibility.condition_id == "2018-4-2"
+    exceptional = await parts.register(
+        plan.plan_id,
+        n=2,
+        years_in_occupation=1,
+        condition_id="x-4",
+        ground="市级竞赛第二名",
+        evidence="获奖证书",
+    )
+    assert exceptional.eligibility.exceptional
+    welder = await parts.register(
+        plan.plan_id, n=3, occupation_code="6-18-02-04", work_type=None, level=5, post="焊接"
+    )
+    chief = await parts.register(
+        plan.plan_id, n=4, level=None, tier="首席技师", certificate_level=3
+    )
+    assert chief.level == 2
+    with pytest.raises(InvalidRequest, match="不符合四级/中级工申报条件"):
+        await parts.register(plan.plan_id, n=5, years_in_occupation=2)
+    with pytest.raises(AlreadyExists, match="已在本方案报名"):
+        await parts.register(plan.plan_id, n=1, level=3, certificate_level=4)
+    with pytest.raises(InvalidRequest, match="岗位"):
+        await parts.register(plan.plan_id, n=6, post="仓库管理")
+
+    submitted = await plans.submit(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        institutions=parts.institutions,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        rules=StaffingRules(),
+    )
+    assert submitted.candidate_count == 4
+    with pytest.raises(NotFound):
+        await plans.get(plans=parts.plans, plan_id=plan.plan_id, owner=CLIENT_USCC)
+    remark = Remark(item="staff", text="请补充考评员证号")
+    await plans.return_plan(
+        plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1", remarks=(remark,)
+    )
+    await plans.submit(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        institutions=parts.institutions,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        rules=StaffingRules(),
+    )
+    await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
+    late = await parts.register(plan.plan_id, n=7)
+    assert late.amendment
+
+    def scores(registration_id: str, **values: float) -> tuple[int, ResultInput]:
+        return 1, ResultInput(
+            registration_id=registration_id,
+            scores=values,
+            evaluated_on=TODAY,
+            examiners=("王五", "赵六", "孙七"),
+        )
+
+    entered = await results.record(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        results=parts.results,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        inputs=[
+            scores(valid.registration_id, 理论知识=75, 操作技能=80),
+            scores(exceptional.registration_id, 理论知识=55, 操作技能=90),
+            (
+                3,
+                ResultInput(
+                    registration_id=welder.registration_id,
+                    evaluated_on=TODAY,
+                    examiners=("王五",),
+                    evidence="全国焊工技能大赛一等奖",
+                ),
+            ),
+            scores(chief.registration_id, 理论知识=70, 操作技能=70, 综合评审=65),
+        ],
+        recorded_by=USCC,
+        today=TODAY,
+    )
+    assert [entry.passed for entry in entered] == [True, False, True, True]
+    corrected = await results.correct(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        results=parts.results,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        given=scores(exceptional.registration_id, 理论知识=65, 操作技能=90)[1],
+        reason="理论成绩登记错误，经复核为65分",
+        corrected_by=USCC,
+        today=TODAY,
+    )
+    assert corrected.passed and corrected.corrections == 1
+
+    async def submit() -> Any:
+        return await rosters.submit(
+            plans=parts.plans,
+            enrolments=parts.enrolments,
+            batches=parts.batches,
+            results=parts.results,
+            rosters=parts.rosters,
+            rows_store=parts.rows,
+            institutions=parts.institutions,
+            stages=parts,
+            uscc=USCC,
+            plan_id=plan.plan_id,
+        )
+
+    first = await submit()
+    assert first.row_count == 4
+    assert await submit() == first  # idempotent
+    rows = await rosters.submitted_rows(rows_store=parts.rows, roster_id=first.roster_id)
+    assert [row.name for row in rows] == ["职工1", "职工2", "职工3", "职工4"]
+    assert rows[0].institution_code == "000123"
+    types = [event.type.split(".")[3:5] for event in parts.roster_store.published]
+    assert types[-1] == ["roster", "submitted"] and types[0] == ["roster-rows", "submitted"]
+    assert len(parts.roster_store.published) == 2
+    plan_events = [event.type.split(".")[4] for event in parts.plan_store.published]
+    assert plan_events == ["submitted", "returned", "resubmitted", "accepted"]
+    result_events = [event.type.split(".")[4] for event in parts.result_store.published]
+    assert result_events == ["recorded", "corrected"]
+    with pytest.raises(IllegalTransition):
+        await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
