@@ -83,9 +83,12 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         )
         for row in assign(rows, blocks, prefix, order.issue_date)
     ]
-    await _insert_records(parts.certificates, [record(c) for c in certificates])
-    await _insert_holdings(parts.holdings, certificates)
-    await _publish(parts.issuance, order.roster_id, certificates)
+    # Independent writes, each idempotent; the roster is marked issued only after all three.
+    await asyncio.gather(
+        _insert_records(parts.certificates, [record(c) for c in certificates]),
+        _insert_holdings(parts.holdings, certificates),
+        _publish(parts.issuance, order.roster_id, certificates),
+    )
     await _mark_issued(parts.rosters, order.roster_id, len(certificates))
     return len(certificates)
 

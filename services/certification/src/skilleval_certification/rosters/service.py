@@ -8,6 +8,7 @@ numbering reads; the roster aggregate's first commit (RosterValidated) happens o
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -60,9 +61,11 @@ async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> No
         await finish(parts=parts, roster_id=chunk.roster_id)
         return
     keys = [person_key(r.id_type, r.id_number, r.occupation_code, r.level) for r in chunk.rows]
-    institution = await parts.institutions.get(chunk.uscc)
-    held = await get_each(parts.holdings, keys, {"_id": 1})
-    results = await parts.evaluations.results_of(keys)
+    institution, held, results = await asyncio.gather(
+        parts.institutions.get(chunk.uscc),
+        get_each(parts.holdings, keys, {"_id": 1}),
+        parts.evaluations.results_of(keys),
+    )
     checked = check_chunk(
         chunk.rows,
         institution=institution,
@@ -89,12 +92,12 @@ async def receive_header(*, parts: RosterParts, header: RosterSubmitted) -> None
 
 async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     """Validate the roster once its header and every chunk are in; None until then."""
+    document = await parts.headers.find_one({"_id": roster_id})
+    if document is None:
+        return None  # the header comes last: until then, nothing to finish
     found = await parts.rosters.load(roster_id)
     if found is not None:
         return found.state
-    document = await parts.headers.find_one({"_id": roster_id})
-    if document is None:
-        return None
     header = RosterSubmitted.model_validate({k: v for k, v in document.items() if k != "_id"})
     chunk_ids = [f"{roster_id}:{n}" for n in range(header.chunk_count)]
     chunks = await get_each(parts.chunks, chunk_ids)
