@@ -133,8 +133,18 @@ async def test_a_roster_from_chunks_to_signed_certificates(
     issued_events = [r for r in events if r.json()["type"] == CertificateIssued.event_type()]
     assert sorted(r.key.decode() for r in issued_events) == sorted(found.values())
 
-    # the PDF, read back by pypdf (reportlab wrote it)
+    # the PDF, read back by pypdf (reportlab wrote it), with the holder's photo
     number = found[1]
+    photo = io.BytesIO()
+    Image.new("RGB", (350, 450), (200, 30, 30)).save(photo, format="JPEG")
+    stored = await certification.put(
+        f"/api/v1/certificates/{number}/photo", content=photo.getvalue(), headers=enterprise
+    )
+    assert stored.status_code == 200, stored.text
+    refused = await certification.put(
+        f"/api/v1/certificates/{number}/photo", content=b"not an image", headers=enterprise
+    )
+    assert refused.status_code in (400, 422)
     response = await certification.get(f"/api/v1/certificates/{number}/pdf", headers=enterprise)
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     page = PdfReader(io.BytesIO(response.content)).pages[0]
@@ -142,6 +152,7 @@ async def test_a_roster_from_chunks_to_signed_certificates(
     assert good[0].name in text and number in text
     assert "四级/中级工" in text and "职业技能等级证书" in text
     qr_images = [Image.open(io.BytesIO(image.data)) for image in page.images]
+    assert len(qr_images) == 2  # the photo and the QR code
     decoded = [b.text for img in qr_images for b in zxingcpp.read_barcodes(img)]
     assert decoded, "no QR code found in the PDF"
     payload = decoded[0]

@@ -66,6 +66,7 @@ def build_parts(runtime: Runtime, settings: CertificationSettings) -> Certificat
             lifecycle=certificates.repository(runtime.store(CERTIFICATE)),
             holdings=holdings,
             signing=signing,
+            photos=db["photos"],
         ),
         signing=signing,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from skilleval_certification.certificates import service
 from skilleval_certification.certificates.model import Certificate
@@ -10,6 +10,7 @@ from skilleval_certification.certificates.schemas import (
     CertificateView,
     CorrectionForm,
     IssueRecordView,
+    PhotoStored,
     ReissueForm,
     RevocationForm,
     VerificationView,
@@ -69,6 +70,21 @@ async def certificate_pdf(number: str, principal: EnterpriseOrStaff, parts: Part
     body = await service.render_pdf(parts=parts.certificates, certificate=found)
     headers = {"Content-Disposition": f'attachment; filename="{number}.pdf"'}
     return Response(body, media_type=PDF, headers=headers)
+
+
+@router.put(
+    "/api/v1/certificates/{number}/photo",
+    summary="上传持证人照片（JPEG/PNG，不超过2MB）",
+    response_model=PhotoStored,
+)
+async def put_photo(
+    number: str, request: Request, principal: EnterpriseOrStaff, parts: Parts
+) -> PhotoStored:
+    body = await request.body()
+    sha = await service.put_photo(
+        parts=parts.certificates, number=number, uscc=own_uscc(principal), photo=body
+    )
+    return PhotoStored(certificate_number=number, sha256=sha)
 
 
 @router.get(

@@ -64,3 +64,8 @@ class VerificationView(BaseModel):
     certificate_number: str | None = None
     holder_name: str | None = None
     level_title: str | None = None
+
+
+class PhotoStored(BaseModel):
+    certificate_number: str
+    sha256: str

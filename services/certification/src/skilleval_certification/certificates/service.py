@@ -3,6 +3,7 @@ the signed QR payload, the PDF and a roster's archive."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Mapping
@@ -17,7 +18,7 @@ from skilleval_certification.certificates.model import Certificate, CertificateS
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.signing import model as signing
 from skilleval_certification.signing.service import SigningKeys
-from skilleval_shared.domain_errors import NotFound
+from skilleval_shared.domain_errors import InvalidRequest, NotFound
 from skilleval_shared.envelope import EventData, wrap
 from skilleval_shared.events.certification import CorrectableField
 from skilleval_shared.repository import Loaded, Repository
@@ -33,6 +34,7 @@ class CertificateParts:
     lifecycle: CertificateRepository  # from the first change after issue
     holdings: AsyncCollection[Document]
     signing: SigningKeys
+    photos: AsyncCollection[Document]  # the holder's photo per certificate, _id = number
 
 
 def repository(store: Any) -> CertificateRepository:
@@ -129,9 +131,31 @@ def claims_of(certificate: Certificate) -> dict[str, Any]:
     )
 
 
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+PHOTO_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+async def put_photo(*, parts: CertificateParts, number: str, uscc: str | None, photo: bytes) -> str:
+    """Keep the holder's photo (JPEG or PNG, at most 2 MB) for the printed certificate; returns
+    its SHA-256."""
+    await visible(parts=parts, number=number, uscc=uscc)
+    if not photo or len(photo) > MAX_PHOTO_BYTES:
+        raise InvalidRequest("照片应为不超过2MB的JPEG或PNG图片")
+    kind = next((t for sig, t in PHOTO_SIGNATURES.items() if photo.startswith(sig)), None)
+    if kind is None:
+        raise InvalidRequest("照片应为不超过2MB的JPEG或PNG图片")
+    sha = hashlib.sha256(photo).hexdigest()
+    document = {"_id": number, "type": kind, "sha256": sha, "data": photo}
+    await parts.photos.replace_one({"_id": number}, document, upsert=True)
+    return sha
+
+
 async def render_pdf(*, parts: CertificateParts, certificate: Certificate) -> bytes:
     payload = await parts.signing.qr_payload(claims_of(certificate))
-    return pdf.render(certificate, qr_payload=payload)
+    photo = await parts.photos.find_one({"_id": certificate.certificate_number})
+    return pdf.render(
+        certificate, qr_payload=payload, photo=bytes(photo["data"]) if photo else None
+    )
 
 
 async def roster_archive(*, parts: CertificateParts, roster_id: str, uscc: str | None) -> bytes:

@@ -33,7 +33,8 @@ from skilleval_shared.storage.mongo import Document, duplicate_indexes
 from skilleval_shared.storage.sequences import BlockAllocator
 
 ISSUANCE = "issuance"
-CONCURRENT_COMMITS = 8
+CONCURRENT_COMMITS = 4
+INSERT_BATCH = 500
 
 
 class NumberReused(Exception):
@@ -83,12 +84,12 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         )
         for row in assign(rows, blocks, prefix, order.issue_date)
     ]
-    # Independent writes, each idempotent; the roster is marked issued only after all three.
-    await asyncio.gather(
-        _insert_records(parts.certificates, [record(c) for c in certificates]),
-        _insert_holdings(parts.holdings, certificates),
-        _publish(parts.issuance, order.roster_id, certificates),
-    )
+    # Each write idempotent, in bounded batches; the roster is marked issued only after all.
+    documents = [record(c) for c in certificates]
+    for start in range(0, len(certificates), INSERT_BATCH):
+        await _insert_records(parts.certificates, documents[start : start + INSERT_BATCH])
+        await _insert_holdings(parts.holdings, certificates[start : start + INSERT_BATCH])
+    await _publish(parts.issuance, order.roster_id, certificates)
     await _mark_issued(parts.rosters, order.roster_id, len(certificates))
     return len(certificates)
 
