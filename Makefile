@@ -8,6 +8,8 @@ DOCKER_OK := $(shell docker info >/dev/null 2>&1 && echo yes)
 setup:  ## install uv if missing, then the locked environment
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
+	@# The certificate PDF embeds a TrueType CJK font (reportlab cannot embed the CFF outlines of Noto CJK).
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null)
 
 up: setup  ## the whole system: Compose where Docker answers, else the local launcher
 ifeq ($(DOCKER_OK),yes)

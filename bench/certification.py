@@ -1,0 +1,109 @@
+"""Certification: a 10,000-row roster from its last chunk arriving to all certificates issued.
+
+The service runs in process (its consumers, relay and stores, real Kafka and database). The
+projections it validates against (institution filed, plan accepted, a passing result per row)
+are loaded first, untimed. Then the roster's chunks and its header (last) are published to
+assessment's topic; the clock starts when the header is sent. Both reviews are given the
+moment the roster is validated; the numbering consumer then numbers and issues.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from skilleval_certification.bootstrap import build_app
+from skilleval_certification.evaluations.model import person_key
+from skilleval_certification.rosters import service as rosters
+from skilleval_certification.settings import CertificationSettings
+from skilleval_shared.envelope import wrap
+from skilleval_shared.events.certification import ReviewStage
+from skilleval_shared.settings import Settings
+from support import certification_samples as samples
+from support.apps import serve_in_process
+from support.publish import send
+
+ROWS = 10_000
+
+
+async def _until(check: Any, timeout: float = 300, interval: float = 0.05) -> Any:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if found := await check():
+            return found
+        await asyncio.sleep(interval)
+    raise TimeoutError("the roster was not issued in time")
+
+
+async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, float]:
+    values = settings.model_dump(exclude={"service_name", "http_port"})
+    certification = CertificationSettings(
+        **values | {"consumer_workers": 1, "outbox_poll_seconds": 0.05}
+    )
+    app = build_app(certification)
+    parts = app.state.certification
+    plan_id, roster_id = samples.unique("plan"), samples.unique("roster")
+    roster_rows = [samples.row(seq) for seq in range(1, rows + 1)]
+    async with serve_in_process(app):
+        await parts.rosters.institutions.record_filed(wrap(samples.filed()))
+        await parts.rosters.evaluations.record_plan(wrap(samples.plan_submitted(plan_id)))
+        await parts.rosters.evaluations.record_plan_decision(wrap(samples.plan_accepted(plan_id)))
+        results = [wrap(samples.result(plan_id, row)) for row in roster_rows]
+        await parts.rosters.evaluations.results.apply_many(
+            [
+                (
+                    person_key(r.id_type, r.id_number, r.occupation_code, r.level),
+                    event,
+                    lambda body: body | {"plans": {plan_id: True}},
+                )
+                for r, event in zip(roster_rows, results, strict=True)
+            ]
+        )
+        chunks, header = samples.roster_events(roster_id, plan_id, roster_rows)
+        await send(certification, *chunks)
+        await send(certification, header)
+        started = time.perf_counter()
+
+        async def validated() -> bool:
+            return await parts.rosters.rosters.load(roster_id) is not None
+
+        await _until(validated)
+        validated_at = time.perf_counter()
+        for stage in (ReviewStage.CITY, ReviewStage.PROVINCE):
+            await rosters.review(
+                parts=parts.rosters,
+                roster_id=roster_id,
+                stage=stage,
+                approve=True,
+                reviewed_by="bench",
+                today=samples.ISSUE_DATE,
+            )
+        reviewed_at = time.perf_counter()
+
+        async def issued() -> bool:
+            found = await parts.rosters.rosters.load(roster_id)
+            return found is not None and found.state.status == "issued"
+
+        await _until(issued)
+        issued_at = time.perf_counter()
+        count = await parts.numbering.certificates.count_documents({"roster_id": roster_id})
+        assert count == rows, f"{count} certificates for {rows} rows"
+
+        async def relayed() -> bool:
+            return await app.state.runtime.db["outbox"].count_documents({}) == 0
+
+        await _until(relayed)
+        relayed_at = time.perf_counter()
+        await app.state.runtime.mongo.drop_database(certification.database_name)
+    return {
+        "validated_s": validated_at - started,
+        "reviews_s": reviewed_at - validated_at,
+        "numbered_and_issued_s": issued_at - reviewed_at,
+        "total_to_issued_s": issued_at - started,
+        "issued_events_relayed_s": relayed_at - started,
+    }

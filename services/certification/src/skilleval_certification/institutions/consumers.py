@@ -1,0 +1,23 @@
+"""The filing events certification's institution projection follows."""
+
+from __future__ import annotations
+
+from skilleval_certification.institutions.service import InstitutionProjection
+from skilleval_shared.events.filing import (
+    CatalogChanged,
+    EntrustmentAccepted,
+    FilingFiled,
+    FilingReinstated,
+    FilingRevoked,
+    FilingSuspended,
+    InstitutionCodeAssigned,
+)
+from skilleval_shared.messaging import EventConsumer
+
+
+def register(consumer: EventConsumer, institutions: InstitutionProjection) -> None:
+    consumer.on(FilingFiled)(institutions.record_filed)
+    consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(institutions.record_status)
+    consumer.on(CatalogChanged)(institutions.record_catalog)
+    consumer.on(InstitutionCodeAssigned)(institutions.record_code)
+    consumer.on(EntrustmentAccepted)(institutions.record_entrustment)

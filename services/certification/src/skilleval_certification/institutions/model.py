@@ -1,0 +1,93 @@
+"""What certification knows of an evaluation institution, from filing's events: name, status
+over time, the parts of its certificate numbers, its catalog and accepted entrustments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from skilleval_shared.events.fields import InstitutionCategory
+
+FILED = "filed"
+
+
+class Scope(BaseModel):
+    """An occupation (and 工种) with levels: a catalog row or an entrusted scope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    occupation_code: str
+    work_type: str | None = None
+    levels: frozenset[int]
+
+    def covers(self, occupation_code: str, work_type: str | None, level: int) -> bool:
+        return (
+            self.occupation_code == occupation_code
+            and (self.work_type is None or self.work_type == work_type)
+            and level in self.levels
+        )
+
+
+class Entrustment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entrustment_id: str
+    client_uscc: str
+    scope: tuple[Scope, ...]
+    valid_from: date
+    valid_until: date
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    on: date
+    status: str
+
+
+class Institution(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    uscc: str
+    name: str = ""
+    status: str | None = None
+    history: tuple[StatusChange, ...] = ()
+    category: InstitutionCategory = InstitutionCategory.EMPLOYER
+    institution_code: str = "0000"
+    province_code: str = "37"
+    institution_serial: str | None = None
+    catalog: tuple[Scope, ...] = ()
+    entrustments: tuple[Entrustment, ...] = ()
+
+    def status_on(self, day: date) -> str | None:
+        """The status in force on ``day``: the last change made on or before it."""
+        current = None
+        for change in sorted(self.history, key=lambda change: change.on):
+            if change.on <= day:
+                current = change.status
+        return current
+
+    def evaluates(self, occupation_code: str, work_type: str | None, level: int) -> bool:
+        if any(entry.covers(occupation_code, work_type, level) for entry in self.catalog):
+            return True
+        return any(
+            scope.covers(occupation_code, work_type, level)
+            for entrustment in self.entrustments
+            for scope in entrustment.scope
+        )
+
+
+STATUS_WORDS = {"suspended": "处于暂停评价状态", "revoked": "已被取消评价资质"}
+
+
+def status_problem(institution: Institution | None, day: date) -> str | None:
+    """Why the institution could not evaluate on ``day``, or None if it could."""
+    if institution is None:
+        return "评价机构未备案"
+    status = institution.status_on(day)
+    if status == FILED:
+        return None
+    if status is None:
+        return f"评价机构在评价日期（{day.isoformat()}）尚未备案"
+    return f"评价机构在评价日期（{day.isoformat()}）{STATUS_WORDS.get(status, '不可评价')}"

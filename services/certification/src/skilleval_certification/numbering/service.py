@@ -1,0 +1,161 @@
+"""Numbering and issuance of an approved roster, run only by the consumer of the numbering
+topic (keyed by institution, so one institution's rosters are numbered one at a time).
+
+Idempotent end to end: the block of each level is the allocator's answer for (series, roster),
+the same on every redelivery and for every process; certificate records and holdings are
+inserted by their natural ``_id``; the ``CertificateIssued`` events go out in commits of one
+chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
+
+from skilleval_certification.certificates.model import Certificate, from_row, issued_event
+from skilleval_certification.evaluations.model import person_key
+from skilleval_certification.evaluations.service import get_each
+from skilleval_certification.numbering.model import NumberPrefix, assign, count_by_level, series
+from skilleval_certification.rosters import model as rosters
+from skilleval_certification.rosters.model import RosterStatus
+from skilleval_certification.rosters.service import RosterRepository
+from skilleval_certification.rosters.validation import CheckedRow
+from skilleval_shared.envelope import wrap
+from skilleval_shared.events.certification import NumberingRequested
+from skilleval_shared.events.roster import ROWS_PER_CHUNK
+from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
+from skilleval_shared.storage.chunks import ChunkStore
+from skilleval_shared.storage.mongo import Document, duplicate_indexes
+from skilleval_shared.storage.sequences import BlockAllocator
+
+ISSUANCE = "issuance"
+CONCURRENT_COMMITS = 4
+INSERT_BATCH = 500
+
+
+class NumberReused(Exception):
+    """A certificate number is already held by another row: never expected, never ignored."""
+
+
+@dataclass
+class NumberingParts:
+    rosters: RosterRepository
+    checked: ChunkStore
+    allocator: BlockAllocator
+    certificates: AsyncCollection[Document]  # the record of each certificate, _id = number
+    holdings: AsyncCollection[Document]  # person_key -> number of a valid certificate
+    issuance: AggregateStore
+
+
+def record(certificate: Certificate) -> Document:
+    return {"_id": certificate.certificate_number, **certificate.model_dump(mode="json")}
+
+
+async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> int:
+    """Number and issue the approved rows of the roster; return how many certificates."""
+    found = await parts.rosters.get(order.roster_id)
+    if found.state.status is RosterStatus.ISSUED:
+        return found.state.certificate_count
+    approved = set(found.state.approved_seqs())
+    stored = await parts.checked.read(order.roster_id) or []
+    rows = [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
+    blocks = {
+        level: await parts.allocator.allocate(
+            series(order.institution_uscc, order.issue_date, level), order.roster_id, count
+        )
+        for level, count in sorted(count_by_level(rows).items())
+    }
+    prefix = NumberPrefix(
+        category=order.institution_category,
+        institution_code=order.institution_code,
+        province_code=order.province_code,
+        institution_serial=order.institution_serial,
+    )
+    certificates = [
+        from_row(
+            row,
+            roster_id=order.roster_id,
+            institution_uscc=order.institution_uscc,
+            institution_name=order.institution_name,
+        )
+        for row in assign(rows, blocks, prefix, order.issue_date)
+    ]
+    # Each write idempotent, in bounded batches; the roster is marked issued only after all.
+    documents = [record(c) for c in certificates]
+    for start in range(0, len(certificates), INSERT_BATCH):
+        await _insert_records(parts.certificates, documents[start : start + INSERT_BATCH])
+        await _insert_holdings(parts.holdings, certificates[start : start + INSERT_BATCH])
+    await _publish(parts.issuance, order.roster_id, certificates)
+    await _mark_issued(parts.rosters, order.roster_id, len(certificates))
+    return len(certificates)
+
+
+async def _insert_records(collection: AsyncCollection[Document], documents: list[Document]) -> None:
+    if not documents:
+        return
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        again = [documents[index] for index in sorted(duplicate_indexes(error))]
+        held = await get_each(collection, [d["_id"] for d in again], {"roster_id": 1, "row.seq": 1})
+        for mine, theirs in zip(again, held, strict=True):
+            if theirs is None or (theirs["roster_id"], theirs["row"]["seq"]) != (
+                mine["roster_id"],
+                mine["row"]["seq"],
+            ):
+                raise NumberReused(f"{mine['_id']} is held by another roster row") from error
+
+
+async def _insert_holdings(
+    collection: AsyncCollection[Document], certificates: list[Certificate]
+) -> None:
+    documents = [
+        {
+            "_id": person_key(c.id_type, c.id_number, c.occupation_code, c.level),
+            "certificate_number": c.certificate_number,
+        }
+        for c in certificates
+    ]
+    if not documents:
+        return
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        duplicate_indexes(error)  # re-raises anything but duplicates (a redelivery)
+
+
+async def _publish(store: AggregateStore, roster_id: str, certificates: list[Certificate]) -> None:
+    gate = asyncio.Semaphore(CONCURRENT_COMMITS)
+
+    async def commit(index: int, part: list[Certificate]) -> None:
+        numbers = [c.certificate_number for c in part]
+        # A ConcurrentUpdate: committed before, by a redelivery or a second process.
+        async with gate:
+            with contextlib.suppress(ConcurrentUpdate):
+                await store.commit(
+                    f"{roster_id}:{index}",
+                    0,
+                    {"roster_id": roster_id, "numbers": numbers},
+                    [wrap(issued_event(c)) for c in part],
+                )
+
+    parts = [
+        certificates[start : start + ROWS_PER_CHUNK]
+        for start in range(0, len(certificates), ROWS_PER_CHUNK)
+    ]
+    await asyncio.gather(*(commit(index, part) for index, part in enumerate(parts)))
+
+
+async def _mark_issued(repository: RosterRepository, roster_id: str, count: int) -> None:
+    async def attempt() -> None:
+        found = await repository.get(roster_id)
+        if found.state.status is RosterStatus.ISSUED:
+            return
+        roster, events = rosters.issued(found.state, certificate_count=count)
+        await repository.save(roster_id, found.version, roster, [wrap(e) for e in events])
+
+    await repository.retrying(attempt)

@@ -1,0 +1,237 @@
+"""Rosters arriving in chunks: each chunk checked on arrival, the roster validated once its
+header (published last) and every chunk are in; then the two reviews and the numbering order.
+
+Chunks are kept as ``<roster_id>:<n>`` by unique insert (a redelivery is a duplicate key); the
+checked rows of a complete roster go to a ``ChunkStore`` under the roster id, the authority the
+numbering reads; the roster aggregate's first commit (RosterValidated) happens once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from skilleval_certification.evaluations.model import person_key
+from skilleval_certification.evaluations.service import EvaluationProjection, get_each
+from skilleval_certification.institutions.service import InstitutionProjection
+from skilleval_certification.numbering.model import MissingInstitutionSerial
+from skilleval_certification.rosters import model
+from skilleval_certification.rosters.model import Roster, RosterStatus
+from skilleval_certification.rosters.validation import CheckedRow, check_chunk, check_roster
+from skilleval_shared.domain_errors import NotFound, NotPermitted
+from skilleval_shared.envelope import wrap
+from skilleval_shared.events.assessment import RosterRowsSubmitted, RosterSubmitted
+from skilleval_shared.events.certification import ReviewStage
+from skilleval_shared.events.fields import Remark
+from skilleval_shared.repository import Repository
+from skilleval_shared.storage.aggregates import ConcurrentUpdate
+from skilleval_shared.storage.chunks import ChunkConflict, ChunkStore
+from skilleval_shared.storage.mongo import Document, is_duplicate_key
+
+RosterRepository = Repository[Roster]
+
+
+@dataclass
+class RosterParts:
+    rosters: RosterRepository
+    chunks: AsyncCollection[Document]  # rows as they arrived, checked: <roster_id>:<n>
+    headers: AsyncCollection[Document]  # RosterSubmitted as it arrived: <roster_id>
+    checked: ChunkStore  # the validated rows of a complete roster
+    holdings: AsyncCollection[Document]  # person_key -> a valid certificate's number
+    institutions: InstitutionProjection
+    evaluations: EvaluationProjection
+
+
+async def _insert_once(collection: AsyncCollection[Document], document: Document) -> None:
+    try:
+        await collection.insert_one(document)
+    except Exception as error:
+        if not is_duplicate_key(error):
+            raise
+
+
+async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> None:
+    if await parts.chunks.find_one({"_id": f"{chunk.roster_id}:{chunk.chunk_index}"}, {"_id": 1}):
+        await finish(parts=parts, roster_id=chunk.roster_id)
+        return
+    keys = [person_key(r.id_type, r.id_number, r.occupation_code, r.level) for r in chunk.rows]
+    institution, held, results = await asyncio.gather(
+        parts.institutions.get(chunk.uscc),
+        get_each(parts.holdings, keys, {"_id": 1}),
+        parts.evaluations.results_of(keys),
+    )
+    checked = check_chunk(
+        chunk.rows,
+        institution=institution,
+        held={doc["_id"] for doc in held if doc},
+        results=results,
+    )
+    await _insert_once(
+        parts.chunks,
+        {
+            "_id": f"{chunk.roster_id}:{chunk.chunk_index}",
+            "roster_id": chunk.roster_id,
+            "uscc": chunk.uscc,
+            "rows": [item.model_dump(mode="json") for item in checked],
+            "failed": sum(not item.ok for item in checked),
+        },
+    )
+    await finish(parts=parts, roster_id=chunk.roster_id)
+
+
+async def receive_header(*, parts: RosterParts, header: RosterSubmitted) -> None:
+    await _insert_once(parts.headers, {"_id": header.roster_id, **header.model_dump(mode="json")})
+    await finish(parts=parts, roster_id=header.roster_id)
+
+
+async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
+    """Validate the roster once its header and every chunk are in; None until then."""
+    document = await parts.headers.find_one({"_id": roster_id})
+    if document is None:
+        return None  # the header comes last: until then, nothing to finish
+    found = await parts.rosters.load(roster_id)
+    if found is not None:
+        return found.state
+    header = RosterSubmitted.model_validate({k: v for k, v in document.items() if k != "_id"})
+    chunk_ids = [f"{roster_id}:{n}" for n in range(header.chunk_count)]
+    chunks = await get_each(parts.chunks, chunk_ids)
+    if any(chunk is None for chunk in chunks):
+        return None
+    rows = [CheckedRow.model_validate(r) for chunk in chunks if chunk for r in chunk["rows"]]
+    checked = check_roster(
+        rows,
+        institution_uscc=header.uscc,
+        plan_id=header.plan_id,
+        plan=await parts.evaluations.plan(header.plan_id),
+        institution=await parts.institutions.get(header.uscc),
+    )
+    try:
+        await parts.checked.put(roster_id, [item.model_dump(mode="json") for item in checked])
+    except ChunkConflict:  # an earlier attempt stored its outcome: that one stands
+        stored = await parts.checked.read(roster_id) or []
+        checked = [CheckedRow.model_validate(item) for item in stored]
+    roster, events = model.validated(
+        roster_id=roster_id,
+        institution_uscc=header.uscc,
+        institution_name=header.institution_name,
+        plan_id=header.plan_id,
+        chunk_count=header.chunk_count,
+        rows=checked,
+    )
+    with contextlib.suppress(ConcurrentUpdate):  # validated already, by a redelivery
+        await parts.rosters.add(roster_id, roster, [wrap(event) for event in events])
+    return roster
+
+
+@dataclass(frozen=True)
+class Progress:
+    roster: Roster | None
+    chunk_count: int | None
+    chunks_received: int
+    rows_received: int
+    rows_failed_so_far: int
+
+
+async def progress(*, parts: RosterParts, roster_id: str, uscc: str | None) -> Progress:
+    """Where a roster is: its state once validated, else how many chunks are checked."""
+    found = await parts.rosters.load(roster_id)
+    header = await parts.headers.find_one({"_id": roster_id}, {"chunk_count": 1, "uscc": 1})
+    owner = found.state.institution_uscc if found else (header or {}).get("uscc")
+    received: list[Document] = []
+    if found is None:
+        count = header["chunk_count"] if header else None
+        async for chunk in parts.chunks.find(
+            {"roster_id": roster_id}, {"rows.row.seq": 1, "failed": 1, "uscc": 1}
+        ):
+            received.append(chunk)
+            owner = owner or chunk.get("uscc")
+    else:
+        count = found.state.chunk_count
+    if owner is None or (uscc is not None and uscc != owner):
+        raise NotFound("名册不存在")
+    if found is not None:
+        return Progress(
+            found.state, count, count or 0, found.state.row_count, found.state.failed_count
+        )
+    return Progress(
+        None,
+        count,
+        len(received),
+        sum(len(chunk.get("rows", [])) for chunk in received),
+        sum(int(chunk.get("failed", 0)) for chunk in received),
+    )
+
+
+async def checked_rows(*, parts: RosterParts, roster_id: str, uscc: str | None) -> list[CheckedRow]:
+    found = await parts.rosters.get(roster_id)
+    if uscc is not None and found.state.institution_uscc != uscc:
+        raise NotFound("名册不存在")
+    return [CheckedRow.model_validate(item) for item in await parts.checked.read(roster_id) or []]
+
+
+async def review(
+    *,
+    parts: RosterParts,
+    roster_id: str,
+    stage: ReviewStage,
+    approve: bool,
+    reviewed_by: str,
+    remarks: Sequence[Remark] = (),
+    rejected_rows: Mapping[int, str] | None = None,
+    today: date,
+) -> Roster:
+    """A centre's decision; a province approval also orders the numbering, unless the
+    institution's serial is still missing (then the roster waits, saying why)."""
+
+    async def attempt() -> Roster:
+        found = await parts.rosters.get(roster_id)
+        roster, events = model.review(
+            found.state,
+            stage=stage,
+            approve=approve,
+            reviewed_by=reviewed_by,
+            remarks=remarks,
+            rejected_rows=rejected_rows,
+        )
+        if roster.status is RosterStatus.PROVINCE_APPROVED:
+            institution = await parts.institutions.get(roster.institution_uscc)
+            try:
+                roster, more = model.request_numbering(
+                    roster, institution=institution, issue_date=today
+                )
+                events += more
+            except MissingInstitutionSerial as refusal:
+                roster = model.numbering_refused(roster, refusal.message)
+        await parts.rosters.save(roster_id, found.version, roster, [wrap(e) for e in events])
+        return roster
+
+    return await parts.rosters.retrying(attempt)
+
+
+async def request_numbering(
+    *, parts: RosterParts, roster_id: str, uscc: str | None, today: date
+) -> Roster:
+    """Ask again for the numbering of an approved roster (after the serial was recorded)."""
+
+    async def attempt() -> Roster:
+        found = await parts.rosters.get(roster_id)
+        if uscc is not None and found.state.institution_uscc != uscc:
+            raise NotPermitted("无权办理其他机构的名册")
+        institution = await parts.institutions.get(found.state.institution_uscc)
+        roster, events = model.request_numbering(
+            found.state, institution=institution, issue_date=today
+        )
+        await parts.rosters.save(roster_id, found.version, roster, [wrap(e) for e in events])
+        return roster
+
+    return await parts.rosters.retrying(attempt)
+
+
+def repository(store: Any) -> RosterRepository:
+    return Repository(store, Roster, missing="名册不存在")

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from datetime import date
+
+from skilleval_certification.evaluations.model import person_key
+from skilleval_certification.institutions.model import Entrustment, Scope, StatusChange
+from skilleval_certification.rosters.validation import check_chunk, check_roster
+from skilleval_shared.validation.id_number import IdType
+from support.certification_samples import USCC, id_number, institution, plan, row
+
+PLAN = "plan-1"
+
+
+def messages(rows, **kwargs):
+    checked = check_chunk(
+        rows,
+        institution=kwargs.pop("inst", institution()),
+        held=kwargs.pop("held", set()),
+        results=kwargs.pop("results", {}),
+    )
+    done = check_roster(
+        checked,
+        institution_uscc=USCC,
+        plan_id=PLAN,
+        plan=kwargs.pop("the_plan", plan(PLAN)),
+        institution=kwargs.pop("roster_inst", institution()),
+    )
+    return {item.row.seq: [p.message for p in item.problems] for item in done}
+
+
+def passed(*rows):
+    return {
+        person_key(r.id_type, r.id_number, r.occupation_code, r.level): {PLAN: True} for r in rows
+    }
+
+
+def test_a_good_row_passes() -> None:
+    good = row(1)
+    assert messages([good], results=passed(good)) == {1: []}
+
+
+def test_bad_checksum_is_reported_in_chinese() -> None:
+    bad = row(1, id_number=id_number(1)[:17] + ("0" if id_number(1)[17] != "0" else "1"))
+    found = messages([bad], results=passed(bad))[1]
+    assert any("校验位" in text for text in found)
+
+
+def test_birth_date_and_sex_must_match_the_id() -> None:
+    good = row(1)
+    wrong = row(1, birth_date=date(1990, 1, 1), gender="女" if good.gender.value == "男" else "男")
+    found = messages([wrong], results=passed(wrong))[1]
+    assert any("出生日期与身份证号码不符" in text for text in found)
+    assert any("性别与身份证号码不符" in text for text in found)
+
+
+def test_other_id_types_skip_the_checksum() -> None:
+    passport = row(1, id_type=IdType.PASSPORT, id_number="E12345678", birth_date=date(1990, 1, 1))
+    assert messages([passport], results=passed(passport)) == {1: []}
+
+
+def test_occupation_or_level_outside_the_catalog_fails() -> None:
+    outside = row(1, level=2)
+    assert any("职业目录" in m for m in messages([outside], results=passed(outside))[1])
+
+
+def test_an_accepted_entrustment_covers_what_the_catalog_does_not() -> None:
+    outside = row(1, occupation_code="4-01-02-03", work_type=None)
+    entrusted = institution(
+        entrustments=(
+            Entrustment(
+                entrustment_id="e1",
+                client_uscc="91512081MA62K0260E",
+                scope=(Scope(occupation_code="4-01-02-03", levels={4}),),
+                valid_from=date(2026, 1, 1),
+                valid_until=date(2026, 12, 31),
+            ),
+        )
+    )
+    assert messages([outside], inst=entrusted, results=passed(outside)) == {1: []}
+
+
+def test_suspended_on_the_evaluation_date_fails_every_row() -> None:
+    suspended = institution(
+        history=(
+            StatusChange(on=date(2025, 6, 1), status="filed"),
+            StatusChange(on=date(2026, 2, 1), status="suspended"),
+        )
+    )
+    rows = [row(1), row(2)]
+    found = messages(rows, roster_inst=suspended, results=passed(*rows))
+    assert all(any("暂停" in m for m in found[seq]) for seq in (1, 2))
+
+
+def test_suspension_after_the_evaluation_date_does_not_matter() -> None:
+    later = institution(
+        history=(
+            StatusChange(on=date(2025, 6, 1), status="filed"),
+            StatusChange(on=date(2026, 4, 1), status="suspended"),
+        )
+    )
+    good = row(1)
+    assert messages([good], roster_inst=later, results=passed(good)) == {1: []}
+
+
+def test_plan_must_be_accepted() -> None:
+    good = row(1)
+    found = messages([good], the_plan=plan(PLAN, status="submitted"), results=passed(good))
+    assert any("未经审核同意" in m for m in found[1])
+
+
+def test_person_needs_a_passing_result_under_this_plan() -> None:
+    absent, failed, other_plan = row(1), row(2), row(3)
+    results = {
+        person_key(failed.id_type, failed.id_number, failed.occupation_code, 4): {PLAN: False},
+        person_key(other_plan.id_type, other_plan.id_number, other_plan.occupation_code, 4): {
+            "plan-2": True
+        },
+    }
+    found = messages([absent, failed, other_plan], results=results)
+    assert any("考生名单" in m for m in found[1])
+    assert any("不合格" in m for m in found[2])
+    assert any("考生名单" in m for m in found[3])
+
+
+def test_duplicates_inside_the_roster_fail_after_the_first() -> None:
+    first, again = row(1, n=7), row(2, n=7)
+    found = messages([again, first], results=passed(first))
+    assert found[1] == []
+    assert any("与第1行重复" in m for m in found[2])
+
+
+def test_a_valid_certificate_already_held_fails() -> None:
+    held = row(1)
+    key = person_key(held.id_type, held.id_number, held.occupation_code, held.level)
+    assert any("已持有" in m for m in messages([held], held={key}, results=passed(held))[1])
