@@ -1,0 +1,343 @@
+"""Email every party once: plan deliveries from events, claim each attempt, send, record.
+
+Per (event, recipient) there is one delivery document (``deliveries``, the log) and per attempt
+one claim (``claims``, scope ``email``). Attempt 1 is made by the consumer of the event; later
+attempts, and attempts whose claimer vanished, by the retry round over ``delivery_retries``
+(one small document per delivery that still owes an attempt).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from skilleval_notification.contacts.model import (
+    Mailboxes,
+    needed_keys,
+    owner_uscc,
+    resolve,
+)
+from skilleval_notification.contacts.service import ContactBook
+from skilleval_notification.deliveries.model import (
+    Delivery,
+    Outcome,
+    Status,
+    attempt_key,
+    backoff_seconds,
+    build_email,
+)
+from skilleval_notification.deliveries.smtp import PermanentFailure, SmtpPool, TransientFailure
+from skilleval_notification.messages.model import TemplateBook
+from skilleval_notification.settings import NotificationSettings
+from skilleval_shared.domain_errors import IllegalTransition, NotFound
+from skilleval_shared.envelope import CloudEvent, EventData, utc_now
+from skilleval_shared.events.notification import EmailFailed, EmailSent
+from skilleval_shared.storage.claims import Claims, ClaimState
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
+
+logger = logging.getLogger(__name__)
+
+Publish = Callable[[EventData], Awaitable[None]]
+RETRY_ROUND = 500
+
+
+class Postman:
+    def __init__(
+        self,
+        *,
+        db: AsyncDatabase[Document],
+        settings: NotificationSettings,
+        pool: SmtpPool,
+        templates: TemplateBook,
+        contacts: ContactBook,
+        publish: Publish | None = None,
+    ) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.templates = templates
+        self.contacts = contacts
+        self.publish = publish
+        self.log = db["deliveries"]
+        self.retries = db["delivery_retries"]
+        self.claims = Claims(db["claims"], "email")
+        self.mailboxes = Mailboxes(settings.city_center_email, settings.province_center_email)
+
+    # --- from events ---
+
+    async def handle(self, event: CloudEvent[Any]) -> None:
+        await self.handle_many([event])
+
+    async def handle_many(self, events: Sequence[CloudEvent[Any]]) -> int:
+        """Record contacts, plan the deliveries, make each first attempt once; how many new."""
+        await self.contacts.record(events)
+        planned = await self.plan(events)
+        if not planned:
+            return 0
+        await self._insert_log(planned)
+        states = await self.claims.claim_many(attempt_key(d.id, 1) for d in planned)
+        fresh = [d for d in planned if states[attempt_key(d.id, 1)] is ClaimState.NEW]
+        # Claimed before without an outcome: its claimer may have died mid-attempt. The retry
+        # round decides, once the claim is stale, so a live claimer is never doubled.
+        for delivery in planned:
+            if states[attempt_key(delivery.id, 1)] is ClaimState.PENDING:
+                await self._schedule(delivery.id, attempt=1, due=utc_now(), replace=False)
+        last = self.settings.delivery_max_attempts
+        await asyncio.gather(*(self._attempt(d, 1, last, queued=False) for d in fresh))
+        return len(fresh)
+
+    async def plan(self, events: Sequence[CloudEvent[Any]]) -> list[Delivery]:
+        rendered = []
+        for event in events:
+            message = self.templates.render(event.type, {"event": event, "data": event.data})
+            if message is not None:
+                rendered.append((event, message))
+        keys = set().union(*(needed_keys(m.audience, e.data) for e, m in rendered))
+        known = await self.contacts.lookup(keys) if keys else {}
+        now = utc_now()
+        return [
+            Delivery.for_message(
+                event_id=event.id,
+                owner_uscc=owner_uscc(event.data, known),
+                recipient=address,
+                role=role,
+                message=message,
+                domain=self.settings.mail_domain,
+                now=now,
+            )
+            for event, message in rendered
+            for address, role in resolve(
+                message.audience, event.data, known, self.mailboxes
+            ).items()
+        ]
+
+    async def _insert_log(self, deliveries: list[Delivery]) -> None:
+        try:
+            await self.log.insert_many([d.to_document() for d in deliveries], ordered=False)
+        except BulkWriteError as error:  # already logged by an earlier delivery of the event
+            if len(duplicate_indexes(error)) != len(error.details.get("writeErrors", [])):
+                raise
+
+    # --- one attempt ---
+
+    async def _attempt(self, delivery: Delivery, attempt: int, last: int, *, queued: bool) -> None:
+        key = attempt_key(delivery.id, attempt)
+        now = utc_now()
+        try:
+            await self.pool.send(build_email(delivery, sender=self.settings.mail_from, date=now))
+        except TransientFailure as error:
+            if attempt < last:
+                await self._retry_later(delivery, attempt, last, str(error))
+                return
+            await self._give_up(delivery, attempt, f"重试 {attempt} 次仍失败：{error}")
+            return
+        except (PermanentFailure, ValueError) as error:  # ValueError: an address MIME refuses
+            await self._give_up(delivery, attempt, str(error))
+            return
+        await self.claims.record(key, Outcome.SENT, message_id=delivery.message_id)
+        await self._update(delivery.id, status=Status.SENT, attempts=attempt, sent_at=now)
+        if queued:
+            await self.retries.delete_one({"_id": delivery.id})
+        await self._announce(EmailSent, delivery, attempt, message_id=delivery.message_id)
+
+    async def _retry_later(self, delivery: Delivery, attempt: int, last: int, error: str) -> None:
+        delay = backoff_seconds(
+            attempt,
+            base=self.settings.delivery_backoff_seconds,
+            cap=self.settings.delivery_backoff_max_seconds,
+        )
+        due = utc_now() + timedelta(seconds=delay)
+        # The next attempt is scheduled before this one is closed: a crash in between leaves
+        # this attempt pending (made again), never the delivery without a next step.
+        await self._schedule(delivery.id, attempt=attempt + 1, due=due, last=last, replace=True)
+        await self._update(
+            delivery.id,
+            status=Status.RETRYING,
+            attempts=attempt,
+            last_error=error[:500],
+            next_attempt_at=due,
+        )
+        await self.claims.record(attempt_key(delivery.id, attempt), Outcome.RETRY, error=error)
+        await self._announce(EmailFailed, delivery, attempt, error=error[:200], final=False)
+
+    async def _give_up(self, delivery: Delivery, attempt: int, error: str) -> None:
+        await self.claims.record(attempt_key(delivery.id, attempt), Outcome.FAILED, error=error)
+        await self._update(
+            delivery.id,
+            status=Status.FAILED,
+            attempts=attempt,
+            last_error=error[:500],
+            next_attempt_at=None,
+        )
+        await self.retries.delete_one({"_id": delivery.id})
+        await self._announce(EmailFailed, delivery, attempt, error=error[:200], final=True)
+
+    async def _update(self, identifier: str, **fields: Any) -> None:
+        await self.log.update_one({"_id": identifier}, {"$set": fields})
+
+    async def _schedule(
+        self,
+        identifier: str,
+        *,
+        attempt: int,
+        due: datetime,
+        last: int | None = None,
+        replace: bool,
+    ) -> bool:
+        document = {
+            "_id": identifier,
+            "attempt": attempt,
+            "last_attempt": last or self.settings.delivery_max_attempts,
+            "due_at": due,
+        }
+        if replace:
+            await self.retries.replace_one({"_id": identifier}, document, upsert=True)
+            return True
+        try:
+            await self.retries.insert_one(document)
+        except Exception as error:
+            if not is_duplicate_key(error):
+                raise
+            return False
+        return True
+
+    async def _announce(
+        self,
+        kind: type[EmailSent] | type[EmailFailed],
+        delivery: Delivery,
+        attempt: int,
+        **extra: Any,
+    ) -> None:
+        """Tell the system (notification.events.v1); the log, not this event, is the record."""
+        if self.publish is None:
+            return
+        try:
+            data = kind(
+                notification_id=delivery.id,
+                recipient=delivery.recipient,
+                template=delivery.event_type,
+                attempt=attempt,
+                **extra,
+            )
+            await self.publish(data)
+        except Exception:
+            logger.warning("could not announce %s of %s", kind.__name__, delivery.id, exc_info=True)
+
+    # --- retries and resends ---
+
+    async def run_due(self) -> int:
+        """One retry round: make every attempt that is due; how many were made."""
+        cursor = self.retries.find({"due_at": {"$lte": utc_now()}}).limit(RETRY_ROUND)
+        due = await cursor.to_list()
+        if not due:
+            return 0
+        keys = [attempt_key(doc["_id"], doc["attempt"]) for doc in due]
+        states = await self.claims.claim_many(keys)
+        work = []
+        for doc, key in zip(due, keys, strict=True):
+            if states[key] is ClaimState.NEW or await self._abandoned(key, states[key]):
+                work.append(doc)
+            elif states[key] is ClaimState.DONE:
+                await self._settle(doc, key)
+        done = await asyncio.gather(*(self._attempt_queued(doc) for doc in work))
+        return sum(done)
+
+    async def _abandoned(self, key: str, state: ClaimState) -> bool:
+        if state is not ClaimState.PENDING:
+            return False
+        record = await self.claims.get(key)
+        stale = timedelta(seconds=self.settings.delivery_stale_seconds)
+        return record is not None and record.claimed_at <= utc_now() - stale
+
+    async def _settle(self, doc: Document, key: str) -> None:
+        """The attempt a retry document names is already closed: move it on or drop it."""
+        record = await self.claims.get(key)
+        if record is not None and record.outcome == Outcome.RETRY:
+            await self._schedule(
+                doc["_id"],
+                attempt=doc["attempt"] + 1,
+                due=utc_now(),
+                last=doc["last_attempt"],
+                replace=True,
+            )
+        else:
+            await self.retries.delete_one({"_id": doc["_id"]})
+
+    async def _attempt_queued(self, doc: Document) -> int:
+        found = await self.log.find_one({"_id": doc["_id"]})
+        if found is None:
+            await self.retries.delete_one({"_id": doc["_id"]})
+            return 0
+        delivery = Delivery.from_document(found)
+        await self._attempt(delivery, doc["attempt"], doc["last_attempt"], queued=True)
+        return 1
+
+    async def resend(self, delivery: Delivery) -> Delivery:
+        """Try a failed delivery again, with a fresh budget of attempts."""
+        first = delivery.attempts + 1
+        last = delivery.attempts + self.settings.delivery_max_attempts
+        if await self._schedule(
+            delivery.id, attempt=first, due=utc_now(), last=last, replace=False
+        ):
+            await self._update(delivery.id, status=Status.RETRYING, next_attempt_at=utc_now())
+            await self.run_due()
+        found = await self.log.find_one({"_id": delivery.id})
+        return Delivery.from_document(found) if found else delivery
+
+    # --- the log ---
+
+    async def get(self, identifier: str) -> Delivery | None:
+        found = await self.log.find_one({"_id": identifier})
+        return Delivery.from_document(found) if found else None
+
+    async def search(
+        self, *, criteria: dict[str, Any], limit: int, offset: int
+    ) -> tuple[list[Delivery], int]:
+        cursor = self.log.find(criteria).sort([("created_at", -1), ("_id", 1)])
+        found = await cursor.skip(offset).limit(limit).to_list()
+        total = await self.log.count_documents(criteria)
+        return [Delivery.from_document(doc) for doc in found], total
+
+
+# --- what the delivery-log endpoints ask; ``viewer_uscc`` is None for staff ---
+
+
+async def find_deliveries(
+    *,
+    postman: Postman,
+    viewer_uscc: str | None,
+    status: Status | None = None,
+    recipient: str | None = None,
+    event_type: str | None = None,
+    event_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Delivery], int]:
+    wanted = {
+        "owner_uscc": viewer_uscc,
+        "status": status.value if status else None,
+        "recipient": recipient,
+        "event_type": event_type,
+        "event_id": event_id,
+    }
+    criteria = {name: value for name, value in wanted.items() if value is not None}
+    return await postman.search(criteria=criteria, limit=limit, offset=offset)
+
+
+async def get_delivery(*, postman: Postman, viewer_uscc: str | None, delivery_id: str) -> Delivery:
+    delivery = await postman.get(delivery_id)
+    if delivery is None or (viewer_uscc is not None and delivery.owner_uscc != viewer_uscc):
+        raise NotFound("投递记录不存在")
+    return delivery
+
+
+async def resend(*, postman: Postman, viewer_uscc: str | None, delivery_id: str) -> Delivery:
+    delivery = await get_delivery(postman=postman, viewer_uscc=viewer_uscc, delivery_id=delivery_id)
+    if delivery.status is not Status.FAILED:
+        raise IllegalTransition("只有投递失败的邮件可以重发", status=delivery.status.value)
+    return await postman.resend(delivery)
