@@ -211,7 +211,9 @@ def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
         "ends_at": datetime(2026, 3, 1, 17, 0, tzinfo=UTC),
         "place": "青岛市黄岛区示例路1号实训楼",
         "expected_candidates": 30,
-        "rooms": (ExamRoom(name="理论一室", kind=RoomKind.THEORY, location="实训楼301", capacity=30),),
+        "rooms": (
+            ExamRoom(name="理论一室", kind=RoomKind.THEORY, location="实训楼301", capacity=30),
+        ),
         "staff": (StaffAssignment(role=StaffRole.PROCTOR, name="王五"),),
     }
     roster = {"roster_id": f"roster-{tag}", "institution_uscc": USCC}

@@ -59,9 +59,7 @@ def test_addresses_the_event_carries_need_no_contact_book() -> None:
         MAIL.enterprise,
         MAIL.city_center,
     }
-    assert recipients("cn.skilleval.certification.certificate.issued.v1", known={}) == {
-        MAIL.holder
-    }
+    assert recipients("cn.skilleval.certification.certificate.issued.v1", known={}) == {MAIL.holder}
 
 
 def test_who_left_no_address_gets_no_mail() -> None:
