@@ -339,5 +339,5 @@ async def get_delivery(*, postman: Postman, viewer_uscc: str | None, delivery_id
 async def resend(*, postman: Postman, viewer_uscc: str | None, delivery_id: str) -> Delivery:
     delivery = await get_delivery(postman=postman, viewer_uscc=viewer_uscc, delivery_id=delivery_id)
     if delivery.status is not Status.FAILED:
-        raise IllegalTransition("只有投递失败的邮件可以重发", status=delivery.status.value)
+        raise IllegalTransition("只有投递失败的邮件可以重发", delivery_status=delivery.status.value)
     return await postman.resend(delivery)
