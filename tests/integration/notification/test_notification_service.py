@@ -33,6 +33,11 @@ async def publish(infra: Infra, settings: NotificationSettings, event: CloudEven
     )
 
 
+@pytest.fixture
+def issuer(jwt_keys: dict[str, str]) -> TokenIssuer:
+    return TokenIssuer(Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]).read_text(), "skilleval-filing")
+
+
 def bearer(issuer: TokenIssuer, role: Role, uscc: str | None = None) -> dict[str, str]:
     token = issuer.issue(Principal(subject=f"{role}-1", role=role, uscc=uscc))
     return {"Authorization": f"Bearer {token}"}
@@ -42,10 +47,10 @@ async def test_events_from_kafka_are_emailed_once_and_logged_for_their_owner(
     infra: Infra,
     notification_settings: Callable[..., NotificationSettings],
     jwt_keys: dict[str, str],
+    issuer: TokenIssuer,
     tag: str,
 ) -> None:
     settings = notification_settings(jwt_public_key_file=jwt_keys["JWT_PUBLIC_KEY_FILE"])
-    issuer = TokenIssuer(Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]).read_text(), settings.jwt_issuer)
     mail = samples.addresses(tag)
     events = [
         samples.sample_event(cls, tag)
