@@ -12,7 +12,7 @@ from skilleval_notification.deliveries.model import Status
 from skilleval_notification.deliveries.service import Postman
 from skilleval_notification.settings import NotificationSettings
 from skilleval_shared.envelope import wrap
-from skilleval_shared.events import filing
+from skilleval_shared.events import assessment, filing
 from skilleval_shared.storage.claims import ClaimState
 from support import notification_samples as samples
 from support.infra import Infra
@@ -112,3 +112,18 @@ async def test_objector_is_answered_from_the_contact_book(
     arrived = await messages_to(infra.mailpit_api, samples.addresses(tag).objector, at_least=2)
     subjects = sorted(m["Subject"] for m in arrived)
     assert len(subjects) == 2 and any("异议成立" in s for s in subjects)
+
+
+async def test_an_email_waits_for_an_enterprise_address_that_comes_later(
+    infra: Infra, notification_settings: Settings, make_postman: MakePostman, tag: str
+) -> None:
+    postman = make_postman(notification_settings())
+    accepted = samples.sample_event(assessment.PlanAccepted, tag)
+    assert await postman.handle_many([accepted]) == 0  # the registration is on another topic
+    assert await postman.release_parked() == 0
+    await postman.handle_many([samples.sample_event(filing.EnterpriseRegistered, tag)])
+    assert await postman.release_parked() == 1
+    assert await postman.release_parked() == 0
+    await postman.handle_many([accepted])  # a redelivery later still sends nothing new
+    arrived = await messages_to(infra.mailpit_api, samples.addresses(tag).enterprise, at_least=2)
+    assert sorted(m["Subject"][:4] for m in arrived) == ["企业账号", "评价考核"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
 
 from skilleval_notification.deliveries.model import (
     Delivery,
@@ -10,6 +15,7 @@ from skilleval_notification.deliveries.model import (
     backoff_seconds,
     build_email,
     delivery_id,
+    sender_header,
 )
 from skilleval_notification.messages.model import Audience, TemplateBook
 from skilleval_shared.envelope import wrap
@@ -52,14 +58,36 @@ def test_backoff_doubles_up_to_the_cap() -> None:
     assert waits == [2, 4, 8, 16, 30, 30]
 
 
+def parsed(raw: bytes) -> EmailMessage:
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
 def test_the_email_has_text_and_html_and_the_deterministic_message_id() -> None:
-    made = delivery()
-    email = build_email(made, sender="通知 <noreply@example.cn>", date=NOW)
+    made = delivery(name=samples.MALICIOUS_NAME)
+    sender, address = sender_header("青岛市职业技能等级认定通知 <noreply@example.cn>")
+    assert sender.isascii() and address == "noreply@example.cn"
+    raw = build_email(made, sender=sender, date=NOW)
+    assert raw.isascii()
+    email = parsed(raw)
     assert email["Message-ID"] == made.message_id
     assert email["To"] == "zhangsan@example.com"
-    assert "职业技能等级证书已发放" in str(email["Subject"])
-    kinds = [part.get_content_type() for part in email.iter_parts()]
-    assert kinds == ["text/plain", "text/html"]
+    assert email["From"].addresses[0].display_name == "青岛市职业技能等级认定通知"
+    assert email["Subject"] == made.subject and "职业技能等级证书已发放" in email["Subject"]
+    text, html = list(email.iter_parts())
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert text.get_content() == made.text
+    assert html.get_content() == made.html and "&lt;script&gt;" in html.get_content()
+
+
+@pytest.mark.parametrize(
+    "address", ["a b@example.com", "a@example.com>\r\nBcc: x@y.cn", "张三@example.com", "a@b,c"]
+)
+def test_an_address_no_smtp_server_could_take_is_refused(address: str) -> None:
+    made = dataclasses.replace(delivery(), recipient=address)
+    with pytest.raises(ValueError):
+        build_email(made, sender="x@example.cn", date=NOW)
 
 
 def test_a_delivery_round_trips_through_its_document() -> None:

@@ -55,7 +55,7 @@ def build_app(settings: NotificationSettings | None = None) -> FastAPI:
         topics.PROVINCE_ACKS,
     )
     runtime.declare_publications(topics.NOTIFICATION_EVENTS)
-    runtime.every(settings.delivery_retry_poll_seconds, postman.run_due, "delivery-retries")
+    runtime.every(settings.delivery_retry_poll_seconds, postman.run_round, "delivery-round")
     app = create_app(
         runtime,
         title="通知服务 (notification)",

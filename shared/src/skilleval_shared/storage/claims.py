@@ -26,6 +26,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
@@ -102,6 +103,26 @@ class Claims:
             if not is_duplicate_key(error):
                 raise
             await self.collection.update_one({"_id": self.prefix + key}, {"$set": change})
+
+    async def record_many(self, outcomes: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Record several outcomes (key, outcome, details) in one unordered bulk write.
+
+        For claimed keys, as ``record`` is; a key never claimed is claimed and recorded at once.
+        """
+        now = utc_now()
+        writes = [
+            UpdateOne(
+                {"_id": self.prefix + key},
+                {
+                    "$set": {"outcome": outcome, "details": details, "recorded_at": now},
+                    "$setOnInsert": {"claimed_at": now},
+                },
+                upsert=True,
+            )
+            for key, outcome, details in outcomes
+        ]
+        if writes:
+            await self.collection.bulk_write(writes, ordered=False)
 
     async def get(self, key: str) -> ClaimRecord | None:
         found = await self.collection.find_one({"_id": self.prefix + key})

@@ -33,6 +33,12 @@ def certificate_key(number: str) -> str:
     return f"certificate:{number}"
 
 
+def first_only(data: EventData) -> bool:
+    """A certificate is issued once under a number never reused: its contact is written once
+    (an insert; a redelivery after a reissue cannot roll the reissued address back)."""
+    return isinstance(data, certification.CertificateIssued)
+
+
 def contact_updates(data: EventData) -> list[tuple[str, dict[str, Any]]]:
     """The contact fields an event sets, by contact key."""
     match data:
@@ -81,12 +87,28 @@ def owner_uscc(data: EventData, known: Mapping[str, Contact]) -> str | None:
 
 
 def needed_keys(audience: Iterable[Audience], data: EventData) -> set[str]:
-    """The contact documents to read before ``resolve`` can answer."""
-    keys = {_key_for(role, data) for role in audience}
+    """The contact documents to read before ``resolve`` and ``owner_uscc`` can answer."""
+    keys = {_key_for(role, data) for role in audience if not _direct(role, data)}
     number = _field(data, "certificate_number")
-    if isinstance(number, str):
+    if isinstance(number, str) and not (_field(data, "uscc") or _field(data, "institution_uscc")):
         keys.add(certificate_key(number))
     return {key for key in keys if key is not None}
+
+
+# Every enterprise leaves its address when it registers, so an unknown one is not known *yet*
+# (its registration travels on another topic): the email waits for it instead of being dropped.
+# Objectors, complainants and holders may leave none: then there is nobody to write to.
+AWAITED = frozenset({Audience.ENTERPRISE, Audience.CLIENT})
+
+
+def awaited_keys(
+    audience: Iterable[Audience], data: EventData, known: Mapping[str, Contact]
+) -> set[str]:
+    """Contacts the email must wait for: expected to arrive, not known yet."""
+    keys = {
+        _key_for(role, data) for role in audience if role in AWAITED and not _direct(role, data)
+    }
+    return {key for key in keys if key is not None and key not in known}
 
 
 def _key_for(role: Audience, data: EventData) -> str | None:

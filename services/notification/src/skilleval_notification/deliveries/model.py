@@ -8,12 +8,13 @@ attempt after a backoff, until ``max_attempts``, after which the delivery has fa
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.utils import format_datetime, formataddr, parseaddr
 from enum import StrEnum
 from typing import Any
 
@@ -116,15 +117,47 @@ class Delivery:
         return cls(id=document["_id"], **fields)
 
 
-def build_email(delivery: Delivery, *, sender: str, date: datetime) -> EmailMessage:
-    """The MIME message: text and HTML alternatives, the deterministic Message-ID."""
-    email = EmailMessage()
-    email["From"] = sender
-    email["To"] = Address(addr_spec=delivery.recipient)
-    email["Subject"] = delivery.subject
-    email["Message-ID"] = delivery.message_id
-    email["Date"] = format_datetime(date)
-    email["X-Skilleval-Event"] = delivery.event_type
-    email.set_content(delivery.text)
-    email.add_alternative(delivery.html, subtype="html")
-    return email
+def sender_header(sender: str) -> tuple[str, str]:
+    """``From`` as an ASCII header (the display name RFC 2047-encoded) and the bare address."""
+    name, address = parseaddr(sender)
+    return formataddr((name, address), charset="utf-8"), address
+
+
+def build_email(delivery: Delivery, *, sender: str, date: datetime) -> bytes:
+    """The MIME message as bytes: text and HTML alternatives, the deterministic Message-ID.
+
+    Written out directly rather than through ``email.message``, which costs milliseconds per
+    message (it is the largest cost of a 10,000-email roster). ``sender`` is a ready ``From``
+    header (``sender_header``). Raises ``ValueError`` for a recipient no SMTP server could take.
+    """
+    if not SAFE_ADDRESS.fullmatch(delivery.recipient):
+        raise ValueError("收件人地址无法投递")
+    boundary = f"=_skilleval_{delivery.id}"
+    subject = Header(delivery.subject, "utf-8", maxlinelen=76).encode(linesep="\r\n")
+    head = [
+        f"From: {sender}",
+        f"To: {delivery.recipient}",
+        f"Subject: {subject}",
+        f"Message-ID: {delivery.message_id}",
+        f"Date: {format_datetime(date)}",
+        f"X-Skilleval-Event: {delivery.event_type}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        "",
+    ]
+    parts = [_part(boundary, "plain", delivery.text), _part(boundary, "html", delivery.html)]
+    tail = f"--{boundary}--\r\n".encode()
+    return "\r\n".join(head).encode() + b"\r\n" + b"".join(parts) + tail
+
+
+SAFE_ADDRESS = re.compile(r"[!#-'*+\-/-9=?A-Z^-~.]{1,64}@[A-Za-z0-9.-]{1,189}")
+
+
+def _part(boundary: str, subtype: str, body: str) -> bytes:
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    )
+    encoded = base64.encodebytes(body.encode()).replace(b"\n", b"\r\n")
+    return head.encode() + encoded

@@ -1,16 +1,15 @@
 """Email every party once: plan deliveries from events, claim each attempt, send, record.
 
 Per (event, recipient) there is one delivery document (``deliveries``, the log) and per attempt
-one claim (``claims``, scope ``email``). Attempt 1 is made by the consumer of the event; later
-attempts, and attempts whose claimer vanished, by the retry round over ``delivery_retries``
-(one small document per delivery that still owes an attempt).
+one claim (``claims``, scope ``email``, key ``<delivery>#<attempt>``). Attempt 1 is made by the
+consumer of the event; later attempts, and attempts whose claimer vanished, by the retry round
+over ``delivery_retries`` (one small document per delivery that still owes an attempt).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,26 +17,22 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from skilleval_notification.contacts.model import (
+    Contact,
     Mailboxes,
+    awaited_keys,
     needed_keys,
     owner_uscc,
     resolve,
 )
 from skilleval_notification.contacts.service import ContactBook
-from skilleval_notification.deliveries.model import (
-    Delivery,
-    Outcome,
-    Status,
-    attempt_key,
-    backoff_seconds,
-    build_email,
-)
-from skilleval_notification.deliveries.smtp import PermanentFailure, SmtpPool, TransientFailure
-from skilleval_notification.messages.model import TemplateBook
+from skilleval_notification.deliveries.attempts import Attempt, Attempts, Result, announcement
+from skilleval_notification.deliveries.model import Delivery, Outcome, Status, attempt_key
+from skilleval_notification.deliveries.parked import ParkedEvents
+from skilleval_notification.deliveries.smtp import SmtpPool
+from skilleval_notification.messages.model import Audience, Message, TemplateBook
 from skilleval_notification.settings import NotificationSettings
 from skilleval_shared.domain_errors import IllegalTransition, NotFound
 from skilleval_shared.envelope import CloudEvent, EventData, utc_now
-from skilleval_shared.events.notification import EmailFailed, EmailSent
 from skilleval_shared.storage.claims import Claims, ClaimState
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
 
@@ -66,32 +61,55 @@ class Postman:
         self.log = db["deliveries"]
         self.retries = db["delivery_retries"]
         self.claims = Claims(db["claims"], "email")
+        self.parked = ParkedEvents(db["parked_events"])
         self.mailboxes = Mailboxes(settings.city_center_email, settings.province_center_email)
+        self.attempts = Attempts(
+            settings=settings,
+            pool=pool,
+            claims=self.claims,
+            log=self.log,
+            retries=self.retries,
+            announce=self._announce,
+        )
 
     # --- from events ---
 
     async def handle(self, event: CloudEvent[Any]) -> None:
         await self.handle_many([event])
 
-    async def handle_many(self, events: Sequence[CloudEvent[Any]]) -> int:
+    async def handle_many(
+        self, events: Sequence[CloudEvent[Any]], *, record_contacts: bool = True
+    ) -> int:
         """Record contacts, plan the deliveries, make each first attempt once; how many new."""
-        await self.contacts.record(events)
-        planned = await self.plan(events)
+        if record_contacts:
+            await self.contacts.record(events)
+        planned, waiting = await self._plan(events)
+        await self.parked.park(waiting)
         if not planned:
             return 0
         await self._insert_log(planned)
         states = await self.claims.claim_many(attempt_key(d.id, 1) for d in planned)
-        fresh = [d for d in planned if states[attempt_key(d.id, 1)] is ClaimState.NEW]
         # Claimed before without an outcome: its claimer may have died mid-attempt. The retry
         # round decides, once the claim is stale, so a live claimer is never doubled.
         for delivery in planned:
             if states[attempt_key(delivery.id, 1)] is ClaimState.PENDING:
-                await self._schedule(delivery.id, attempt=1, due=utc_now(), replace=False)
+                await self._schedule(delivery.id, attempt=1, due=utc_now())
         last = self.settings.delivery_max_attempts
-        await asyncio.gather(*(self._attempt(d, 1, last, queued=False) for d in fresh))
+        fresh = [
+            Attempt(delivery, 1, last, queued=False)
+            for delivery in planned
+            if states[attempt_key(delivery.id, 1)] is ClaimState.NEW
+        ]
+        await self.attempts.make(fresh)
         return len(fresh)
 
     async def plan(self, events: Sequence[CloudEvent[Any]]) -> list[Delivery]:
+        return (await self._plan(events))[0]
+
+    async def _plan(
+        self, events: Sequence[CloudEvent[Any]]
+    ) -> tuple[list[Delivery], list[tuple[str, CloudEvent[Any]]]]:
+        """The deliveries of events, and (contact, event) for each contact an email awaits."""
         rendered = []
         for event in events:
             message = self.templates.render(event.type, {"event": event, "data": event.data})
@@ -100,7 +118,12 @@ class Postman:
         keys = set().union(*(needed_keys(m.audience, e.data) for e, m in rendered))
         known = await self.contacts.lookup(keys) if keys else {}
         now = utc_now()
-        return [
+        waiting = [
+            (key, event)
+            for event, message in rendered
+            for key in sorted(awaited_keys(message.audience, event.data, known))
+        ]
+        deliveries = [
             Delivery.for_message(
                 event_id=event.id,
                 owner_uscc=owner_uscc(event.data, known),
@@ -111,10 +134,14 @@ class Postman:
                 now=now,
             )
             for event, message in rendered
-            for address, role in resolve(
-                message.audience, event.data, known, self.mailboxes
-            ).items()
+            for address, role in self._recipients(message, event, known).items()
         ]
+        return deliveries, waiting
+
+    def _recipients(
+        self, message: Message, event: CloudEvent[Any], known: Mapping[str, Contact]
+    ) -> dict[str, Audience]:
+        return resolve(message.audience, event.data, known, self.mailboxes)
 
     async def _insert_log(self, deliveries: list[Delivery]) -> None:
         try:
@@ -123,81 +150,16 @@ class Postman:
             if len(duplicate_indexes(error)) != len(error.details.get("writeErrors", [])):
                 raise
 
-    # --- one attempt ---
-
-    async def _attempt(self, delivery: Delivery, attempt: int, last: int, *, queued: bool) -> None:
-        key = attempt_key(delivery.id, attempt)
-        now = utc_now()
-        try:
-            await self.pool.send(build_email(delivery, sender=self.settings.mail_from, date=now))
-        except TransientFailure as error:
-            if attempt < last:
-                await self._retry_later(delivery, attempt, last, str(error))
-                return
-            await self._give_up(delivery, attempt, f"重试 {attempt} 次仍失败：{error}")
-            return
-        except (PermanentFailure, ValueError) as error:  # ValueError: an address MIME refuses
-            await self._give_up(delivery, attempt, str(error))
-            return
-        await self.claims.record(key, Outcome.SENT, message_id=delivery.message_id)
-        await self._update(delivery.id, status=Status.SENT, attempts=attempt, sent_at=now)
-        if queued:
-            await self.retries.delete_one({"_id": delivery.id})
-        await self._announce(EmailSent, delivery, attempt, message_id=delivery.message_id)
-
-    async def _retry_later(self, delivery: Delivery, attempt: int, last: int, error: str) -> None:
-        delay = backoff_seconds(
-            attempt,
-            base=self.settings.delivery_backoff_seconds,
-            cap=self.settings.delivery_backoff_max_seconds,
-        )
-        due = utc_now() + timedelta(seconds=delay)
-        # The next attempt is scheduled before this one is closed: a crash in between leaves
-        # this attempt pending (made again), never the delivery without a next step.
-        await self._schedule(delivery.id, attempt=attempt + 1, due=due, last=last, replace=True)
-        await self._update(
-            delivery.id,
-            status=Status.RETRYING,
-            attempts=attempt,
-            last_error=error[:500],
-            next_attempt_at=due,
-        )
-        await self.claims.record(attempt_key(delivery.id, attempt), Outcome.RETRY, error=error)
-        await self._announce(EmailFailed, delivery, attempt, error=error[:200], final=False)
-
-    async def _give_up(self, delivery: Delivery, attempt: int, error: str) -> None:
-        await self.claims.record(attempt_key(delivery.id, attempt), Outcome.FAILED, error=error)
-        await self._update(
-            delivery.id,
-            status=Status.FAILED,
-            attempts=attempt,
-            last_error=error[:500],
-            next_attempt_at=None,
-        )
-        await self.retries.delete_one({"_id": delivery.id})
-        await self._announce(EmailFailed, delivery, attempt, error=error[:200], final=True)
-
-    async def _update(self, identifier: str, **fields: Any) -> None:
-        await self.log.update_one({"_id": identifier}, {"$set": fields})
-
     async def _schedule(
-        self,
-        identifier: str,
-        *,
-        attempt: int,
-        due: datetime,
-        last: int | None = None,
-        replace: bool,
+        self, identifier: str, *, attempt: int, due: datetime, last: int | None = None
     ) -> bool:
+        """Owe an attempt unless one is owed already; False if one was."""
         document = {
             "_id": identifier,
             "attempt": attempt,
             "last_attempt": last or self.settings.delivery_max_attempts,
             "due_at": due,
         }
-        if replace:
-            await self.retries.replace_one({"_id": identifier}, document, upsert=True)
-            return True
         try:
             await self.retries.insert_one(document)
         except Exception as error:
@@ -206,29 +168,34 @@ class Postman:
             return False
         return True
 
-    async def _announce(
-        self,
-        kind: type[EmailSent] | type[EmailFailed],
-        delivery: Delivery,
-        attempt: int,
-        **extra: Any,
-    ) -> None:
+    async def _announce(self, result: Result) -> None:
         """Tell the system (notification.events.v1); the log, not this event, is the record."""
         if self.publish is None:
             return
         try:
-            data = kind(
-                notification_id=delivery.id,
-                recipient=delivery.recipient,
-                template=delivery.event_type,
-                attempt=attempt,
-                **extra,
-            )
-            await self.publish(data)
+            await self.publish(announcement(result))
         except Exception:
-            logger.warning("could not announce %s of %s", kind.__name__, delivery.id, exc_info=True)
+            logger.warning("could not announce %s", result.attempt.delivery.id, exc_info=True)
 
     # --- retries and resends ---
+
+    async def release_parked(self) -> int:
+        """Hand back the parked events whose awaited contacts are known now; how many."""
+        parked = await self.parked.waiting()
+        if not parked:
+            return 0
+        known = await self.contacts.lookup(doc["contact"] for doc in parked)
+        ready = [doc for doc in parked if doc["contact"] in known]
+        events = {doc["event"]["id"]: self.parked.event_of(doc) for doc in ready}
+        if events:
+            await self.handle_many(list(events.values()), record_contacts=False)
+            await self.parked.release(ready)
+        return len(events)
+
+    async def run_round(self) -> None:
+        """The periodic work: parked events whose contacts came, then due attempts."""
+        await self.release_parked()
+        await self.run_due()
 
     async def run_due(self) -> int:
         """One retry round: make every attempt that is due; how many were made."""
@@ -244,8 +211,16 @@ class Postman:
                 work.append(doc)
             elif states[key] is ClaimState.DONE:
                 await self._settle(doc, key)
-        done = await asyncio.gather(*(self._attempt_queued(doc) for doc in work))
-        return sum(done)
+        attempts = []
+        for doc in work:
+            found = await self.log.find_one({"_id": doc["_id"]})
+            if found is None:
+                await self.retries.delete_one({"_id": doc["_id"]})
+                continue
+            delivery = Delivery.from_document(found)
+            attempts.append(Attempt(delivery, doc["attempt"], doc["last_attempt"]))
+        await self.attempts.make(attempts)
+        return len(attempts)
 
     async def _abandoned(self, key: str, state: ClaimState) -> bool:
         if state is not ClaimState.PENDING:
@@ -255,39 +230,26 @@ class Postman:
         return record is not None and record.claimed_at <= utc_now() - stale
 
     async def _settle(self, doc: Document, key: str) -> None:
-        """The attempt a retry document names is already closed: move it on or drop it."""
+        """The attempt a retry document names is closed already: move it on, or drop it."""
         record = await self.claims.get(key)
         if record is not None and record.outcome == Outcome.RETRY:
-            await self._schedule(
-                doc["_id"],
-                attempt=doc["attempt"] + 1,
-                due=utc_now(),
-                last=doc["last_attempt"],
-                replace=True,
-            )
+            moved = doc | {"attempt": doc["attempt"] + 1, "due_at": utc_now()}
+            await self.retries.replace_one({"_id": doc["_id"]}, moved, upsert=True)
         else:
             await self.retries.delete_one({"_id": doc["_id"]})
-
-    async def _attempt_queued(self, doc: Document) -> int:
-        found = await self.log.find_one({"_id": doc["_id"]})
-        if found is None:
-            await self.retries.delete_one({"_id": doc["_id"]})
-            return 0
-        delivery = Delivery.from_document(found)
-        await self._attempt(delivery, doc["attempt"], doc["last_attempt"], queued=True)
-        return 1
 
     async def resend(self, delivery: Delivery) -> Delivery:
         """Try a failed delivery again, with a fresh budget of attempts."""
         first = delivery.attempts + 1
         last = delivery.attempts + self.settings.delivery_max_attempts
-        if await self._schedule(
-            delivery.id, attempt=first, due=utc_now(), last=last, replace=False
-        ):
-            await self._update(delivery.id, status=Status.RETRYING, next_attempt_at=utc_now())
+        now = utc_now()
+        if await self._schedule(delivery.id, attempt=first, due=now, last=last):
+            await self.log.update_one(
+                {"_id": delivery.id},
+                {"$set": {"status": Status.RETRYING.value, "next_attempt_at": now}},
+            )
             await self.run_due()
-        found = await self.log.find_one({"_id": delivery.id})
-        return Delivery.from_document(found) if found else delivery
+        return await self.get(delivery.id) or delivery
 
     # --- the log ---
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from email.message import EmailMessage
 
 import aiosmtplib
 
@@ -67,19 +66,22 @@ class SmtpPool:
                 )
             )
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, sender: str, recipient: str, message: bytes) -> None:
+        """Send one ready MIME message (envelope ``sender`` → ``recipient``)."""
         await self.rate.wait()
         client = await self.idle.get()
         try:
-            await self._send(client, message)
+            await self._send(client, sender, recipient, message)
         finally:
             self.idle.put_nowait(client)
 
-    async def _send(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
+    async def _send(
+        self, client: aiosmtplib.SMTP, sender: str, recipient: str, message: bytes
+    ) -> None:
         try:
             if not client.is_connected:
                 await client.connect()
-            errors, _ = await client.send_message(message)
+            errors, _ = await client.sendmail(sender, [recipient], message)
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [refusal.code for refusal in error.recipients]
             if all(500 <= code < 600 for code in codes):
