@@ -33,6 +33,9 @@ from pymongo.errors import BulkWriteError
 from skilleval_shared.envelope import utc_now
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
 
+# Update statements per command (see ``Claims.record_many``).
+UPDATE_SLICE = 16
+
 
 class ClaimState(StrEnum):
     NEW = "new"  # this call inserted the claim: act, then record
@@ -105,24 +108,32 @@ class Claims:
             await self.collection.update_one({"_id": self.prefix + key}, {"$set": change})
 
     async def record_many(self, outcomes: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
-        """Record several outcomes (key, outcome, details) in one unordered bulk write.
+        """Record the outcomes (key, outcome, details) of claimed keys in one bulk write.
 
-        For claimed keys, as ``record`` is; a key never claimed is claimed and recorded at once.
+        Plain updates, no upserts, in slices of ``UPDATE_SLICE``: FerretDB 1.24 (SQLite) keeps
+        a pooled connection per update statement until the whole command ends, and two or three
+        concurrent 64-statement updates exhausted its pool and hung the database for good. A
+        key that was never claimed is recorded one by one, as ``record`` does it.
         """
         now = utc_now()
+        items = list(outcomes)
         writes = [
             UpdateOne(
                 {"_id": self.prefix + key},
-                {
-                    "$set": {"outcome": outcome, "details": details, "recorded_at": now},
-                    "$setOnInsert": {"claimed_at": now},
-                },
-                upsert=True,
+                {"$set": {"outcome": outcome, "details": details, "recorded_at": now}},
             )
-            for key, outcome, details in outcomes
+            for key, outcome, details in items
         ]
-        if writes:
-            await self.collection.bulk_write(writes, ordered=False)
+        if not writes:
+            return
+        matched = 0
+        for start in range(0, len(writes), UPDATE_SLICE):
+            part = writes[start : start + UPDATE_SLICE]
+            matched += (await self.collection.bulk_write(part, ordered=False)).matched_count
+        if matched < len(writes):
+            for key, outcome, details in items:
+                if await self.collection.find_one({"_id": self.prefix + key}) is None:
+                    await self.record(key, outcome, **details)
 
     async def get(self, key: str) -> ClaimRecord | None:
         found = await self.collection.find_one({"_id": self.prefix + key})

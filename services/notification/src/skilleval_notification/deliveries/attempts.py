@@ -30,7 +30,7 @@ from skilleval_notification.deliveries.smtp import PermanentFailure, SmtpPool, T
 from skilleval_notification.settings import NotificationSettings
 from skilleval_shared.envelope import EventData, utc_now
 from skilleval_shared.events.notification import EmailFailed, EmailSent
-from skilleval_shared.storage.claims import Claims
+from skilleval_shared.storage.claims import UPDATE_SLICE, Claims
 from skilleval_shared.storage.mongo import Document
 
 CHUNK = 64
@@ -69,6 +69,7 @@ class Attempts:
         log: AsyncCollection[Document],
         retries: AsyncCollection[Document],
         announce: Callable[[Result], Awaitable[None]],
+        bulk_writes: asyncio.Lock,
     ) -> None:
         self.settings = settings
         self.pool = pool
@@ -76,6 +77,7 @@ class Attempts:
         self.log = log
         self.retries = retries
         self.announce = announce
+        self.bulk_writes = bulk_writes
         self.from_header, self.envelope_sender = sender_header(settings.mail_from)
 
     async def make(self, attempts: Sequence[Attempt]) -> list[Result]:
@@ -84,7 +86,9 @@ class Attempts:
         async def chunk(part: Sequence[Attempt]) -> list[Result]:
             async with gate:
                 results = await asyncio.gather(*(self._send(attempt) for attempt in part))
-                await self._record(results)
+                async with self.bulk_writes:
+                    await self._record(results)
+                await asyncio.gather(*(self.announce(result) for result in results))
                 return results
 
         parts = [attempts[start : start + CHUNK] for start in range(0, len(attempts), CHUNK)]
@@ -109,17 +113,16 @@ class Attempts:
         # this attempt pending (made again), never a delivery without a next step.
         retry = [r for r in results if r.outcome is Outcome.RETRY]
         if retry:
-            await self.retries.bulk_write([self._next(r) for r in retry], ordered=False)
+            await _in_slices(self.retries, [self._next(r) for r in retry])
         await self.claims.record_many(
             (attempt_key(r.attempt.delivery.id, r.attempt.number), r.outcome, _details(r))
             for r in results
         )
-        await self.log.bulk_write([self._log_update(r) for r in results], ordered=False)
+        await _in_slices(self.log, [self._log_update(r) for r in results])
         settled = [r for r in results if r.outcome is not Outcome.RETRY and r.attempt.queued]
         if settled:
             deletes = [DeleteOne({"_id": r.attempt.delivery.id}) for r in settled]
-            await self.retries.bulk_write(deletes, ordered=False)
-        await asyncio.gather(*(self.announce(result) for result in results))
+            await _in_slices(self.retries, deletes)
 
     def _due(self, result: Result) -> datetime:
         delay = backoff_seconds(
@@ -148,6 +151,13 @@ class Attempts:
             status = Status.RETRYING if result.outcome is Outcome.RETRY else Status.FAILED
             fields |= {"status": status.value, "last_error": result.error, "next_attempt_at": due}
         return UpdateOne({"_id": result.attempt.delivery.id}, {"$set": fields})
+
+
+async def _in_slices(collection: AsyncCollection[Document], writes: Sequence[Any]) -> None:
+    """Bulk writes a few statements per command: FerretDB 1.24 holds a connection per update
+    statement until the command ends, and big concurrent updates exhausted its pool."""
+    for start in range(0, len(writes), UPDATE_SLICE):
+        await collection.bulk_write(list(writes[start : start + UPDATE_SLICE]), ordered=False)
 
 
 def _details(result: Result) -> dict[str, Any]:

@@ -8,6 +8,7 @@ over ``delivery_retries`` (one small document per delivery that still owes an at
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -62,6 +63,9 @@ class Postman:
         self.retries = db["delivery_retries"]
         self.claims = Claims(db["claims"], "email")
         self.parked = ParkedEvents(db["parked_events"])
+        # One bulk write at a time per process: FerretDB 1.24 (SQLite) can stall concurrent
+        # multi-document writes to one database until they time out.
+        self.bulk_writes = asyncio.Lock()
         self.mailboxes = Mailboxes(settings.city_center_email, settings.province_center_email)
         self.attempts = Attempts(
             settings=settings,
@@ -70,6 +74,7 @@ class Postman:
             log=self.log,
             retries=self.retries,
             announce=self._announce,
+            bulk_writes=self.bulk_writes,
         )
 
     # --- from events ---
@@ -82,12 +87,14 @@ class Postman:
     ) -> int:
         """Record contacts, plan the deliveries, make each first attempt once; how many new."""
         if record_contacts:
-            await self.contacts.record(events)
+            async with self.bulk_writes:
+                await self.contacts.record(events)
         planned, waiting = await self._plan(events)
         await self.parked.park(waiting)
         if not planned:
             return 0
-        await self._insert_log(planned)
+        async with self.bulk_writes:
+            await self._insert_log(planned)
         states = await self.claims.claim_many(attempt_key(d.id, 1) for d in planned)
         # Claimed before without an outcome: its claimer may have died mid-attempt. The retry
         # round decides, once the claim is stale, so a live claimer is never doubled.
