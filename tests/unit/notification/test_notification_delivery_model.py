@@ -92,6 +92,12 @@ def test_an_address_no_smtp_server_could_take_is_refused(address: str) -> None:
 
 def test_a_delivery_round_trips_through_its_document() -> None:
     made = delivery()
-    again = Delivery.from_document(made.to_document())
+    again = Delivery.from_document(made.to_document(with_body=True))
     assert again == made
     assert again.status is Status.PENDING and again.role is Audience.HOLDER
+
+
+def test_the_log_keeps_no_body_unless_asked() -> None:
+    document = delivery().to_document()
+    assert "text" not in document and "html" not in document
+    assert document["subject"] and document["message_id"]

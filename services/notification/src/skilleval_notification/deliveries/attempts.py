@@ -97,6 +97,8 @@ class Attempts:
 
     async def _send(self, attempt: Attempt) -> Result:
         delivery, now = attempt.delivery, utc_now()
+        if not delivery.text:
+            return Result(attempt, now, "邮件正文缺失，无法发送", final=True)
         try:
             message = build_email(delivery, sender=self.from_header, date=now)
             await self.pool.send(self.envelope_sender, delivery.recipient, message)
@@ -139,7 +141,7 @@ class Attempts:
             "attempt": attempt.number + 1,
             "last_attempt": attempt.last,
             "due_at": self._due(result),
-        }
+        } | attempt.delivery.body()
         return ReplaceOne({"_id": attempt.delivery.id}, document, upsert=True)
 
     def _log_update(self, result: Result) -> UpdateOne:
@@ -150,6 +152,8 @@ class Attempts:
             due = self._due(result) if result.outcome is Outcome.RETRY else None
             status = Status.RETRYING if result.outcome is Outcome.RETRY else Status.FAILED
             fields |= {"status": status.value, "last_error": result.error, "next_attempt_at": due}
+            if status is Status.FAILED:  # kept for a resend
+                fields |= result.attempt.delivery.body()
         return UpdateOne({"_id": result.attempt.delivery.id}, {"$set": fields})
 
 

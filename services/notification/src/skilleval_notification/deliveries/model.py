@@ -28,6 +28,9 @@ class Status(StrEnum):
     FAILED = "failed"  # given up on: permanently refused, or out of attempts
 
 
+BODY = ("text", "html")
+
+
 class Outcome(StrEnum):
     """What an attempt's claim records."""
 
@@ -100,10 +103,17 @@ class Delivery:
             created_at=now,
         )
 
-    def to_document(self) -> dict[str, Any]:
-        document = {name: getattr(self, name) for name in self.__dataclass_fields__}
+    def to_document(self, *, with_body: bool = False) -> dict[str, Any]:
+        """The log document. The text and HTML parts are kept only where an attempt will need
+        them again (a scheduled retry, a failure that may be resent): written for every email
+        they would be most of the bytes the database takes for a roster."""
+        skipped = () if with_body else BODY
+        document = {n: getattr(self, n) for n in self.__dataclass_fields__ if n not in skipped}
         document["_id"] = document.pop("id")
         return document
+
+    def body(self) -> dict[str, str]:
+        return {"text": self.text, "html": self.html}
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Delivery:
@@ -112,6 +122,8 @@ class Delivery:
             for name in cls.__dataclass_fields__
             if document.get(name) is not None
         }
+        fields.setdefault("text", "")
+        fields.setdefault("html", "")
         fields["status"] = Status(fields.get("status", Status.PENDING))
         fields["role"] = Audience(fields["role"])
         return cls(id=document["_id"], **fields)

@@ -27,7 +27,13 @@ from skilleval_notification.contacts.model import (
 )
 from skilleval_notification.contacts.service import ContactBook
 from skilleval_notification.deliveries.attempts import Attempt, Attempts, Result, announcement
-from skilleval_notification.deliveries.model import Delivery, Outcome, Status, attempt_key
+from skilleval_notification.deliveries.model import (
+    BODY,
+    Delivery,
+    Outcome,
+    Status,
+    attempt_key,
+)
 from skilleval_notification.deliveries.parked import ParkedEvents
 from skilleval_notification.deliveries.smtp import SmtpPool
 from skilleval_notification.messages.model import Audience, Message, TemplateBook
@@ -100,7 +106,7 @@ class Postman:
         # round decides, once the claim is stale, so a live claimer is never doubled.
         for delivery in planned:
             if states[attempt_key(delivery.id, 1)] is ClaimState.PENDING:
-                await self._schedule(delivery.id, attempt=1, due=utc_now())
+                await self._schedule(delivery, attempt=1, due=utc_now())
         last = self.settings.delivery_max_attempts
         fresh = [
             Attempt(delivery, 1, last, queued=False)
@@ -158,15 +164,15 @@ class Postman:
                 raise
 
     async def _schedule(
-        self, identifier: str, *, attempt: int, due: datetime, last: int | None = None
+        self, delivery: Delivery, *, attempt: int, due: datetime, last: int | None = None
     ) -> bool:
         """Owe an attempt unless one is owed already; False if one was."""
         document = {
-            "_id": identifier,
+            "_id": delivery.id,
             "attempt": attempt,
             "last_attempt": last or self.settings.delivery_max_attempts,
             "due_at": due,
-        }
+        } | delivery.body()
         try:
             await self.retries.insert_one(document)
         except Exception as error:
@@ -224,7 +230,8 @@ class Postman:
             if found is None:
                 await self.retries.delete_one({"_id": doc["_id"]})
                 continue
-            delivery = Delivery.from_document(found)
+            body = {part: doc[part] for part in BODY if part in doc}
+            delivery = Delivery.from_document(found | body)
             attempts.append(Attempt(delivery, doc["attempt"], doc["last_attempt"]))
         await self.attempts.make(attempts)
         return len(attempts)
@@ -250,7 +257,7 @@ class Postman:
         first = delivery.attempts + 1
         last = delivery.attempts + self.settings.delivery_max_attempts
         now = utc_now()
-        if await self._schedule(delivery.id, attempt=first, due=now, last=last):
+        if await self._schedule(delivery, attempt=first, due=now, last=last):
             await self.log.update_one(
                 {"_id": delivery.id},
                 {"$set": {"status": Status.RETRYING.value, "next_attempt_at": now}},
