@@ -3,7 +3,7 @@
 Outcomes are written per chunk of ``CHUNK`` emails (bulk writes), not per email: a 10,000-email
 roster would otherwise spend most of its time on single updates. The price is the window in
 which a crash leaves sent emails with a pending claim (made again, same Message-ID, once
-stale): one chunk of one replica, about a tenth of a second of sending.
+stale): the chunks in flight, at most ``CHUNK × CHUNKS_AT_ONCE`` emails of one replica.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from skilleval_shared.events.notification import EmailFailed, EmailSent
 from skilleval_shared.storage.claims import UPDATE_SLICE, Claims
 from skilleval_shared.storage.mongo import Document
 
-CHUNK = 64
+CHUNK = 16
 CHUNKS_AT_ONCE = 3
 
 
