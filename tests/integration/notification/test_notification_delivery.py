@@ -12,7 +12,7 @@ from skilleval_notification.deliveries.model import Status
 from skilleval_notification.deliveries.service import Postman
 from skilleval_notification.settings import NotificationSettings
 from skilleval_shared.envelope import wrap
-from skilleval_shared.events import assessment, filing
+from skilleval_shared.events import assessment, certification, filing
 from skilleval_shared.storage.claims import ClaimState
 from support import notification_samples as samples
 from support.infra import Infra
@@ -127,3 +127,25 @@ async def test_an_email_waits_for_an_enterprise_address_that_comes_later(
     await postman.handle_many([accepted])  # a redelivery later still sends nothing new
     arrived = await messages_to(infra.mailpit_api, samples.addresses(tag).enterprise, at_least=2)
     assert sorted(m["Subject"][:4] for m in arrived) == ["企业账号", "评价考核"]
+
+
+async def test_a_reissued_address_is_not_rolled_back_by_a_redelivered_issue(
+    infra: Infra, notification_settings: Settings, make_postman: MakePostman, tag: str
+) -> None:
+    postman = make_postman(notification_settings())
+    new_address = f"new-{tag}@example.com"
+    issued = wrap(samples.certificate_issued(tag))
+    payloads = samples.payloads(tag)
+    reissued = wrap(
+        certification.CertificateReissued.model_validate(
+            payloads[certification.CertificateReissued] | {"holder_email": new_address}
+        )
+    )
+    revoked = samples.sample_event(certification.CertificateRevoked, tag)
+    await postman.handle_many([issued])
+    await postman.handle_many([reissued])
+    await postman.handle_many([issued])  # late redelivery of the issue
+    await postman.handle_many([revoked])
+    arrived = await messages_to(infra.mailpit_api, new_address, at_least=2)
+    subjects = sorted(m["Subject"][:11] for m in arrived)
+    assert subjects == ["职业技能等级证书已撤销", "职业技能等级证书已补发"]
