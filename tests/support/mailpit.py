@@ -70,7 +70,8 @@ class PrivateMailpit:
     def api(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
 
-    def start(self) -> None:
+    def start(self, *, chaos: bool = False) -> None:
+        """Start (again) on the same ports; ``chaos`` lets ``set_chaos`` make SMTP fail."""
         log = (self.directory / "mailpit.log").open("ab")
         self.process = subprocess.Popen(
             [
@@ -83,6 +84,7 @@ class PrivateMailpit:
                 str(self.directory / "mailpit.db"),
                 "--smtp-auth-accept-any",
                 "--smtp-auth-allow-insecure",
+                *(["--enable-chaos"] if chaos else []),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -96,6 +98,13 @@ class PrivateMailpit:
                 pass
             time.sleep(0.1)
         raise RuntimeError("private Mailpit did not start")
+
+    async def set_chaos(self, *, recipient_code: int, probability: int) -> None:
+        """Answer RCPT TO with ``recipient_code`` in ``probability`` percent of cases."""
+        trigger = {"ErrorCode": recipient_code, "Probability": probability}
+        async with httpx.AsyncClient(base_url=self.api, timeout=10) as client:
+            response = await client.put("/api/v1/chaos", json={"Recipient": trigger})
+            response.raise_for_status()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

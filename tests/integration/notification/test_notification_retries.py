@@ -96,3 +96,31 @@ async def test_after_the_bound_the_email_fails_and_can_be_resent(
     assert len(arrived) == 1 and f"<{arrived[0]['MessageID']}>" == failed.message_id
     with pytest.raises(IllegalTransition):
         await service.resend(postman=postman, viewer_uscc=None, delivery_id=failed.id)
+
+
+async def test_a_refused_recipient_fails_at_once_and_a_busy_one_is_retried(
+    notification_settings: Settings,
+    make_postman: MakePostman,
+    private_mailpit: PrivateMailpit,
+    tag: str,
+) -> None:
+    private_mailpit.start(chaos=True)
+    postman = make_postman(notification_settings(smtp_port=private_mailpit.smtp_port))
+    await private_mailpit.set_chaos(recipient_code=550, probability=100)
+    refused = wrap(samples.certificate_issued(tag, serial=1, email=f"refused-{tag}@example.com"))
+    await postman.handle_many([refused])
+    [failed], _ = await postman.search(criteria={"status": "failed"}, limit=10, offset=0)
+    assert failed.attempts == 1 and failed.last_error and "550" in failed.last_error
+
+    await private_mailpit.set_chaos(recipient_code=451, probability=100)
+    busy = wrap(samples.certificate_issued(tag, serial=2, email=f"busy-{tag}@example.com"))
+    await postman.handle_many([busy])
+    [waiting], _ = await postman.search(criteria={"status": "retrying"}, limit=10, offset=0)
+    assert waiting.recipient == f"busy-{tag}@example.com" and "451" in (waiting.last_error or "")
+    await private_mailpit.set_chaos(recipient_code=451, probability=0)
+    deadline = time.monotonic() + 20
+    while (await postman.get(waiting.id) or waiting).status is not Status.SENT:
+        assert time.monotonic() < deadline
+        await postman.run_due()
+        await asyncio.sleep(0.1)
+    assert len(await messages_to(private_mailpit.api, f"busy-{tag}@example.com")) == 1
