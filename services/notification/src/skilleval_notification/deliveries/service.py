@@ -88,6 +88,10 @@ class Postman:
     async def handle(self, event: CloudEvent[Any]) -> None:
         await self.handle_many([event])
 
+    async def handle_batch(self, events: list[CloudEvent[Any]]) -> None:
+        """The shape of a batch consumer's handler (``consumer.on_batch``)."""
+        await self.handle_many(events)
+
     async def handle_many(
         self, events: Sequence[CloudEvent[Any]], *, record_contacts: bool = True
     ) -> int:
