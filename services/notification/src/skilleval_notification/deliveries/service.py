@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -28,13 +28,12 @@ from skilleval_notification.contacts.model import (
 from skilleval_notification.contacts.service import ContactBook
 from skilleval_notification.deliveries.attempts import Attempt, Attempts, Result, announcement
 from skilleval_notification.deliveries.model import (
-    BODY,
     Delivery,
-    Outcome,
     Status,
     attempt_key,
 )
 from skilleval_notification.deliveries.parked import ParkedEvents
+from skilleval_notification.deliveries.retries import RetryRound
 from skilleval_notification.deliveries.smtp import SmtpPool
 from skilleval_notification.messages.model import Audience, Message, TemplateBook
 from skilleval_notification.settings import NotificationSettings
@@ -46,7 +45,6 @@ from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_dupli
 logger = logging.getLogger(__name__)
 
 Publish = Callable[[EventData], Awaitable[None]]
-RETRY_ROUND = 500
 
 
 class Postman:
@@ -81,6 +79,13 @@ class Postman:
             retries=self.retries,
             announce=self._announce,
             bulk_writes=self.bulk_writes,
+        )
+        self.retry_round = RetryRound(
+            settings=settings,
+            claims=self.claims,
+            log=self.log,
+            retries=self.retries,
+            attempts=self.attempts,
         )
 
     # --- from events ---
@@ -216,45 +221,7 @@ class Postman:
 
     async def run_due(self) -> int:
         """One retry round: make every attempt that is due; how many were made."""
-        cursor = self.retries.find({"due_at": {"$lte": utc_now()}}).limit(RETRY_ROUND)
-        due = await cursor.to_list()
-        if not due:
-            return 0
-        keys = [attempt_key(doc["_id"], doc["attempt"]) for doc in due]
-        states = await self.claims.claim_many(keys)
-        work = []
-        for doc, key in zip(due, keys, strict=True):
-            if states[key] is ClaimState.NEW or await self._abandoned(key, states[key]):
-                work.append(doc)
-            elif states[key] is ClaimState.DONE:
-                await self._settle(doc, key)
-        attempts = []
-        for doc in work:
-            found = await self.log.find_one({"_id": doc["_id"]})
-            if found is None:
-                await self.retries.delete_one({"_id": doc["_id"]})
-                continue
-            body = {part: doc[part] for part in BODY if part in doc}
-            delivery = Delivery.from_document(found | body)
-            attempts.append(Attempt(delivery, doc["attempt"], doc["last_attempt"]))
-        await self.attempts.make(attempts)
-        return len(attempts)
-
-    async def _abandoned(self, key: str, state: ClaimState) -> bool:
-        if state is not ClaimState.PENDING:
-            return False
-        record = await self.claims.get(key)
-        stale = timedelta(seconds=self.settings.delivery_stale_seconds)
-        return record is not None and record.claimed_at <= utc_now() - stale
-
-    async def _settle(self, doc: Document, key: str) -> None:
-        """The attempt a retry document names is closed already: move it on, or drop it."""
-        record = await self.claims.get(key)
-        if record is not None and record.outcome == Outcome.RETRY:
-            moved = doc | {"attempt": doc["attempt"] + 1, "due_at": utc_now()}
-            await self.retries.replace_one({"_id": doc["_id"]}, moved, upsert=True)
-        else:
-            await self.retries.delete_one({"_id": doc["_id"]})
+        return await self.retry_round.run()
 
     async def resend(self, delivery: Delivery) -> Delivery:
         """Try a failed delivery again, with a fresh budget of attempts."""
