@@ -103,3 +103,13 @@ async def test_two_processes_racing_on_the_same_keys_each_get_every_key_once(db,
         if expected == ClaimState.DONE:
             winner = "a" if one[key] == "new" else "b"
             assert record.details == {"by": winner}
+
+
+async def test_record_many_closes_several_claims_in_one_write(db):
+    claims = Claims(db["claims"], "mail")
+    await claims.claim_many(["a", "b"])
+    await claims.record_many([("a", "sent", {"message_id": "<a@x>"}), ("b", "failed", {})])
+    assert await claims.claim_many(["a", "b"]) == {"a": ClaimState.DONE, "b": ClaimState.DONE}
+    record = await claims.get("a")
+    assert record is not None and record.details == {"message_id": "<a@x>"}
+    assert record.recorded_at is not None and record.recorded_at >= record.claimed_at

@@ -26,11 +26,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import utc_now
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
+
+# Update statements per command (see ``Claims.record_many``).
+UPDATE_SLICE = 16
 
 
 class ClaimState(StrEnum):
@@ -102,6 +106,34 @@ class Claims:
             if not is_duplicate_key(error):
                 raise
             await self.collection.update_one({"_id": self.prefix + key}, {"$set": change})
+
+    async def record_many(self, outcomes: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Record the outcomes (key, outcome, details) of claimed keys in one bulk write.
+
+        Plain updates, no upserts, in slices of ``UPDATE_SLICE``: FerretDB 1.24 (SQLite) keeps
+        a pooled connection per update statement until the whole command ends, and two or three
+        concurrent 64-statement updates exhausted its pool and hung the database for good. A
+        key that was never claimed is recorded one by one, as ``record`` does it.
+        """
+        now = utc_now()
+        items = list(outcomes)
+        writes = [
+            UpdateOne(
+                {"_id": self.prefix + key},
+                {"$set": {"outcome": outcome, "details": details, "recorded_at": now}},
+            )
+            for key, outcome, details in items
+        ]
+        if not writes:
+            return
+        matched = 0
+        for start in range(0, len(writes), UPDATE_SLICE):
+            part = writes[start : start + UPDATE_SLICE]
+            matched += (await self.collection.bulk_write(part, ordered=False)).matched_count
+        if matched < len(writes):
+            for key, outcome, details in items:
+                if await self.collection.find_one({"_id": self.prefix + key}) is None:
+                    await self.record(key, outcome, **details)
 
     async def get(self, key: str) -> ClaimRecord | None:
         found = await self.collection.find_one({"_id": self.prefix + key})
