@@ -81,6 +81,15 @@ class CloudEvent(BaseModel, Generic[DataT]):
         return self.model_dump_json(exclude_none=True).encode()
 
 
+# Events of one version are numbered ``version * EVENTS_PER_VERSION + place`` (the CloudEvents
+# ``sequence``), so every event of an aggregate sorts after all events of its earlier versions.
+EVENTS_PER_VERSION = 1000
+
+
+def event_sequence(version: int, place: int = 0) -> int:
+    return version * EVENTS_PER_VERSION + place
+
+
 def sequence_number(event: CloudEvent[Any]) -> int:
     """The event's ``sequence`` as a number (0 when it has none), for newer-than comparisons."""
     return int(event.sequence) if event.sequence else 0
@@ -96,12 +105,14 @@ def wrap(
     correlation_id: str | None = None,
     causation_id: str | None = None,
     event_id: str | None = None,
+    version: int | None = None,
 ) -> CloudEvent[EventData]:
     """Put a payload into its envelope: the one way events are created.
 
     ``correlation_id`` and ``causation_id`` default to the scope being served (the HTTP request,
     or the event being handled: ``observability.correlation_scope``); outside any scope the event
-    starts its own correlation.
+    starts its own correlation. ``version`` is for events published without a commit (which
+    stamps the sequence itself): the version of the thing the event is about.
     """
     identifier = event_id or new_event_id()
     correlation_id = correlation_id or observability.correlation_id.get()
@@ -117,6 +128,7 @@ def wrap(
         data=data,
         correlationid=correlation_id or identifier,
         causationid=causation_id,
+        sequence=None if version is None else str(event_sequence(version)),
     )
     return event
 

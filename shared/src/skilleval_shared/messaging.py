@@ -82,6 +82,18 @@ def kafka_headers(event: CloudEvent[Any] | dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+async def publish_event(broker: KafkaBroker, settings: Settings, event: CloudEvent[Any]) -> None:
+    """Publish directly: only for events with no state change of this service behind them (an
+    announcement of what already happened); everything else goes through a commit's outbox."""
+    data: EventData = event.data
+    await broker.publish(
+        event.to_json_bytes(),
+        topic=settings.topic(data.topic),
+        key=data.kafka_key().encode(),
+        headers=kafka_headers(event),
+    )
+
+
 def event_scope(event: CloudEvent[Any]) -> contextlib.AbstractContextManager[None]:
     """Events created within are correlated with ``event`` and name it as their cause.
 

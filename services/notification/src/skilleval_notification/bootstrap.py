@@ -37,7 +37,9 @@ def build_app(settings: NotificationSettings | None = None) -> FastAPI:
     runtime = Runtime(settings)
 
     async def publish(data: EventData) -> None:
-        await publish_event(runtime.broker, settings, wrap(data))
+        # The delivery's attempt number is its version: the event's sequence.
+        attempt = getattr(data, "attempt", None)
+        await publish_event(runtime.broker, settings, wrap(data, version=attempt))
 
     postman = Postman(
         db=runtime.db,

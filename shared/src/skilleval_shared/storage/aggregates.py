@@ -36,7 +36,13 @@ import uuid_utils
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 
-from skilleval_shared.envelope import CloudEvent, EventData, envelope_dict, utc_now
+from skilleval_shared.envelope import (
+    CloudEvent,
+    EventData,
+    envelope_dict,
+    event_sequence,
+    utc_now,
+)
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 from skilleval_shared.storage.oversize import (
     CommitTooLarge,
@@ -53,9 +59,6 @@ COMMITS = "commits"
 OUTBOX = "outbox"
 VOID_NONCE = "void"
 COMMIT_ATTEMPTS = 3
-# Events of one commit are numbered ``version * EVENTS_PER_VERSION + place`` (the CloudEvents
-# ``sequence``), so every event of an aggregate sorts after all events of earlier versions.
-EVENTS_PER_VERSION = 1000
 
 
 class ConcurrentUpdate(Exception):
@@ -91,10 +94,6 @@ def commit_id(kind: str, aggregate_id: str, version: int) -> str:
 def pointer_id(kind: str, aggregate_id: str, version: int, nonce: str) -> str:
     """Zero-padded, so one aggregate's pointers sort by version (``:10`` after ``:9``)."""
     return f"{kind}:{aggregate_id}:{version:012d}#{nonce}"
-
-
-def event_sequence(version: int, place: int) -> int:
-    return version * EVENTS_PER_VERSION + place
 
 
 def outbox_entry(event: CloudEvent[Any]) -> Document:

@@ -7,8 +7,8 @@ its aggregate is skipped: a replayed, duplicated or late event never rolls a pro
 whatever order the topics deliver in. One document can follow several aggregates (an
 enterprise's filing and its catalog book), each with its own counter.
 
-Applied in bulk: one get by ``_id`` per distinct key (several at a time), then one
-``bulk_write`` of exact-``_id`` replaces, indexed on FerretDB as on MongoDB. Documents of one key
+Applied in bulk: one get by ``_id`` per distinct key (several at a time), then ``bulk_write``s
+of exact-``_id`` replaces, indexed on FerretDB as on MongoDB. Documents of one key
 are written by the consumer that owns the key's partition, one batch at a time.
 """
 
@@ -26,6 +26,9 @@ from skilleval_shared.storage.mongo import Document
 
 Change = Callable[[Document], Document]
 CONCURRENT_GETS = 16
+# Updates per bulk command, one command at a time: FerretDB runs a command's updates on pooled
+# SQLite connections, and a few large bulk updates at once have exhausted its pool for good.
+WRITES_PER_COMMAND = 16
 
 
 def source_of(event: CloudEvent[Any]) -> str:
