@@ -134,6 +134,7 @@ EXPECTED_TYPES = {
         "certification.certificate.issued",
         "certification.certificate.revoked",
         "certification.certificate.reissued",
+        "certification.signing-key.published",
         "registry.sync.recorded",
         "province.sync.acknowledged",
         "notification.email.sent",
@@ -570,6 +571,10 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "holder_name": "张三",
         "holder_email": "zhangsan@example.com",
     },
+    certification.SigningKeyPublished: {
+        "key_id": "qr-2026-1",
+        "jwk": {"x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", "kid": "qr-2026-1"},
+    },
     registry.SyncRecorded: {
         "certificate_number": CERTIFICATE,
         "sync_id": "sync-1",
@@ -647,6 +652,8 @@ EXPECTED_KEYS = {
 def test_kafka_key_follows_the_architecture(cls: type[EventData]) -> None:
     if cls is filing.InspectionDrawn:  # one campaign over many enterprises
         expected = "inspection_id"
+    elif cls is certification.SigningKeyPublished:  # the service's own key, no institution
+        expected = "key_id"
     elif cls.topic == topics.CERTIFICATION_EVENTS:
         expected = "certificate_number" if cls.aggregate == "certificate" else "institution_uscc"
     else:

@@ -9,9 +9,9 @@ by institution, whose single consumer per partition serializes the numbering of 
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from skilleval_shared import topics
 from skilleval_shared.envelope import EventData
@@ -212,3 +212,40 @@ class CertificateReissued(CertificateEvent):
     reason: Clause
     holder_name: Name
     holder_email: Email | None = None
+
+
+# An Ed25519 public key's raw 32 bytes, base64url without padding (RFC 8037).
+Ed25519X = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
+class SigningJwk(Value):
+    """The public half of the key that signs certificate QR codes, as a JWK (RFC 8037)."""
+
+    kty: Literal["OKP"] = "OKP"
+    crv: Literal["Ed25519"] = "Ed25519"
+    x: Ed25519X
+    kid: Identifier
+    alg: Literal["EdDSA"] = "EdDSA"
+    use: Literal["sig"] = "sig"
+
+
+class SigningKeyPublished(CertificationEvent):
+    """A key that signs the QR codes (compact JWS, EdDSA) of the certificates issued from now on.
+
+    Old keys stay valid for the certificates they signed: verifiers keep every published key and
+    pick one by the JWS header's ``kid``. Keyed by the key id: there is no institution behind it.
+    """
+
+    aggregate: ClassVar[str] = "signing-key"
+    action: ClassVar[str] = "published"
+    key_field: ClassVar[str] = "key_id"
+    subject_field: ClassVar[str] = "key_id"
+
+    key_id: Identifier
+    jwk: SigningJwk
+
+    @model_validator(mode="after")
+    def _names_its_key(self) -> Self:
+        if self.jwk.kid != self.key_id:
+            raise ValueError("the JWK must carry the key id as its kid")
+        return self

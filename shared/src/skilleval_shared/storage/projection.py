@@ -73,7 +73,7 @@ class Projection:
             applied += 1
         if changed:
             await self.collection.bulk_write(
-                [ReplaceOne({"_id": key}, documents[key], upsert=True) for key in changed],
+                [ReplaceOne({"_id": key}, documents[key] or {}, upsert=True) for key in changed],
                 ordered=False,
             )
         return applied
