@@ -20,9 +20,11 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+def page(
+    request: Request, template: str, /, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """A page of the public site; Jinja2 escapes every value (autoescape is on for .html)."""
-    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
 
