@@ -169,3 +169,11 @@ class QrSigner:
             algorithm="EdDSA",
             headers={"kid": self.key_id},
         )
+
+
+def uscc_in(division: str, serial: str = "MA00000") -> str:
+    """A valid USCC registered in ``division`` (6 digits), e.g. 370211 黄岛区."""
+    from skilleval_shared.validation import uscc_check_char
+
+    first17 = f"91{division}{serial}{'0' * (9 - len(serial))}"[:17]
+    return first17 + uscc_check_char(first17)

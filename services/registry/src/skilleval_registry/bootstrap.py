@@ -14,6 +14,8 @@ from skilleval_registry.lookup.service import AuditLog, PublicLookup
 from skilleval_registry.province import consumers as province_consumers
 from skilleval_registry.province.service import ProvinceSimulator
 from skilleval_registry.settings import RegistrySettings
+from skilleval_registry.statistics import routes as statistics_routes
+from skilleval_registry.statistics.service import Statistics
 from skilleval_registry.sync import consumers as sync_consumers
 from skilleval_registry.sync import routes as sync_routes
 from skilleval_registry.sync.model import SyncRecord
@@ -41,6 +43,7 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     audit = AuditLog(db["lookup_audit"])
     lookup = PublicLookup(talent=talent, audit=audit)
     verifier = Verifier(db, talent=talent)
+    statistics = Statistics(talent.certificates, cache_seconds=settings.statistics_cache_seconds)
     sync = ProvinceSync(
         Repository(runtime.store("sync"), SyncRecord, missing="未找到该证书的省库同步记录"),
         ack_timeout_seconds=settings.province_ack_timeout_seconds,
@@ -74,6 +77,7 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
             verification_routes.router,
             directory_routes.router,
             sync_routes.router,
+            statistics_routes.router,
         ],
     )
     app.state.directory = directory
@@ -82,5 +86,6 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     app.state.lookup = lookup
     app.state.verifier = verifier
     app.state.sync = sync
+    app.state.statistics = statistics
     app.state.lookup_limit = LookupLimit(settings.lookups_per_minute)
     return app

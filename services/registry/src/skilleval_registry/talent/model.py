@@ -70,6 +70,7 @@ def issued(body: Document, data: CertificateIssued) -> Document:
         "issue_date": data.issue_date.isoformat(),
         "year": data.issue_date.year,
         "district": district_of(data.institution_uscc),
+        "occupation": f"{data.occupation_name}（{data.occupation_code}）",
         "row": data.row.model_dump(mode="json"),
         "names": _with(body.get("names", []), data.holder_name),
     }
