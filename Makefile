@@ -8,6 +8,8 @@ DOCKER_OK := $(shell docker info >/dev/null 2>&1 && echo yes)
 setup:  ## install uv if missing, then the locked environment
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
+	@# Debian's Chromium for the registry's browser test (Playwright drives it; no download)
+	@command -v chromium >/dev/null || ( [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null ) || echo "chromium not installed: the browser test will be skipped"
 
 up: setup  ## the whole system: Compose where Docker answers, else the local launcher
 ifeq ($(DOCKER_OK),yes)
