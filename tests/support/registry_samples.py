@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import json
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from skilleval_shared.envelope import CloudEvent, EventData, wrap
 from skilleval_shared.events.certification import (
+    CertificateCorrected,
     CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
-    SigningJwk,
+    CorrectableField,
     SigningKeyPublished,
 )
 from skilleval_shared.events.fields import Gender
@@ -143,31 +144,42 @@ def event(data: EventData, sequence: int | None = None) -> CloudEvent[Any]:
 
 
 class QrSigner:
-    """Stands in for certification: a signing key, its published event, QR tokens."""
+    """Stands in for certification: a signing key, its published event, QR tokens in
+    certification's format (short claim names, ``typ`` skilleval-cert+jws)."""
 
     def __init__(self, key_id: str = "qr-2026-1") -> None:
         self.key_id = key_id
         self.private_key = Ed25519PrivateKey.generate()
 
-    def published(self) -> SigningKeyPublished:
+    def published(self, url: str = "http://127.0.0.1:8004/verify") -> SigningKeyPublished:
         raw = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-        return SigningKeyPublished(key_id=self.key_id, jwk=SigningJwk(x=x, kid=self.key_id))
+        return SigningKeyPublished(
+            key_id=self.key_id,
+            algorithm="EdDSA",
+            curve="Ed25519",
+            public_key=base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
+            verification_url=url,
+        )
 
     def token(self, issued: CertificateIssued, **changes: Any) -> str:
+        number = issued.certificate_number
+        digest = hashlib.sha256(f"{number}|{issued.id_number}".encode()).digest()[:16]
         claims = {
-            "certificate_number": issued.certificate_number,
-            "holder_name": issued.holder_name,
-            "occupation_code": issued.occupation_code,
-            "level": issued.level,
-            "issue_date": issued.issue_date.isoformat(),
-            "institution_uscc": issued.institution_uscc,
+            "n": number,
+            "h": issued.holder_name,
+            "i": base64.urlsafe_b64encode(digest).rstrip(b"=").decode(),
+            "o": issued.occupation_code,
+            "w": issued.work_type,
+            "l": issued.level,
+            "d": issued.issue_date.isoformat(),
+            "u": issued.institution_uscc,
+            "c": 1,
         } | changes
-        return jwt.api_jws.encode(
-            json.dumps(claims, ensure_ascii=False).encode(),
+        return jwt.encode(
+            claims,
             self.private_key,
             algorithm="EdDSA",
-            headers={"kid": self.key_id},
+            headers={"kid": self.key_id, "typ": "skilleval-cert+jws"},
         )
 
 
@@ -177,3 +189,21 @@ def uscc_in(division: str, serial: str = "MA00000") -> str:
 
     first17 = f"91{division}{serial}{'0' * (9 - len(serial))}"[:17]
     return first17 + uscc_check_char(first17)
+
+
+def certificate_corrected(
+    number: str, count: int = 1, *, name: str = HOLDER, id_no: str = ID_NUMBER
+) -> CertificateCorrected:
+    return CertificateCorrected(
+        certificate_number=number,
+        institution_uscc=USCC,
+        corrected_on=date(2026, 6, 2),
+        reissue_count=count,
+        reason="证件号码录入错误",
+        corrected_fields=(CorrectableField.ID_NUMBER,),
+        holder_name=name,
+        id_type=IdType.RESIDENT_ID,
+        id_number=id_no,
+        occupation_name="车工",
+        work_type="数控车工",
+    )

@@ -134,6 +134,8 @@ EXPECTED_TYPES = {
         "certification.certificate.issued",
         "certification.certificate.revoked",
         "certification.certificate.reissued",
+        "certification.roster.rows-rejected",
+        "certification.certificate.corrected",
         "certification.signing-key.published",
         "registry.sync.recorded",
         "province.sync.acknowledged",
@@ -538,6 +540,34 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "issue_date": ISSUED_ON,
         "row_count": 1,
     },
+    certification.RosterRowsRejected: ROSTER
+    | {
+        "reviewed_by": "staff-1",
+        "stage": certification.ReviewStage.CITY,
+        "seqs": (1, 17),
+        "remarks": (REMARK,),
+    },
+    certification.CertificateCorrected: {
+        "certificate_number": CERTIFICATE,
+        "institution_uscc": USCC,
+        "corrected_on": date(2026, 5, 2),
+        "reissue_count": 2,
+        "reason": "姓名录入错误",
+        "corrected_fields": (certification.CorrectableField.HOLDER_NAME,),
+        "holder_name": "张三丰",
+        "id_type": IdType.RESIDENT_ID,
+        "id_number": "11010519491231002X",
+        "occupation_name": "车工",
+        "work_type": "数控车工",
+        "holder_email": "zhangsan@example.com",
+    },
+    certification.SigningKeyPublished: {
+        "key_id": "k1-abc",
+        "algorithm": "EdDSA",
+        "curve": "Ed25519",
+        "public_key": "A" * 43,
+        "verification_url": "https://zscx.example.cn/verify",
+    },
     certification.RosterIssued: ROSTER | {"certificate_count": 1, "issue_date": ISSUED_ON},
     certification.CertificateIssued: {
         "certificate_number": CERTIFICATE,
@@ -570,10 +600,6 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "reason": "遗失补发",
         "holder_name": "张三",
         "holder_email": "zhangsan@example.com",
-    },
-    certification.SigningKeyPublished: {
-        "key_id": "qr-2026-1",
-        "jwk": {"x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", "kid": "qr-2026-1"},
     },
     registry.SyncRecorded: {
         "certificate_number": CERTIFICATE,
@@ -652,7 +678,7 @@ EXPECTED_KEYS = {
 def test_kafka_key_follows_the_architecture(cls: type[EventData]) -> None:
     if cls is filing.InspectionDrawn:  # one campaign over many enterprises
         expected = "inspection_id"
-    elif cls is certification.SigningKeyPublished:  # the service's own key, no institution
+    elif cls is certification.SigningKeyPublished:  # belongs to no institution
         expected = "key_id"
     elif cls.topic == topics.CERTIFICATION_EVENTS:
         expected = "certificate_number" if cls.aggregate == "certificate" else "institution_uscc"

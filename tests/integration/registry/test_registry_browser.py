@@ -39,7 +39,7 @@ def free_port() -> int:
 
 @pytest.fixture
 async def site(make_settings, mongo) -> AsyncIterator[tuple[str, RegistrySettings]]:
-    settings = make_settings("registry", RegistrySettings)
+    settings = make_settings("registry", RegistrySettings, lookups_per_minute=100_000)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(build_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -99,7 +99,7 @@ async def test_a_person_looks_up_and_verifies_a_certificate_in_a_browser(site):
         await page.click("#lookup-person")
         assert NUMBER in await page.inner_text("#result")
 
-        address = f"{base}/verify?token={signer.token(ISSUED)}"
+        address = f"{base}/verify?s={signer.token(ISSUED)}"
         await page.goto(address)
         assert await page.inner_text("#verdict") == "有效"
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_the_directory_follows_a_catalog_change_and_searches(make_settings, mongo):
-    settings = make_settings("registry", RegistrySettings)
+    settings = make_settings("registry", RegistrySettings, lookups_per_minute=100_000)
     async with serve_in_process(build_app(settings)) as client:
         for data in (
             filing_filed(),

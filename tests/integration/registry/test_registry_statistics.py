@@ -32,7 +32,9 @@ CERTIFICATES = [
 
 
 async def test_statistics_count_by_every_dimension(make_settings, mongo):
-    settings = make_settings("registry", RegistrySettings, statistics_cache_seconds=0)
+    settings = make_settings(
+        "registry", RegistrySettings, statistics_cache_seconds=0, lookups_per_minute=100_000
+    )
     async with serve_in_process(build_app(settings)) as client:
         for data in (*CERTIFICATES, certificate_revoked(CERTIFICATES[0].certificate_number)):
             await produce(

@@ -17,6 +17,7 @@ from support.apps import serve_in_process
 from support.kafka import eventually, produce
 from support.registry_samples import (
     ID_NUMBER,
+    certificate_corrected,
     certificate_issued,
     certificate_reissued,
     certificate_revoked,
@@ -43,7 +44,7 @@ async def send(settings: RegistrySettings, *events: CloudEvent[Any]) -> None:
 
 @pytest.fixture
 def settings(make_settings) -> RegistrySettings:
-    return make_settings("registry", RegistrySettings)
+    return make_settings("registry", RegistrySettings, lookups_per_minute=100_000)
 
 
 async def status_of(client, number: str, name: str = "张三") -> str | None:
@@ -137,6 +138,9 @@ async def test_the_rebuild_from_the_topic_equals_the_live_database(settings, mon
         event(certificate_revoked(people[3].certificate_number)),
         event(certificate_reissued(people[5].certificate_number, 1, "工六")),
         event(people[7]),  # a duplicate delivery
+        event(
+            certificate_corrected(people[9].certificate_number, 1, name="工10", id_no=id_number(99))
+        ),
     ]
     async with serve_in_process(app) as client:
         await send(settings, *(event(data) for data in people), *changes)
@@ -145,7 +149,11 @@ async def test_the_rebuild_from_the_topic_equals_the_live_database(settings, mon
         )
         await eventually(lambda: status_of(client, people[-1].certificate_number, "工40"))
     live = await TalentDatabase(mongo[settings.database_name]).contents()
-    assert len(live["certificates"]) == 40 and len(live["people"]) == 41
-    assert await rebuild(settings, prefix="rebuilt_") == 43  # all, the duplicate to no effect
+    assert len(live["certificates"]) == 40 and len(live["people"]) == 42
+    corrected = await TalentDatabase(mongo[settings.database_name]).by_person(
+        id_number=id_number(99), name="工10"
+    )
+    assert [record["_id"] for record in corrected] == [people[9].certificate_number]
+    assert await rebuild(settings, prefix="rebuilt_") == 44  # all, the duplicate to no effect
     rebuilt = TalentDatabase(mongo[settings.database_name], prefix="rebuilt_")
     assert await rebuilt.contents() == live

@@ -5,6 +5,7 @@ from __future__ import annotations
 from skilleval_registry.talent import model
 from support.registry_samples import (
     ID_NUMBER,
+    certificate_corrected,
     certificate_issued,
     certificate_reissued,
     certificate_revoked,
@@ -63,3 +64,17 @@ def test_the_public_view_masks_the_holder() -> None:
     assert (view["level_title"], view["status_title"]) == ("四级/中级工", "有效")
     text = str(view)
     assert ID_NUMBER not in text and "13800000000" not in text and "@" not in text
+
+
+def test_a_correction_changes_the_printed_details_and_a_replayed_issue_keeps_them() -> None:
+    fixed = model.corrected(
+        model.issued({}, ISSUED),
+        certificate_corrected(NUMBER, 1, id_no="440524188001010014"),
+    )
+    assert (fixed["id_number"], fixed["row"]["id_number"], fixed["status"]) == (
+        "440524188001010014",
+        "440524188001010014",
+        "reissued",
+    )
+    assert model.issued(fixed, ISSUED) == fixed
+    assert fixed["identities"] == [f"{ID_NUMBER}|张三", "440524188001010014|张三"]

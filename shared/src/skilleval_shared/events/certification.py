@@ -9,9 +9,10 @@ by institution, whose single consumer per partition serializes the numbering of 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Literal, Self
+from enum import StrEnum
+from typing import ClassVar, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from skilleval_shared import topics
 from skilleval_shared.envelope import EventData
@@ -43,6 +44,7 @@ from skilleval_shared.validation.id_number import IdType
 from skilleval_shared.validation.occupation import SkillLevel
 
 MAX_ROW_ERRORS = 200
+MAX_REJECTED_ROWS = 20_000  # 序号 of up to 6 digits: about 140 KB, under the message limit
 
 
 class CertificationEvent(EventData):
@@ -118,6 +120,27 @@ class RosterProvinceRejected(_RosterReview):
     remarks: Remarks
 
 
+class ReviewStage(StrEnum):
+    CITY = "city"  # 市职业技能鉴定中心
+    PROVINCE = "province"  # 省职业技能鉴定指导中心
+
+
+class RosterRowsRejected(_RosterReview):
+    """Single rows a centre refused while approving the rest; they are never numbered."""
+
+    action: ClassVar[str] = "rows-rejected"
+
+    stage: ReviewStage
+    seqs: tuple[int, ...] = Field(min_length=1, max_length=MAX_REJECTED_ROWS)
+    remarks: Remarks
+
+    @model_validator(mode="after")
+    def _each_row_once(self) -> Self:
+        if len(set(self.seqs)) != len(self.seqs) or min(self.seqs) < 1:
+            raise ValueError("each rejected row is named once, by its 序号")
+        return self
+
+
 class NumberingRequested(RosterEvent):
     """Order to number and issue the certificates of an approved roster.
 
@@ -144,6 +167,15 @@ class RosterIssued(RosterEvent):
 
     certificate_count: int = Field(ge=1)
     issue_date: date
+
+
+class CorrectableField(StrEnum):
+    HOLDER_NAME = "holder_name"
+    ID_TYPE = "id_type"
+    ID_NUMBER = "id_number"
+    OCCUPATION_NAME = "occupation_name"
+    WORK_TYPE = "work_type"
+    HOLDER_EMAIL = "holder_email"
 
 
 class CertificateEvent(CertificationEvent):
@@ -214,27 +246,27 @@ class CertificateReissued(CertificateEvent):
     holder_email: Email | None = None
 
 
-# An Ed25519 public key's raw 32 bytes, base64url without padding (RFC 8037).
-Ed25519X = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")]
+class CertificateCorrected(CertificateEvent):
+    """A wrong field corrected by reissue under the same number; carries the printed contents
+    after the correction (fields not corrected are repeated as they were)."""
 
+    action: ClassVar[str] = "corrected"
 
-class SigningJwk(Value):
-    """The public half of the key that signs certificate QR codes, as a JWK (RFC 8037)."""
-
-    kty: Literal["OKP"] = "OKP"
-    crv: Literal["Ed25519"] = "Ed25519"
-    x: Ed25519X
-    kid: Identifier
-    alg: Literal["EdDSA"] = "EdDSA"
-    use: Literal["sig"] = "sig"
+    corrected_on: date
+    reissue_count: int = Field(ge=1)
+    reason: Clause
+    corrected_fields: tuple[CorrectableField, ...] = Field(min_length=1, max_length=6)
+    holder_name: Name
+    id_type: IdType
+    id_number: IdNumber
+    occupation_name: Label
+    work_type: Label = NO_WORK_TYPE
+    holder_email: Email | None = None
 
 
 class SigningKeyPublished(CertificationEvent):
-    """A key that signs the QR codes (compact JWS, EdDSA) of the certificates issued from now on.
-
-    Old keys stay valid for the certificates they signed: verifiers keep every published key and
-    pick one by the JWS header's ``kid``. Keyed by the key id: there is no institution behind it.
-    """
+    """The public key that verifies certificate QR signatures, as a JWK set (RFC 8037), so the
+    registry and anyone else verify offline, without calling this service."""
 
     aggregate: ClassVar[str] = "signing-key"
     action: ClassVar[str] = "published"
@@ -242,10 +274,7 @@ class SigningKeyPublished(CertificationEvent):
     subject_field: ClassVar[str] = "key_id"
 
     key_id: Identifier
-    jwk: SigningJwk
-
-    @model_validator(mode="after")
-    def _names_its_key(self) -> Self:
-        if self.jwk.kid != self.key_id:
-            raise ValueError("the JWK must carry the key id as its kid")
-        return self
+    algorithm: str = Field(pattern=r"^EdDSA$")
+    curve: str = Field(pattern=r"^Ed25519$")
+    public_key: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$")  # base64url of the raw 32 bytes
+    verification_url: str = Field(max_length=500, pattern=r"^https?://[^\s]+$")

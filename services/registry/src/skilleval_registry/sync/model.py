@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from skilleval_shared.events.certification import (
+    CertificateCorrected,
     CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
@@ -136,6 +137,31 @@ def on_reissued(
     row = current.row.model_copy(update={"name": data.holder_name}) if current.row else None
     changed = current.model_copy(update={"reissue_count": data.reissue_count, "row": row})
     if current.revocation_reason is not None:  # a revoked record stays revoked at the province
+        return changed, None
+    return _send(changed, sync_id=sync_id, now=now)
+
+
+def on_corrected(
+    record: SyncRecord | None, data: CertificateCorrected, *, sync_id: str, now: datetime
+) -> Decision:
+    current = record or _new(data.certificate_number, data.institution_uscc)
+    if data.reissue_count <= current.reissue_count:
+        return current, None
+    row = (
+        current.row.model_copy(
+            update={
+                "name": data.holder_name,
+                "id_type": data.id_type,
+                "id_number": data.id_number,
+                "occupation_name": data.occupation_name,
+                "work_type": None if data.work_type == "--" else data.work_type,
+            }
+        )
+        if current.row
+        else None
+    )
+    changed = current.model_copy(update={"reissue_count": data.reissue_count, "row": row})
+    if current.revocation_reason is not None:
         return changed, None
     return _send(changed, sync_id=sync_id, now=now)
 

@@ -13,6 +13,7 @@ from skilleval_registry.sync.model import SyncRecord, SyncStatus
 from skilleval_shared.domain_errors import InvalidRequest
 from skilleval_shared.envelope import CloudEvent, new_event_id, utc_now, wrap
 from skilleval_shared.events.certification import (
+    CertificateCorrected,
     CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
@@ -45,6 +46,8 @@ class ProvinceSync:
             rule = model.on_revoked
         elif isinstance(data, CertificateReissued):
             rule = model.on_reissued
+        elif isinstance(data, CertificateCorrected):
+            rule = model.on_corrected
         else:
             raise TypeError(f"not a certificate event: {event.type}")
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from skilleval_shared.events.certification import (
+    CertificateCorrected,
     CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
@@ -72,19 +73,56 @@ def issued(body: Document, data: CertificateIssued) -> Document:
         "district": district_of(data.institution_uscc),
         "occupation": f"{data.occupation_name}（{data.occupation_code}）",
         "row": data.row.model_dump(mode="json"),
-        "names": _with(body.get("names", []), data.holder_name),
+        "identities": _with(body, data.id_number, data.holder_name),
     }
-    if "reissue_count" not in body:  # a later reissue's holder name stays
+    if "reissue_count" not in body:  # a later reissue's or correction's details stay
         fields |= {"holder_name": data.holder_name, "reissue_count": 0}
+    else:  # what a correction set stays as corrected
+        fields = {k: v for k, v in fields.items() if k not in CORRECTABLE or k not in body}
     if "status" not in body:
         fields["status"] = Status.VALID.value
     return body | fields
 
 
-def _with(names: list[str], name: str) -> list[str]:
-    """Every name the certificate has carried: each stays indexed, so the index is the same
-    whether a reissue was applied together with its issue or after it."""
-    return names if name in names else [*names, name]
+CORRECTABLE = ("id_type", "id_number", "occupation_name", "work_type", "occupation", "row")
+
+
+def _with(body: Document, id_number: str, name: str) -> list[str]:
+    """Every ``<ID number>|<name>`` the certificate has carried: each stays in the person index,
+    so the index is the same whether a correction came in one batch with its issue or after it.
+    (Strings, not pairs: FerretDB stores no nested arrays.)"""
+    identities: list[str] = body.get("identities", [])
+    identity = f"{id_number}|{name}"
+    return identities if identity in identities else [*identities, identity]
+
+
+def corrected(body: Document, data: CertificateCorrected) -> Document:
+    """A correction by reissue: the printed details as they now are."""
+    if data.reissue_count <= body.get("reissue_count", 0):
+        return body
+    code = body.get("occupation_code", "")
+    fields: Document = {
+        "holder_name": data.holder_name,
+        "id_type": data.id_type.value,
+        "id_number": data.id_number,
+        "occupation_name": data.occupation_name,
+        "work_type": data.work_type,
+        "occupation": f"{data.occupation_name}（{code}）",
+        "reissue_count": data.reissue_count,
+        "reissued_on": data.corrected_on.isoformat(),
+        "identities": _with(body, data.id_number, data.holder_name),
+    }
+    if body.get("status") != Status.REVOKED.value:
+        fields["status"] = Status.REISSUED.value
+    if isinstance(body.get("row"), dict):
+        fields["row"] = body["row"] | {
+            "name": data.holder_name,
+            "id_type": data.id_type.value,
+            "id_number": data.id_number,
+            "occupation_name": data.occupation_name,
+            "work_type": None if data.work_type == "--" else data.work_type,
+        }
+    return body | fields
 
 
 def revoked(body: Document, data: CertificateRevoked) -> Document:
@@ -103,7 +141,7 @@ def reissued(body: Document, data: CertificateReissued) -> Document:
         "holder_name": data.holder_name,
         "reissue_count": data.reissue_count,
         "reissued_on": data.reissued_on.isoformat(),
-        "names": _with(body.get("names", []), data.holder_name),
+        "identities": _with(body, body.get("id_number", ""), data.holder_name),
     }
     if body.get("status") != Status.REVOKED.value:
         fields["status"] = Status.REISSUED.value

@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from skilleval_registry.talent import model
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.certification import (
+    CertificateCorrected,
     CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
@@ -25,7 +26,12 @@ from skilleval_shared.events.certification import (
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 from skilleval_shared.storage.projection import Change, Projection
 
-CERTIFICATE_EVENTS = (CertificateIssued, CertificateReissued, CertificateRevoked)
+CERTIFICATE_EVENTS = (
+    CertificateIssued,
+    CertificateReissued,
+    CertificateCorrected,
+    CertificateRevoked,
+)
 MAX_SLOTS = 64  # certificates one person may hold in the index; far above any real career
 CONCURRENT = 16
 
@@ -38,6 +44,8 @@ def _change(event: CloudEvent[Any]) -> Change:
         return lambda body: model.revoked(body, data)
     if isinstance(data, CertificateReissued):
         return lambda body: model.reissued(body, data)
+    if isinstance(data, CertificateCorrected):
+        return lambda body: model.corrected(body, data)
     raise TypeError(f"not a certificate event: {event.type}")
 
 
@@ -55,7 +63,7 @@ class TalentDatabase:
         named = {
             event.data.certificate_number
             for event in events
-            if isinstance(event.data, CertificateIssued | CertificateReissued)
+            if not isinstance(event.data, CertificateRevoked)
         }
         await self._gather([self._index(number) for number in sorted(named)])
         return applied
@@ -88,8 +96,9 @@ class TalentDatabase:
         record = await self.get(number)
         if record is None:
             return
-        for name in record.get("names", [record["holder_name"]]):
-            await self._claim_slot(model.person_key(record["id_number"], name), number)
+        for identity in record.get("identities", []):
+            id_number, name = identity.split("|", 1)
+            await self._claim_slot(model.person_key(id_number, name), number)
 
     async def _claim_slot(self, key: str, number: str) -> None:
         slot = 1

@@ -3,22 +3,32 @@ holds about the certificate it names."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from enum import StrEnum
 from typing import Any
 
 from skilleval_registry.talent.model import Status, normalised_name
 
-# Claims compared with the record when the QR carries them (named as in CertificateIssued).
-CHECKED_CLAIMS = (
-    "holder_name",
-    "id_type",
-    "occupation_code",
-    "occupation_name",
-    "work_type",
-    "level",
-    "issue_date",
-    "institution_uscc",
-)
+# The QR's signed claims (certification's short names, to keep the code small) and the
+# talent record's field each must equal; ``i`` is a digest of the ID number, never the number.
+CHECKED_CLAIMS = {
+    "h": "holder_name",
+    "o": "occupation_code",
+    "w": "work_type",
+    "l": "level",
+    "d": "issue_date",
+    "u": "institution_uscc",
+}
+NUMBER_CLAIM = "n"
+ID_DIGEST_CLAIM = "i"
+TOKEN_TYPE = "skilleval-cert+jws"
+
+
+def id_digest(certificate_number: str, id_number: str) -> str:
+    """The ID number as the QR carries it: salted with the certificate number, truncated."""
+    digest = hashlib.sha256(f"{certificate_number}|{id_number}".encode()).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 class Verdict(StrEnum):
@@ -46,8 +56,8 @@ class Verdict(StrEnum):
         }[self.value]
 
 
-def _same(claim: Any, held: Any, name: str) -> bool:
-    if name == "holder_name" and isinstance(claim, str) and isinstance(held, str):
+def _same(claim: Any, held: Any, field: str) -> bool:
+    if field == "holder_name" and isinstance(claim, str) and isinstance(held, str):
         return normalised_name(claim) == normalised_name(held)
     return str(claim) == str(held)
 
@@ -56,9 +66,12 @@ def judge(claims: dict[str, Any], record: dict[str, Any] | None) -> Verdict:
     """The verdict for signed ``claims`` (the signature already checked) against ``record``."""
     if record is None:
         return Verdict.UNKNOWN
-    for name in CHECKED_CLAIMS:
-        if name in claims and not _same(claims[name], record.get(name), name):
+    for claim, field in CHECKED_CLAIMS.items():
+        if claim in claims and not _same(claims[claim], record.get(field), field):
             return Verdict.FORGED
+    digest = claims.get(ID_DIGEST_CLAIM)
+    if digest is not None and digest != id_digest(record["_id"], record.get("id_number", "")):
+        return Verdict.FORGED
     if record.get("status") == Status.REVOKED.value:
         return Verdict.REVOKED
     return Verdict.VALID

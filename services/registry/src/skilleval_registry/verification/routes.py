@@ -1,4 +1,5 @@
-"""The address in a certificate's QR code (``/verify?token=<JWS>``) and its JSON twin."""
+"""The address in a certificate's QR code (``/verify?s=<JWS>``: certification publishes this
+address with its signing key) and its JSON twin."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from skilleval_registry.web import client_of, limit_of, page, too_many
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(route_class=DomainErrorRoute)
-Token = Annotated[str, Query(title="二维码中的签名令牌 (JWS)", min_length=1, max_length=MAX_TOKEN)]
+Token = Annotated[
+    str, Query(alias="s", title="二维码中的证书签名 (JWS)", min_length=1, max_length=MAX_TOKEN)
+]
 
 
 async def _verify(request: Request, token: str, channel: str) -> Verification:

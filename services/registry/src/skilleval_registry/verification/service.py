@@ -1,6 +1,7 @@
-"""QR verification: the compact JWS (EdDSA) in a certificate's QR address, checked with a key
-certification published (``SigningKeyPublished``, kept by key id), then judged against the
-talent database. Nothing else is trusted: an unknown key id is a forgery."""
+"""QR verification: the compact JWS (EdDSA) in a certificate's QR address
+(``<verification_url>?s=<JWS>``), checked with a key certification published
+(``SigningKeyPublished``, kept by key id), then judged against the talent database. Nothing
+else is trusted: an unknown key id is a forgery."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import jwt
 from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_registry.talent.service import TalentDatabase
-from skilleval_registry.verification.model import Verdict, judge
+from skilleval_registry.verification.model import NUMBER_CLAIM, TOKEN_TYPE, Verdict, judge
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.certification import SigningKeyPublished
 from skilleval_shared.storage.mongo import Document
@@ -35,14 +36,22 @@ class Verifier:
 
     async def record_key(self, event: CloudEvent[Any]) -> None:
         data: SigningKeyPublished = event.data
-        jwk = data.jwk.model_dump(mode="json")
-        await self.keys.apply(data.key_id, event, lambda body: body | {"jwk": jwk})
+        jwk = {
+            "kty": "OKP",
+            "crv": data.curve,
+            "x": data.public_key,
+            "kid": data.key_id,
+            "alg": data.algorithm,
+            "use": "sig",
+        }
+        fields = {"jwk": jwk, "verification_url": data.verification_url}
+        await self.keys.apply(data.key_id, event, lambda body: body | fields)
 
     async def verify(self, *, token: str) -> Verification:
         claims = await self._signed_claims(token)
         if claims is None:
             return Verification(Verdict.FORGED)
-        number = claims.get("certificate_number")
+        number = claims.get(NUMBER_CLAIM)
         if not isinstance(number, str) or not 1 <= len(number) <= 32:
             return Verification(Verdict.FORGED)
         record = await self.talent.get(number)
@@ -56,7 +65,9 @@ class Verifier:
         except jwt.PyJWTError:
             return None
         kid = header.get("kid")
-        if header.get("alg") != "EdDSA" or not isinstance(kid, str) or not 0 < len(kid) <= 64:
+        if header.get("alg") != "EdDSA" or header.get("typ") != TOKEN_TYPE:
+            return None
+        if not isinstance(kid, str) or not 0 < len(kid) <= 64:
             return None
         held = await self.keys.get(kid)
         if held is None or "jwk" not in held:
