@@ -24,7 +24,7 @@ from skilleval_shared.events.certification import (
     CertificateRevoked,
 )
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
-from skilleval_shared.storage.projection import Change, Projection
+from skilleval_shared.storage.projection import Change, Projection, source_of
 
 CERTIFICATE_EVENTS = (
     CertificateIssued,
@@ -34,6 +34,15 @@ CERTIFICATE_EVENTS = (
 )
 MAX_SLOTS = 64  # certificates one person may hold in the index; far above any real career
 CONCURRENT = 16
+
+
+def _source(event: CloudEvent[Any]) -> str:
+    """Certification commits an issue in a chunk of its roster's issuance and every later change
+    on the certificate's own lifecycle aggregate: their sequences are not comparable, so each
+    stream has its own counter (the model's rules order the two: a revocation is final, a
+    reissue or correction counts only if newer)."""
+    stream = "issue" if isinstance(event.data, CertificateIssued) else "lifecycle"
+    return f"{source_of(event)}/{stream}"
 
 
 def _change(event: CloudEvent[Any]) -> Change:
@@ -53,7 +62,7 @@ class TalentDatabase:
     def __init__(self, db: AsyncDatabase[Document], *, prefix: str = "") -> None:
         self.certificates = db[f"{prefix}certificates"]
         self.people = db[f"{prefix}people"]
-        self.projection = Projection(self.certificates)
+        self.projection = Projection(self.certificates, source=_source)
 
     async def record(self, events: Sequence[CloudEvent[Any]]) -> int:
         """Apply certificate events in order; returns how many were new."""
