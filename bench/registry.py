@@ -162,6 +162,27 @@ async def load(port: int, paths: list[str], seconds: float, clients: int) -> dic
     }
 
 
+async def find_one_floor(settings: Settings, seconds: float, clients: int) -> dict[str, float]:
+    """The database alone: ``clients`` concurrent gets by ``_id`` of random certificates."""
+    client = make_client(settings)
+    certificates = database(client, settings)["certificates"]
+    rng = random.Random(11)
+    count = 0
+
+    async def getter(until: float) -> None:
+        nonlocal count
+        while time.perf_counter() < until:
+            await certificates.find_one({"_id": number(rng.randrange(CERTIFICATES))})
+            count += 1
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(getter(started + seconds) for _ in range(clients)))
+        return {"rps": count / (time.perf_counter() - started)}
+    finally:
+        await client.close()
+
+
 async def bench_lookup(settings: Settings) -> dict[str, float]:
     """Lookup by certificate number + name with ``CERTIFICATES`` stored and ``CLIENTS``
     concurrent clients, next to ``/healthz`` of the same process in the same run."""
@@ -178,6 +199,7 @@ async def bench_lookup(settings: Settings) -> dict[str, float]:
         ]
         lookup = await load(port, lookups, SECONDS, CLIENTS)
         trivial = await load(port, ["/healthz"], SECONDS, CLIENTS)
+        floor = await find_one_floor(settings, SECONDS, CLIENTS)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -187,7 +209,9 @@ async def bench_lookup(settings: Settings) -> dict[str, float]:
     results: dict[str, Any] = {"certificates": float(CERTIFICATES), "seed_s": seeded}
     results |= {f"lookup_{key}": value for key, value in lookup.items()}
     results |= {f"healthz_{key}": value for key, value in trivial.items()}
+    results["find_one_rps"] = floor["rps"]
     results["lookup_vs_healthz_rps"] = lookup["rps"] / trivial["rps"]
+    results["lookup_vs_find_one_rps"] = lookup["rps"] / floor["rps"]
     return results
 
 

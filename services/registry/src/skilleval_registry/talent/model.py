@@ -159,6 +159,24 @@ def holds(record: Document, *, name: str, id_number: str | None = None) -> bool:
     return id_number is None or normalised_id(record["id_number"]) == normalised_id(id_number)
 
 
+# What ``holds`` and ``public_view`` read: a lookup fetches no more.
+PUBLIC_FIELDS = {
+    name: True
+    for name in (
+        "holder_name",
+        "id_type",
+        "id_number",
+        "occupation_code",
+        "occupation_name",
+        "work_type",
+        "level",
+        "institution_name",
+        "issue_date",
+        "status",
+    )
+}
+
+
 def public_view(number: str, record: Document) -> Document:
     """What anyone may see of a certificate: never the full ID number, phone or email."""
     status = Status(record["status"])

@@ -83,7 +83,8 @@ class TalentDatabase:
         return found if found is not None and "holder_name" in found else None
 
     async def by_number(self, *, number: str, name: str) -> Document | None:
-        found = await self.get(number)
+        """The hot public read: one get by ``_id``, only the fields the public view needs."""
+        found = await self.certificates.find_one({"_id": number}, model.PUBLIC_FIELDS)
         return found if found is not None and model.holds(found, name=name) else None
 
     async def by_person(self, *, id_number: str, name: str) -> list[Document]:
