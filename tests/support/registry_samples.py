@@ -207,3 +207,14 @@ def certificate_corrected(
         occupation_name="车工",
         work_type="数控车工",
     )
+
+
+def staff_headers(jwt_keys: dict[str, str]) -> dict[str, str]:
+    """A city-centre staff member's bearer token, signed with the test key pair."""
+    from pathlib import Path
+
+    from skilleval_shared.auth import Principal, Role, TokenIssuer
+
+    issuer = TokenIssuer(Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]).read_text(), "skilleval-filing")
+    token = issuer.issue(Principal(subject="staff-1", role=Role.CITY_CENTER, name="王"))
+    return {"Authorization": f"Bearer {token}"}

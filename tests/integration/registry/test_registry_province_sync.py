@@ -4,15 +4,12 @@ show exactly that; staff resend a range."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from skilleval_registry.bootstrap import build_app
 from skilleval_registry.province.model import REJECTION_REASON, rejects
 from skilleval_registry.settings import RegistrySettings
 from skilleval_shared import topics
-from skilleval_shared.auth import Principal, Role, TokenIssuer
 from skilleval_shared.events.registry import ProvinceSyncAcknowledged
 from support.apps import serve_in_process
 from support.kafka import eventually, produce, read_until
@@ -21,6 +18,7 @@ from support.registry_samples import (
     certificate_revoked,
     event,
     id_number,
+    staff_headers,
 )
 
 pytestmark = pytest.mark.integration
@@ -28,9 +26,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def staff(jwt_keys) -> dict[str, str]:
-    issuer = TokenIssuer(Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]).read_text(), "skilleval-filing")
-    token = issuer.issue(Principal(subject="staff-1", role=Role.CITY_CENTER, name="王"))
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(jwt_keys)
 
 
 def registry_settings(make_settings, jwt_keys, **overrides) -> RegistrySettings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -88,4 +90,17 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     app.state.sync = sync
     app.state.statistics = statistics
     app.state.lookup_limit = LookupLimit(settings.lookups_per_minute)
+    _flush_audit_at_shutdown(app, audit)
     return app
+
+
+def _flush_audit_at_shutdown(app: FastAPI, audit: AuditLog) -> None:
+    serving = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with serving(app):
+            yield
+            await audit.flush()  # before the runtime closes the database
+
+    app.router.lifespan_context = lifespan

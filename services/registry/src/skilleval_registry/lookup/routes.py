@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from skilleval_registry.lookup.schemas import (
+    AuditEntry,
     CertificateList,
     CertificateNumberText,
     CertificateView,
@@ -18,6 +19,7 @@ from skilleval_registry.lookup.schemas import (
 )
 from skilleval_registry.lookup.service import PublicLookup
 from skilleval_registry.web import client_of, limit_of, page, too_many
+from skilleval_shared.auth import StaffPrincipal
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.web.errors import DomainErrorRoute
 
@@ -64,6 +66,21 @@ async def certificates_of_person(query: PersonQuery, request: Request) -> Certif
     if not found:
         raise NotFound(NOT_FOUND)
     return CertificateList.model_validate({"certificates": found})
+
+
+@router.get(
+    "/api/v1/audit/lookups",
+    tags=["audit"],
+    summary="公开查询审计日志（最新在前，证件号码已脱敏）",
+    response_model=list[AuditEntry],
+)
+async def audit_log(
+    request: Request,
+    staff: StaffPrincipal,
+    limit: Annotated[int, Query(title="条数", ge=1, le=1000)] = 100,
+) -> list[AuditEntry]:
+    entries = await _lookup(request).audit.latest(limit)
+    return [AuditEntry.model_validate(entry | {"id": entry["_id"]}) for entry in entries]
 
 
 @router.get("/", response_class=HTMLResponse, summary="证书查询页面", include_in_schema=False)

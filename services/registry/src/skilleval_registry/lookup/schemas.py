@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -70,3 +71,16 @@ class CertificateView(BaseModel):
 
 class CertificateList(BaseModel):
     certificates: list[CertificateView] = Field(title="证书")
+
+
+class AuditEntry(BaseModel):
+    id: str = Field(title="记录编号")
+    at: datetime = Field(title="时间")
+    kind: str = Field(title="查询方式", description="number 证书编号；person 证件号码；qr 二维码")
+    channel: str = Field(title="渠道", description="page 网页；api 接口")
+    client: str = Field(title="客户端地址")
+    found: int = Field(title="查到的证书数")
+    name: str = Field(title="姓名（脱敏）")
+    certificate_number: str | None = Field(default=None, title="证书编号")
+    id_number: str | None = Field(default=None, title="证件号码（脱敏）")
+    outcome: str | None = Field(default=None, title="二维码验证结论")
