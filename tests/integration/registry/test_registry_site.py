@@ -47,6 +47,10 @@ async def test_a_qr_address_is_valid_then_revoked_and_a_forgery_is_told(make_set
         await eventually(lambda: _is(verdict(client, token), "valid"))
         page = await client.get("/verify", params={"s": token})
         assert "有效" in page.text and "1101**********002X" in page.text
+        certifications_address = await client.get(
+            "/public/certificates/verify", params={"s": token}
+        )
+        assert certifications_address.text == page.text
         assert ID_NUMBER not in page.text
 
         assert await verdict(client, stranger.token(ISSUED)) == "forged"  # same kid, other key

@@ -62,7 +62,11 @@ async def verify_api(token: Token, request: Request) -> VerificationView:
     )
 
 
+# certification's default verification address (CERTIFICATE_VERIFICATION_URL) is the second.
 @router.get("/verify", response_class=HTMLResponse, summary="证书二维码验证页面")
+@router.get(
+    "/public/certificates/verify", response_class=HTMLResponse, summary="证书二维码验证页面"
+)
 async def verify_page(token: Token, request: Request) -> HTMLResponse:
     if (wait := limit_of(request).retry_after(request)) is not None:
         return too_many(request, wait)
