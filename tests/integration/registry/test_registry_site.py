@@ -117,3 +117,12 @@ async def test_lookups_are_limited_per_client_with_a_clear_message(make_settings
         assert api.status_code == 429
         assert api.headers["content-type"].startswith("application/problem+json")
         assert "秒后再试" in api.json()["detail"]
+
+
+async def test_pages_are_limited_like_the_public_reads(make_settings, mongo):
+    settings = make_settings("registry", RegistrySettings, public_reads_per_minute=3)
+    async with serve_in_process(build_app(settings)) as client:
+        answers = [(await client.get(path)).status_code for path in ("/", "/institutions", "/")]
+        assert answers == [200, 200, 200]
+        refused = await client.get("/statistics")
+        assert refused.status_code == 429 and "查询过于频繁" in refused.text

@@ -90,6 +90,7 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     app.state.sync = sync
     app.state.statistics = statistics
     app.state.lookup_limit = LookupLimit(settings.lookups_per_minute)
+    app.state.page_limit = LookupLimit(settings.public_reads_per_minute)
     _flush_audit_at_shutdown(app, audit)
     return app
 

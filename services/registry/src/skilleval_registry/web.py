@@ -57,6 +57,14 @@ def limit_of(request: Request) -> LookupLimit:
     return limit
 
 
+def page_limited(request: Request) -> HTMLResponse | None:
+    """The 429 page when a client reads pages faster than ``PUBLIC_READS_PER_MINUTE`` (the
+    limit the JSON API's public reads have), else None after counting this read."""
+    limit: LookupLimit = request.app.state.page_limit
+    wait = limit.retry_after(request)
+    return None if wait is None else too_many(request, wait)
+
+
 def too_many(request: Request, wait: int) -> HTMLResponse:
     response = page(request, "limited.html", status_code=429, wait=wait)
     response.headers["Retry-After"] = str(wait)

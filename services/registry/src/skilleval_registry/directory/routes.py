@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from skilleval_registry.directory.model import level_titles
 from skilleval_registry.directory.schemas import Institution
 from skilleval_registry.directory.service import Directory
-from skilleval_registry.web import page
+from skilleval_registry.web import page, page_limited
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -79,6 +79,8 @@ async def get_institution(
 async def institutions_page(
     request: Request, name: NameQuery = "", occupation: OccupationQuery = ""
 ) -> HTMLResponse:
+    if (refused := page_limited(request)) is not None:
+        return refused
     found = await _directory(request).search(name=name.strip(), occupation=occupation.strip())
     return page(
         request,

@@ -18,7 +18,7 @@ from skilleval_registry.lookup.schemas import (
     PersonQuery,
 )
 from skilleval_registry.lookup.service import PublicLookup
-from skilleval_registry.web import client_of, limit_of, page, too_many
+from skilleval_registry.web import client_of, limit_of, page, page_limited, too_many
 from skilleval_shared.auth import StaffPrincipal
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -85,7 +85,7 @@ async def audit_log(
 
 @router.get("/", response_class=HTMLResponse, summary="证书查询页面", include_in_schema=False)
 async def home(request: Request) -> HTMLResponse:
-    return page(request, "index.html", searched=False)
+    return page_limited(request) or page(request, "index.html", searched=False)
 
 
 @router.post("/lookup/number", response_class=HTMLResponse, include_in_schema=False)

@@ -9,7 +9,7 @@ from skilleval_registry.statistics.model import Dimension, chart
 from skilleval_registry.statistics.schemas import StatisticsView
 from skilleval_registry.statistics.service import Statistics
 from skilleval_registry.talent.model import Status
-from skilleval_registry.web import page
+from skilleval_registry.web import page, page_limited
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(route_class=DomainErrorRoute)
@@ -32,6 +32,8 @@ async def statistics_api(request: Request) -> StatisticsView:
 
 @router.get("/statistics", response_class=HTMLResponse, summary="证书统计页面")
 async def statistics_page(request: Request) -> HTMLResponse:
+    if (refused := page_limited(request)) is not None:
+        return refused
     counted = await _statistics(request).current.get()
     charts = [
         chart(
