@@ -128,10 +128,13 @@ class ProvinceSync:
         }
 
     async def summary(self) -> dict[str, int]:
-        """How many records are in each state (a scan)."""
+        """How many records are in each state: one ``$group`` over the snapshots (a scan in
+        the server, nothing loaded here)."""
         counts = {status.value: 0 for status in SyncStatus}
-        for item in await self.records.find({}, limit=10_000_000):
-            counts[item.state.status.value] += 1
+        pipeline = [{"$group": {"_id": "$state.status", "count": {"$sum": 1}}}]
+        async for item in await self.records.store.snapshots.aggregate(pipeline):
+            if item["_id"] in counts:
+                counts[item["_id"]] = int(item["count"])
         return counts
 
 
