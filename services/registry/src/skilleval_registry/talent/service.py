@@ -69,12 +69,21 @@ class TalentDatabase:
         applied = await self.projection.apply_many(
             [(event.data.certificate_number, event, _change(event)) for event in events]
         )
-        named = {
+        # An issue names its holder; a reissue or correction may rename: read what it left.
+        issued = {
+            (event.data.certificate_number, f"{event.data.id_number}|{event.data.holder_name}")
+            for event in events
+            if isinstance(event.data, CertificateIssued)
+        }
+        changed = {
             event.data.certificate_number
             for event in events
-            if not isinstance(event.data, CertificateRevoked)
+            if isinstance(event.data, CertificateReissued | CertificateCorrected)
         }
-        await self._gather([self._index(number) for number in sorted(named)])
+        await self._gather(
+            [self._index_identity(number, identity) for number, identity in sorted(issued)]
+            + [self._index(number) for number in sorted(changed)]
+        )
         return applied
 
     async def get(self, number: str) -> Document | None:
@@ -107,8 +116,11 @@ class TalentDatabase:
         if record is None:
             return
         for identity in record.get("identities", []):
-            id_number, name = identity.split("|", 1)
-            await self._claim_slot(model.person_key(id_number, name), number)
+            await self._index_identity(number, identity)
+
+    async def _index_identity(self, number: str, identity: str) -> None:
+        id_number, name = identity.split("|", 1)
+        await self._claim_slot(model.person_key(id_number, name), number)
 
     async def _claim_slot(self, key: str, number: str) -> None:
         slot = 1
