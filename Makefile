@@ -10,6 +10,8 @@ setup:  ## install uv if missing, then the locked environment
 	@$(UV) sync --frozen --quiet
 	@# The certificate PDF embeds a TrueType CJK font (reportlab cannot embed the CFF outlines of Noto CJK).
 	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null)
+	@# Debian's Chromium for the registry's browser test (Playwright drives it; no download)
+	@command -v chromium >/dev/null || ( [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null ) || echo "chromium not installed: the browser test will be skipped"
 
 up: setup  ## the whole system: Compose where Docker answers, else the local launcher
 ifeq ($(DOCKER_OK),yes)

@@ -388,8 +388,16 @@ INFRA = [
     Component("ferretdb", _ferretdb_command, _mongo_ready),
     Component("mailpit", _mailpit_command, _smtp_ready),
 ]
+# No provincial system is reachable from here: the registry answers for it (see
+# services/registry/docs/province-sync.md); production leaves PROVINCE_SIMULATOR unset.
+SERVICE_ENV = {"registry": {"PROVINCE_SIMULATOR": "true"}}
 SERVICES = [
-    Component(name, _service_command(name), _http_ready(port), env={"HTTP_PORT": str(port)})
+    Component(
+        name,
+        _service_command(name),
+        _http_ready(port),
+        env={"HTTP_PORT": str(port)} | SERVICE_ENV.get(name, {}),
+    )
     for name, port in SERVICE_PORTS.items()
 ]
 

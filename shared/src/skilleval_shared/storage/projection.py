@@ -48,8 +48,17 @@ def newer_catalog(body: Document, fields: Document) -> Document:
 
 
 class Projection:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        *,
+        source: Callable[[CloudEvent[Any]], str] = source_of,
+    ) -> None:
+        """``source`` names the counter an event's sequence is compared in; override it when
+        one CloudEvents aggregate's events are committed by several producer aggregates (their
+        sequences are comparable only within each)."""
         self.collection = collection
+        self.source = source
 
     async def get(self, key: str) -> Document | None:
         return await self.collection.find_one({"_id": key})
@@ -67,7 +76,7 @@ class Projection:
         applied = 0
         for key, event, change in items:
             document = documents.get(key) or stored[key] or {"_id": key, "seen": {}}
-            source, sequence = source_of(event), sequence_number(event)
+            source, sequence = self.source(event), sequence_number(event)
             if sequence and sequence <= document.get("seen", {}).get(source, 0):
                 continue
             body = {k: v for k, v in document.items() if k not in ("_id", "seen")}
@@ -75,10 +84,10 @@ class Projection:
             documents[key] = change(body) | {"_id": key, "seen": seen}
             changed.add(key)
             applied += 1
-        if changed:
+        writes = [ReplaceOne({"_id": key}, documents[key], upsert=True) for key in changed]
+        for start in range(0, len(writes), WRITES_PER_COMMAND):
             await self.collection.bulk_write(
-                [ReplaceOne({"_id": key}, documents[key] or {}, upsert=True) for key in changed],
-                ordered=False,
+                writes[start : start + WRITES_PER_COMMAND], ordered=False
             )
         return applied
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from skilleval_registry.directory.service import Directory
 from skilleval_shared.events.filing import (
+    CatalogChanged,
     FilingFiled,
     FilingReinstated,
     FilingRevoked,
@@ -17,3 +18,4 @@ def register(consumer: EventConsumer, directory: Directory) -> None:
     consumer.on(FilingFiled)(directory.record_filed)
     consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(directory.record_status)
     consumer.on(InstitutionCodeAssigned)(directory.record_institution_code)
+    consumer.on(CatalogChanged)(directory.record_catalog)

@@ -2,17 +2,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 
+from skilleval_registry.directory.model import level_titles
 from skilleval_registry.directory.schemas import Institution
 from skilleval_registry.directory.service import Directory
+from skilleval_registry.web import page, page_limited
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.errors import DomainErrorRoute
 
-router = APIRouter(prefix="/api/v1/public", tags=["public"], route_class=DomainErrorRoute)
+router = APIRouter(route_class=DomainErrorRoute)
 
-PUBLIC_FIELDS = ("name", "short_name", "address", "receipt_number", "filed_on", "catalog", "status")
+PUBLIC_FIELDS = (
+    "name",
+    "short_name",
+    "address",
+    "institution_code",
+    "institution_serial",
+    "receipt_number",
+    "filed_on",
+    "catalog_version",
+    "status",
+)
+STATUS_TITLES = {"filed": "已备案", "suspended": "暂停评价", "revoked": "已取消资质"}
+NameQuery = Annotated[str, Query(title="机构名称（包含）", max_length=100)]
+OccupationQuery = Annotated[str, Query(title="职业编码、职业或工种名称（包含）", max_length=100)]
 
 
 def _directory(request: Request) -> Directory:
@@ -21,17 +37,35 @@ def _directory(request: Request) -> Directory:
 
 
 def _public(document: dict[str, Any]) -> Institution:
+    catalog = [
+        entry | {"level_titles": level_titles(entry.get("levels", []))}
+        for entry in document.get("catalog") or []
+    ]
     return Institution.model_validate(
         {"uscc": document["_id"], **{key: document.get(key) for key in PUBLIC_FIELDS}}
+        | {"catalog": catalog, "status_title": STATUS_TITLES.get(document.get("status", ""))}
     )
 
 
-@router.get("/institutions", summary="已备案评价机构目录", response_model=list[Institution])
-async def list_institutions(request: Request) -> list[Institution]:
-    return [_public(item) for item in await _directory(request).filed.get()]
+@router.get(
+    "/api/v1/public/institutions",
+    tags=["public"],
+    summary="已备案评价机构目录（可按名称、职业检索）",
+    response_model=list[Institution],
+)
+async def list_institutions(
+    request: Request, name: NameQuery = "", occupation: OccupationQuery = ""
+) -> list[Institution]:
+    found = await _directory(request).search(name=name.strip(), occupation=occupation.strip())
+    return [_public(item) for item in found]
 
 
-@router.get("/institutions/{uscc}", summary="评价机构详情", response_model=Institution)
+@router.get(
+    "/api/v1/public/institutions/{uscc}",
+    tags=["public"],
+    summary="评价机构详情",
+    response_model=Institution,
+)
 async def get_institution(
     uscc: Annotated[USCC, Path(title="统一社会信用代码")], request: Request
 ) -> Institution:
@@ -39,3 +73,19 @@ async def get_institution(
     if found is None:
         raise NotFound("未找到该评价机构")
     return _public(found)
+
+
+@router.get("/institutions", response_class=HTMLResponse, summary="评价机构目录页面")
+async def institutions_page(
+    request: Request, name: NameQuery = "", occupation: OccupationQuery = ""
+) -> HTMLResponse:
+    if (refused := page_limited(request)) is not None:
+        return refused
+    found = await _directory(request).search(name=name.strip(), occupation=occupation.strip())
+    return page(
+        request,
+        "institutions.html",
+        institutions=[_public(item) for item in found],
+        name=name,
+        occupation=occupation,
+    )

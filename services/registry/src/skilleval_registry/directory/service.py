@@ -6,10 +6,12 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from skilleval_registry.directory.model import matches
 from skilleval_shared.cache import TimedValue
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.filing import (
     INSTITUTION_STATUS_AFTER,
+    CatalogChanged,
     FilingFiled,
     InstitutionCodeAssigned,
 )
@@ -46,6 +48,22 @@ class Directory:
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
 
+    async def record_catalog(self, event: CloudEvent[Any]) -> None:
+        """An accepted catalog change: the directory lists exactly the new catalog."""
+        data: CatalogChanged = event.data
+        fields = {
+            "catalog_version": data.catalog_version,
+            "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
+        }
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | newer_catalog(body, fields)
+        )
+
+    async def search(self, *, name: str = "", occupation: str = "") -> list[Document]:
+        """Filed institutions whose name holds ``name`` and whose catalog holds ``occupation``
+        (a code, an occupation or a 工种 name), from the cached list."""
+        return [item for item in await self.filed.get() if matches(item, name, occupation)]
+
     async def record_status(self, event: CloudEvent[Any]) -> None:
         status = INSTITUTION_STATUS_AFTER[event.type]
         await self.projection.apply(event.data.uscc, event, lambda body: body | {"status": status})
@@ -62,5 +80,6 @@ class Directory:
         return found if found is not None and "name" in found else None
 
     async def _scan_filed(self) -> list[Document]:
-        query = self.institutions.find({"status": "filed"}).sort("_id").limit(MAX_LISTED)
+        listed = {"status": {"$in": ["filed", "suspended"]}}  # revoked leaves the directory
+        query = self.institutions.find(listed).sort("_id").limit(MAX_LISTED)
         return await query.to_list(MAX_LISTED)

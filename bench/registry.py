@@ -1,0 +1,241 @@
+"""The registry's public certificate lookup under load (ARCHITECTURE.md targets: 100,000
+certificates stored, 32 concurrent clients, ≥ 1,500 requests/s with p99 ≤ 25 ms).
+
+The registry runs as a real uvicorn process (``python -m skilleval_registry``) on the real
+database; the certificates are written straight into its talent database in the form its
+projection writes. Clients are plain keep-alive HTTP/1.1 connections (asyncio streams: a
+heavier client would measure itself). ``/healthz`` of the same process, in the same run, is
+the floor the lookup is compared with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from skilleval_registry.talent import model
+from skilleval_shared.settings import Settings
+from skilleval_shared.storage.mongo import database, make_client
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from support.registry_samples import certificate_issued, id_number  # noqa: E402
+
+CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "100000"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
+SECONDS = float(os.environ.get("BENCH_LOOKUP_SECONDS", "10"))
+WARMUP_SECONDS = 2.0
+INSERT_BATCH = 5000
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+
+
+def holder(n: int) -> str:
+    return SURNAMES[n % len(SURNAMES)] + "工" + "一二三四五六七八九十"[n % 10]
+
+
+def number(n: int) -> str:
+    return f"Y000037000123264{n:06d}"
+
+
+async def seed(settings: Settings, count: int) -> float:
+    """Seconds to write ``count`` certificates into the registry's talent database."""
+    template = model.issued({}, certificate_issued(1))
+    client = make_client(settings)
+    certificates = database(client, settings)["certificates"]
+    started = time.perf_counter()
+    try:
+        for start in range(0, count, INSERT_BATCH):
+            batch = []
+            for n in range(start, min(start + INSERT_BATCH, count)):
+                name, id_no = holder(n), id_number(n)
+                row = template["row"] | {"name": name, "id_number": id_no}
+                batch.append(
+                    template
+                    | {
+                        "_id": number(n),
+                        "holder_name": name,
+                        "identities": [f"{id_no}|{name}"],
+                        "id_number": id_no,
+                        "row": row | {"certificate_number": number(n)},
+                        "seen": {f"certification_certificate/{number(n)}": 1000},
+                    }
+                )
+            await certificates.insert_many(batch, ordered=False)
+    finally:
+        await client.close()
+    return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_registry(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    environment = os.environ | {
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "MONGODB_URL": settings.mongodb_url,
+        "NAMESPACE": settings.namespace,
+        "HTTP_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        # Every client comes from 127.0.0.1 here: lift the per-address limits for the run.
+        "LOOKUPS_PER_MINUTE": "1000000000",
+        "PUBLIC_READS_PER_MINUTE": "1000000000",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "skilleval_registry"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def wait_ready(base: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(f"{base}/readyz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.3)
+    raise RuntimeError("the registry did not become ready")
+
+
+async def _client(
+    port: int, paths: list[str], until: float, latencies: list[float], errors: list[int]
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < until:
+            path = random.choice(paths)
+            started = time.perf_counter()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+            status_line = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if not status_line.startswith(b"HTTP/1.1 200"):
+                errors.append(1)
+    finally:
+        writer.close()
+
+
+async def load(port: int, paths: list[str], seconds: float, clients: int) -> dict[str, float]:
+    """Requests/s and latency percentiles of ``clients`` connections for ``seconds``."""
+    warm: list[float] = []
+    warmup = time.perf_counter() + WARMUP_SECONDS
+    await asyncio.gather(*(_client(port, paths, warmup, warm, []) for _ in range(clients)))
+    latencies: list[float] = []
+    errors: list[int] = []
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(_client(port, paths, until, latencies, errors) for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def percentile(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": percentile(0.50),
+        "p99_ms": percentile(0.99),
+        "errors": float(len(errors)),
+    }
+
+
+async def find_one_floor(settings: Settings, seconds: float, clients: int) -> dict[str, float]:
+    """The database alone: ``clients`` concurrent gets by ``_id`` of random certificates."""
+    client = make_client(settings)
+    certificates = database(client, settings)["certificates"]
+    rng = random.Random(11)
+    count = 0
+
+    async def getter(until: float) -> None:
+        nonlocal count
+        while time.perf_counter() < until:
+            await certificates.find_one({"_id": number(rng.randrange(CERTIFICATES))})
+            count += 1
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(getter(started + seconds) for _ in range(clients)))
+        return {"rps": count / (time.perf_counter() - started)}
+    finally:
+        await client.close()
+
+
+async def bench_lookup(settings: Settings) -> dict[str, float]:
+    """Lookup by certificate number + name with ``CERTIFICATES`` stored and ``CLIENTS``
+    concurrent clients, next to ``/healthz`` of the same process in the same run."""
+    settings = settings.model_copy(update={"service_name": "registry"})
+    seeded = await seed(settings, CERTIFICATES)
+    port = free_port()
+    process = start_registry(settings, port)
+    try:
+        await wait_ready(f"http://127.0.0.1:{port}")
+        rng = random.Random(7)
+        lookups = [
+            f"/api/v1/public/certificates/{number(n)}?name={quote(holder(n))}"
+            for n in (rng.randrange(CERTIFICATES) for _ in range(20_000))
+        ]
+        lookup = await load(port, lookups, SECONDS, CLIENTS)
+        trivial = await load(port, ["/healthz"], SECONDS, CLIENTS)
+        floor = await find_one_floor(settings, SECONDS, CLIENTS)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        client = make_client(settings)
+        await client.drop_database(database(client, settings).name)
+        await client.close()
+    results: dict[str, Any] = {"certificates": float(CERTIFICATES), "seed_s": seeded}
+    results |= {f"lookup_{key}": value for key, value in lookup.items()}
+    results |= {f"healthz_{key}": value for key, value in trivial.items()}
+    results["find_one_rps"] = floor["rps"]
+    results["lookup_vs_healthz_rps"] = lookup["rps"] / trivial["rps"]
+    results["lookup_vs_find_one_rps"] = lookup["rps"] / floor["rps"]
+    return results
+
+
+async def _main() -> None:
+    """``uv run python -m bench.registry``: one run against the infrastructure the tests use."""
+    import uuid
+
+    from support.infra import provide_infra
+    from support.kafka import delete_namespace_topics
+
+    with provide_infra() as infra:
+        settings = Settings(
+            service_name="registry",
+            kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+            mongodb_url=infra.mongodb_url,
+            namespace="bench" + uuid.uuid4().hex[:8],
+        )
+        try:
+            results = await bench_lookup(settings)
+        finally:
+            await delete_namespace_topics(settings.kafka_bootstrap_servers, settings.namespace)
+    for key, value in results.items():
+        print(f"{key:28} {value:12.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(_main())
