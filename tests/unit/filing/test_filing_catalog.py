@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from filing_examples import catalog, header, row, welder
 from pydantic import ValidationError
 
 from skilleval_filing.catalog.table import Catalog, RowKey, Standard
 from skilleval_shared.validation import SkillLevel
+from support.filing_samples import catalog, header, row, welder
 
 
 def test_the_example_row_of_the_annex_table_parses() -> None:

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from filing_examples import ALL_MATERIALS, OTHER_USCC, USCC, catalog, complete_draft
 
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings import events as e
@@ -17,6 +16,7 @@ from skilleval_filing.filings.receipt import issue_receipt
 from skilleval_filing.filings.remarks import Remark
 from skilleval_filing.filings.submission import IncompleteFiling
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
+from support.filing_samples import ALL_MATERIALS, OTHER_USCC, USCC, catalog, complete_draft
 
 # Representative configured holidays (not law): National Day week 2026.
 CALENDAR = NoticeCalendar(

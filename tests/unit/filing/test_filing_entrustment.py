@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from filing_examples import OTHER_USCC, THIRD_USCC, USCC, catalog, row
 from pydantic import ValidationError
 
 from skilleval_filing.entrustments.model import (
@@ -18,6 +17,7 @@ from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.review import ReviewState
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.validation import SkillLevel
+from support.filing_samples import OTHER_USCC, THIRD_USCC, USCC, catalog, row
 
 TODAY = date(2026, 11, 2)
 SHA = "ab" * 32

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from filing_examples import ALL_MATERIALS, USCC, catalog, complete_draft
 
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings import events as e
@@ -14,6 +13,7 @@ from skilleval_filing.filings.decisions import decide
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_filing.filings.model import Filing, start_filing
 from skilleval_shared.domain_errors import InvalidRequest
+from support.filing_samples import ALL_MATERIALS, USCC, catalog, complete_draft
 
 ACCEPTED_ON = date(2026, 9, 30)
 RAISED_ON = date(2026, 10, 2)

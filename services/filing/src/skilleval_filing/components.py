@@ -12,6 +12,8 @@ from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.complaints.service import ComplaintRepository
+from skilleval_filing.credit import service as credit
+from skilleval_filing.credit.service import CreditRepository
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import KIND as FILING_KIND
@@ -28,6 +30,7 @@ class FilingContainer:
     runtime: Runtime
     accounts: AccountRepository
     complaints: ComplaintRepository
+    credit: CreditRepository
     filings: FilingRepository
     files: FileStore
     issuer: TokenIssuer | None
@@ -58,6 +61,7 @@ class FilingContainer:
             runtime=runtime,
             accounts=accounts.repository(runtime.store(accounts.KIND)),
             complaints=complaints.repository(runtime.store(complaints.KIND)),
+            credit=credit.repository(runtime.store(credit.KIND)),
             filings=FilingRepository(
                 runtime.store(FILING_KIND), public_cache_seconds=settings.public_cache_seconds
             ),

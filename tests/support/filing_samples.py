@@ -1,5 +1,5 @@
-"""Valid example inputs for the filing domain tests. Builders, so each test states only what
-it changes."""
+"""Filing's sample data: valid forms, catalogs and stored filings for its tests. Builders, so
+each test states only what it changes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import Any
 
 from skilleval_filing.catalog.table import Catalog, CatalogHeader, CatalogRow
 from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.filings.model import Filing
+from skilleval_filing.filings.receipt import issue_receipt
+from skilleval_filing.filings.repository import FilingRepository, StoredFiling, filing_id
 
 USCC = "91350100M000100Y43"
 OTHER_USCC = "91512081MA62K0260E"
@@ -85,3 +89,38 @@ def welder(**overrides: Any) -> CatalogRow:
 
 def catalog(*rows: CatalogRow) -> Catalog:
     return Catalog(header=header(), rows=rows or (row(), welder()))
+
+
+async def put_on_file(
+    filings: FilingRepository,
+    uscc: str = USCC,
+    *,
+    name: str = "青岛示例机械有限公司",
+    rows: tuple[CatalogRow, ...] = (),
+    state: FilingState = FilingState.FILED,
+    issued_on: date = date(2026, 10, 14),
+    sequence: int = 1,
+) -> StoredFiling:
+    """The enterprise's first filing, stored in ``state``, with a receipt issued on
+    ``issued_on`` unless ``state`` is one a filing reaches before its receipt."""
+    has_receipt = state in (FilingState.FILED, FilingState.SUSPENDED, FilingState.REVOKED)
+    receipt = (
+        issue_receipt(
+            issued_on=issued_on, receipt_sequence=sequence, institution_serial_sequence=sequence
+        )
+        if has_receipt
+        else None
+    )
+    filing = Filing(
+        filing_id=filing_id(uscc, 1), uscc=uscc, state=state, version=5, receipt=receipt
+    )
+    listed = rows or (row(), welder())
+    stored = StoredFiling(
+        filing=filing,
+        version=0,
+        application={"enterprise_name": name, "uscc": uscc},
+        catalog=Catalog(
+            header=header(institution_name=name, short_name=name[:4]), rows=listed
+        ).model_dump(mode="json"),
+    )
+    return await filings.save(stored)
