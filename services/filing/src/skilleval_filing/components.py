@@ -18,6 +18,10 @@ from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calen
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import KIND as FILING_KIND
 from skilleval_filing.filings.repository import FilingRepository
+from skilleval_filing.inspections import service as inspections
+from skilleval_filing.inspections.pools import COLLECTION as INSPECTION_POOLS
+from skilleval_filing.inspections.pools import InspectionPools
+from skilleval_filing.inspections.service import InspectionRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer, issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
@@ -31,6 +35,8 @@ class FilingContainer:
     accounts: AccountRepository
     complaints: ComplaintRepository
     credit: CreditRepository
+    inspections: InspectionRepository
+    inspection_pools: InspectionPools
     filings: FilingRepository
     files: FileStore
     issuer: TokenIssuer | None
@@ -62,6 +68,8 @@ class FilingContainer:
             accounts=accounts.repository(runtime.store(accounts.KIND)),
             complaints=complaints.repository(runtime.store(complaints.KIND)),
             credit=credit.repository(runtime.store(credit.KIND)),
+            inspections=inspections.repository(runtime.store(inspections.KIND)),
+            inspection_pools=InspectionPools(runtime.db[INSPECTION_POOLS]),
             filings=FilingRepository(
                 runtime.store(FILING_KIND), public_cache_seconds=settings.public_cache_seconds
             ),
