@@ -97,7 +97,7 @@ async def test_the_directory_follows_the_institution_code(make_settings, mongo):
 
 
 async def test_a_replayed_filed_event_does_not_undo_a_later_suspension(make_settings, mongo):
-    from skilleval_registry.directory import Directory
+    from skilleval_registry.directory.service import Directory
     from skilleval_shared.envelope import wrap
     from skilleval_shared.events.filing import FilingSuspended
     from support.samples import filing_filed

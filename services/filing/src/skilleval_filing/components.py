@@ -10,6 +10,8 @@ from skilleval_filing.accounts import service as accounts
 from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.adapters.files import FileStore
+from skilleval_filing.catalog import service as catalog
+from skilleval_filing.catalog.service import CatalogRepository
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.credit import service as credit
@@ -33,6 +35,7 @@ class FilingContainer:
     settings: FilingSettings
     runtime: Runtime
     accounts: AccountRepository
+    catalogs: CatalogRepository
     complaints: ComplaintRepository
     credit: CreditRepository
     inspections: InspectionRepository
@@ -66,6 +69,7 @@ class FilingContainer:
             settings=settings,
             runtime=runtime,
             accounts=accounts.repository(runtime.store(accounts.KIND)),
+            catalogs=catalog.repository(runtime.store(catalog.KIND)),
             complaints=complaints.repository(runtime.store(complaints.KIND)),
             credit=credit.repository(runtime.store(credit.KIND)),
             inspections=inspections.repository(runtime.store(inspections.KIND)),

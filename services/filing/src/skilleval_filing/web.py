@@ -12,8 +12,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.catalog.book import KIND as CATALOG_KIND
-from skilleval_filing.catalog.book import CatalogBooks
 from skilleval_filing.components import FilingContainer, container
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.auth import (
@@ -48,13 +46,6 @@ Reviewer = Annotated[Principal, Depends(require_roles(Role.CITY_CENTER, Role.ADM
 EnterpriseOrStaff = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE, *STAFF_ROLES))]
 
 
-def catalog_books(parts: Container) -> CatalogBooks:
-    return CatalogBooks(parts.runtime.store(CATALOG_KIND), parts.filings)
-
-
-Books = Annotated[CatalogBooks, Depends(catalog_books)]
-
-
 async def public_write_quota(request: Request) -> None:
     """The per-client rate limit of the public write endpoints (429 when exceeded)."""
     await container(request).public_writes(request)
@@ -63,7 +54,6 @@ async def public_write_quota(request: Request) -> None:
 PublicWrite = Depends(public_write_quota)
 
 __all__ = [
-    "Books",
     "Container",
     "EnterpriseOrStaff",
     "EnterprisePrincipal",

@@ -19,7 +19,6 @@ from skilleval_filing.entrustments import service as entrustments
 from skilleval_filing.entrustments.schemas import EntrustmentList, EntrustmentView
 from skilleval_filing.review import ReviewState
 from skilleval_filing.web import (
-    Books,
     Container,
     EnterpriseOrStaff,
     EnterprisePrincipal,
@@ -61,7 +60,6 @@ async def submit_entrustment(
     request: Request,
     principal: EnterprisePrincipal,
     store: Store,
-    books: Books,
     parts: Container,
 ) -> dict[str, Any]:
     limit_bytes = parts.settings.max_upload_bytes
@@ -79,7 +77,8 @@ async def submit_entrustment(
     on = today(parts.settings)
     record = await entrustments.submit(
         store=store,
-        books=books,
+        catalogs=parts.catalogs,
+        filings=parts.filings,
         files=parts.files,
         caller=caller_of(principal),
         terms=terms,
@@ -143,12 +142,13 @@ async def download_agreement(
     response_model=EntrustmentView,
 )
 async def accept_entrustment(
-    entrustment_id: EntrustmentId, principal: Reviewer, store: Store, books: Books, parts: Container
+    entrustment_id: EntrustmentId, principal: Reviewer, store: Store, parts: Container
 ) -> dict[str, Any]:
     on = today(parts.settings)
     record = await entrustments.review(
         store=store,
-        books=books,
+        catalogs=parts.catalogs,
+        filings=parts.filings,
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=True,
@@ -167,13 +167,13 @@ async def reject_entrustment(
     form: entrustment_forms.RejectForm,
     principal: Reviewer,
     store: Store,
-    books: Books,
     parts: Container,
 ) -> dict[str, Any]:
     on = today(parts.settings)
     record = await entrustments.review(
         store=store,
-        books=books,
+        catalogs=parts.catalogs,
+        filings=parts.filings,
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=False,

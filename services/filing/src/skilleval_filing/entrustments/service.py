@@ -12,7 +12,7 @@ from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
 from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.adapters.uploads import CheckedUpload
-from skilleval_filing.catalog.book import CatalogBooks
+from skilleval_filing.catalog import service as catalog
 from skilleval_filing.entrustments.model import WHAT, review_entrustment, submit_entrustment
 from skilleval_filing.entrustments.records import (
     AgreementFile,
@@ -20,6 +20,7 @@ from skilleval_filing.entrustments.records import (
     load,
 )
 from skilleval_filing.entrustments.schemas import AgreementTerms, agreement_of
+from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.review import decide_review
 from skilleval_shared.domain_errors import IllegalTransition
 from skilleval_shared.envelope import utc_now, wrap
@@ -35,7 +36,8 @@ from skilleval_shared.storage.aggregates import AggregateStore
 async def submit(
     *,
     store: AggregateStore,
-    books: CatalogBooks,
+    catalogs: catalog.CatalogRepository,
+    filings: FilingRepository,
     files: FileStore,
     caller: Caller,
     terms: AgreementTerms,
@@ -46,7 +48,7 @@ async def submit(
     assert caller.uscc is not None
     trustee = caller.uscc
     agreement = agreement_of(terms, trustee, hashlib.sha256(upload.content).hexdigest())
-    opened = await books.open(trustee)
+    opened = await catalog.opened(catalogs=catalogs, filings=filings, uscc=trustee)
     if opened is None:
         raise IllegalTransition("本企业尚未备案，不能提交委托评价协议")
     entrustment = submit_entrustment(
@@ -100,7 +102,8 @@ def _terms(record: EntrustmentRecord) -> dict[str, object]:
 async def review(
     *,
     store: AggregateStore,
-    books: CatalogBooks,
+    catalogs: catalog.CatalogRepository,
+    filings: FilingRepository,
     caller: Caller,
     entrustment_id: str,
     accept: bool,
@@ -109,7 +112,7 @@ async def review(
 ) -> EntrustmentRecord:
     async def attempt() -> EntrustmentRecord:
         record, version = await load(store, entrustment_id)
-        opened = await books.open(record.trustee_uscc)
+        opened = await catalog.opened(catalogs=catalogs, filings=filings, uscc=record.trustee_uscc)
         if opened is not None:
             reviewed = review_entrustment(
                 record.entrustment,
