@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from skilleval_filing.catalog.table import Catalog, CatalogHeader, CatalogRow
+from skilleval_filing.entrustments.model import EntrustmentAgreement
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.materials import MaterialKind
@@ -48,6 +49,21 @@ def application_fields(**overrides: Any) -> dict[str, Any]:
 
 def complete_draft(**overrides: Any) -> ApplicationDraft:
     return ApplicationDraft.model_validate(application_fields(**overrides))
+
+
+def entrustment_agreement(**overrides: Any) -> EntrustmentAgreement:
+    """USCC evaluates OTHER_USCC's lathe operators (levels 5 and 4) for a year."""
+    fields: dict[str, Any] = {
+        "client_uscc": OTHER_USCC,
+        "client_name": "青岛委托示例有限公司",
+        "trustee_uscc": USCC,
+        "scope": [{"occupation_code": "6-18-01-01", "work_type": "数控车工", "levels": "5、4"}],
+        "valid_from": date(2026, 11, 1),
+        "valid_until": date(2027, 10, 31),
+        "agreement_file_id": "file-123",
+        "agreement_sha256": "ab" * 32,
+    }
+    return EntrustmentAgreement.model_validate(fields | overrides)
 
 
 def header(**overrides: Any) -> CatalogHeader:

@@ -16,6 +16,8 @@ from skilleval_filing.complaints import service as complaints
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.credit import service as credit
 from skilleval_filing.credit.service import CreditRepository
+from skilleval_filing.entrustments import service as entrustments
+from skilleval_filing.entrustments.service import EntrustmentRepository
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import KIND as FILING_KIND
@@ -37,6 +39,7 @@ class FilingContainer:
     accounts: AccountRepository
     catalogs: CatalogRepository
     complaints: ComplaintRepository
+    entrustments: EntrustmentRepository
     credit: CreditRepository
     inspections: InspectionRepository
     inspection_pools: InspectionPools
@@ -71,6 +74,7 @@ class FilingContainer:
             accounts=accounts.repository(runtime.store(accounts.KIND)),
             catalogs=catalog.repository(runtime.store(catalog.KIND)),
             complaints=complaints.repository(runtime.store(complaints.KIND)),
+            entrustments=entrustments.repository(runtime.store(entrustments.KIND)),
             credit=credit.repository(runtime.store(credit.KIND)),
             inspections=inspections.repository(runtime.store(inspections.KIND)),
             inspection_pools=InspectionPools(runtime.db[INSPECTION_POOLS]),

@@ -4,11 +4,12 @@ agreement filed with the city centre, usable only once accepted and only within 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from skilleval_filing.actors import Caller
 from skilleval_filing.catalog.table import Catalog, RowKey, RowTarget, normalise_work_type
 from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.review import Review, ReviewState, decide_review, ensure_submitter
@@ -150,3 +151,48 @@ def review_entrustment(
             raise IllegalTransition(f"受托方备案状态为“{trustee_state.label}”，不能通过{WHAT}")
         _ensure_within_catalog(entrustment.agreement, trustee_catalog)
     return entrustment.model_copy(update={"review": review})
+
+
+class AgreementFile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class EntrustmentRecord(BaseModel):
+    """The aggregate (kind ``entrustment``, one per agreement): the agreement, its file and who
+    submitted and decided it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entrustment: Entrustment
+    filing_id: str
+    file: AgreementFile
+    submitted_by: str
+    submitted_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def entrustment_id(self) -> str:
+        return self.entrustment.entrustment_id
+
+    @property
+    def trustee_uscc(self) -> str:
+        return self.entrustment.agreement.trustee_uscc
+
+    @property
+    def client_uscc(self) -> str:
+        return self.entrustment.agreement.client_uscc
+
+    @property
+    def state(self) -> ReviewState:
+        return self.entrustment.review.state
+
+    def visible_to(self, caller: Caller) -> bool:
+        """Staff, the trustee (受托方) and the client (委托方)."""
+        return caller.is_staff or caller.uscc in (self.trustee_uscc, self.client_uscc)
