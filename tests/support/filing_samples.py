@@ -3,7 +3,8 @@ each test states only what it changes."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from skilleval_filing.catalog.table import Catalog, CatalogHeader, CatalogRow
@@ -11,9 +12,10 @@ from skilleval_filing.entrustments.model import EntrustmentAgreement
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.materials import MaterialKind
-from skilleval_filing.filings.model import Filing
+from skilleval_filing.filings.model import Filing, FilingRecord, UploadedMaterial, start_filing
 from skilleval_filing.filings.receipt import issue_receipt
-from skilleval_filing.filings.repository import FilingRepository, StoredFiling, filing_id
+from skilleval_filing.filings.repository import FilingRepository, filing_id
+from skilleval_shared.repository import Loaded
 
 USCC = "91350100M000100Y43"
 OTHER_USCC = "91512081MA62K0260E"
@@ -107,18 +109,17 @@ def catalog(*rows: CatalogRow) -> Catalog:
     return Catalog(header=header(), rows=rows or (row(), welder()))
 
 
-async def put_on_file(
-    filings: FilingRepository,
+def filed_record(
     uscc: str = USCC,
     *,
     name: str = "青岛示例机械有限公司",
-    rows: tuple[CatalogRow, ...] = (),
+    rows: Iterable[CatalogRow] = (),
     state: FilingState = FilingState.FILED,
     issued_on: date = date(2026, 10, 14),
     sequence: int = 1,
-) -> StoredFiling:
-    """The enterprise's first filing, stored in ``state``, with a receipt issued on
-    ``issued_on`` unless ``state`` is one a filing reaches before its receipt."""
+) -> FilingRecord:
+    """An enterprise's first filing in ``state``, with a receipt issued on ``issued_on`` unless
+    ``state`` is one a filing reaches before its receipt."""
     has_receipt = state in (FilingState.FILED, FilingState.SUSPENDED, FilingState.REVOKED)
     receipt = (
         issue_receipt(
@@ -130,13 +131,49 @@ async def put_on_file(
     filing = Filing(
         filing_id=filing_id(uscc, 1), uscc=uscc, state=state, version=5, receipt=receipt
     )
-    listed = rows or (row(), welder())
-    stored = StoredFiling(
+    return FilingRecord(
         filing=filing,
-        version=0,
-        application={"enterprise_name": name, "uscc": uscc},
+        application=ApplicationDraft(enterprise_name=name, uscc=uscc),
         catalog=Catalog(
-            header=header(institution_name=name, short_name=name[:4]), rows=listed
-        ).model_dump(mode="json"),
+            header=header(institution_name=name, short_name=name[:4]),
+            rows=tuple(rows) or (row(), welder()),
+        ),
     )
-    return await filings.save(stored)
+
+
+async def put_on_file(
+    filings: FilingRepository, uscc: str = USCC, **fields: Any
+) -> Loaded[FilingRecord]:
+    """``filed_record`` stored as the enterprise's first filing."""
+    record = filed_record(uscc, **fields)
+    return await filings.add(record.filing_id, record)
+
+
+async def change_state(filings: FilingRepository, uscc: str, state: FilingState) -> None:
+    """Move the latest filing to ``state`` (e.g. suspended), as the lifecycle would."""
+    found = await filings.latest_for(uscc)
+    assert found is not None
+    filing = found.state.filing.model_copy(update={"state": state})
+    await filings.save(found.id, found.version, found.state.model_copy(update={"filing": filing}))
+
+
+def uploaded(kind: MaterialKind) -> UploadedMaterial:
+    return UploadedMaterial(
+        file_id=f"file-{kind.number}",
+        filename=f"{kind.number}.pdf",
+        content_type="application/pdf",
+        size_bytes=1000 + kind.number,
+        sha256=f"{kind.number:02d}" * 32,
+        uploaded_at=datetime(2026, 9, 1, tzinfo=UTC),
+    )
+
+
+def complete_record(filing_id_: str = "F-1", uscc: str = USCC, **overrides: Any) -> FilingRecord:
+    """A draft with everything submission asks for: form, ten materials, catalog."""
+    fields: dict[str, Any] = {
+        "filing": start_filing(filing_id_, uscc),
+        "application": complete_draft(uscc=uscc),
+        "catalog": catalog(),
+        "materials": {kind: uploaded(kind) for kind in MaterialKind},
+    }
+    return FilingRecord(**(fields | overrides))

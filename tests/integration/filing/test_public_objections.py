@@ -85,7 +85,7 @@ async def stored_version(client: httpx.AsyncClient, filing_id: str) -> int:
 async def test_a_filing_not_on_notice_answers_exactly_as_no_filing(filing, state):
     nothing = await no_filing_answer(filing)
     stored = await put_on_file(filing.app, USCC, state=state)
-    filing_id = stored.filing.filing_id
+    filing_id = stored.id
 
     assert answer(await object_to(filing, filing_id)) == nothing
     assert await stored_version(filing, filing_id) == stored.version

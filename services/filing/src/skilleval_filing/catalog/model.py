@@ -23,7 +23,7 @@ from skilleval_filing.catalog.changes import (
 )
 from skilleval_filing.filings.filed import filed_catalog, filed_on
 from skilleval_filing.filings.lifecycle import FilingState
-from skilleval_filing.filings.repository import StoredFiling
+from skilleval_filing.filings.model import FilingRecord
 from skilleval_filing.review import ReviewState
 from skilleval_shared.repository import Loaded
 
@@ -73,7 +73,7 @@ class CatalogBook(BaseModel):
     changes: tuple[ChangeRecord, ...] = ()
 
     @classmethod
-    def first(cls, stored: StoredFiling) -> CatalogBook:
+    def first(cls, stored: FilingRecord) -> CatalogBook:
         version, entry = first_version(filed_catalog(stored), filed_on(stored))
         record = VersionRecord(version=entry.version, effective_on=entry.effective_on)
         return cls(
@@ -104,14 +104,14 @@ class OpenBook:
 
     book: CatalogBook
     version: int  # the aggregate's commit version it was loaded at
-    filing: StoredFiling
+    filing: FilingRecord
 
     @property
     def filing_state(self) -> FilingState:
         return self.filing.filing.state
 
 
-def open_book(stored: StoredFiling, found: Loaded[CatalogBook] | None) -> OpenBook:
+def open_book(stored: FilingRecord, found: Loaded[CatalogBook] | None) -> OpenBook:
     """``found``'s book if it belongs to the filing ``stored``, else that filing's first book
     (a new filing after a revocation starts from its own version 1)."""
     version = found.version if found else 0

@@ -17,7 +17,7 @@ from skilleval_filing.filings import material_service as materials
 from skilleval_filing.filings import service as filings
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.materials import MaterialKind
-from skilleval_filing.filings.schemas import MaterialUploaded
+from skilleval_filing.filings.schemas import MaterialUploaded, material_view
 from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal, caller_of
 from skilleval_shared.web.errors import DomainErrorRoute
 
@@ -42,7 +42,7 @@ async def upload_material(
     caller = caller_of(principal)
     filing_id = accessible_filing_id(principal, filing_id)
     # Refuse a filing that cannot change before reading a possibly large body.
-    await filings.editable(parts.filings, filing_id, caller)
+    await filings.editable(filings=parts.filings, caller=caller, filing_id=filing_id)
     async with single_file(request, limit_bytes=parts.settings.max_upload_bytes) as upload:
         checked = await checked_upload(
             upload,
@@ -51,15 +51,15 @@ async def upload_material(
             field=FIELD,
             fallback_stem=f"material-{kind.number}",
         )
-    record = await materials.attach_material(
-        parts.filings,
-        parts.files,
+    material = await materials.attach_material(
+        filings=parts.filings,
+        files=parts.files,
         filing_id=filing_id,
         kind=kind,
         upload=checked,
         caller=caller,
     )
-    return {"item": kind.number, "kind": kind.value, "label": kind.label, "file": record}
+    return material_view(kind, material)
 
 
 @router.get(
@@ -71,8 +71,8 @@ async def download_material(
     filing_id: str, kind: MaterialKind, principal: EnterpriseOrStaff, parts: Container
 ) -> StreamingResponse:
     found = await materials.material_file(
-        parts.filings,
-        parts.files,
+        filings=parts.filings,
+        files=parts.files,
         filing_id=accessible_filing_id(principal, filing_id),
         kind=kind,
     )

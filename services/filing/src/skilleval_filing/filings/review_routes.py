@@ -3,19 +3,24 @@ objections, suspend, reinstate, revoke. Texts are checked by the domain (422 in 
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 
 from skilleval_filing.clock import today
 from skilleval_filing.filings import commands as c
-from skilleval_filing.filings import objections, views
-from skilleval_filing.filings import service as filings
+from skilleval_filing.filings import objections, service
 from skilleval_filing.filings.access import accessible_filing_id
-from skilleval_filing.filings.remarks import Remark
-from skilleval_filing.filings.schemas import FilingView
+from skilleval_filing.filings.schemas import (
+    FilingView,
+    InstitutionCodeForm,
+    ReasonForm,
+    RejectFiling,
+    ResolveForm,
+    ReturnForm,
+    SuspendForm,
+    filing_view,
+)
 from skilleval_filing.web import Container, Reviewer, caller_of
 from skilleval_shared.auth import Principal
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -23,47 +28,17 @@ from skilleval_shared.web.errors import DomainErrorRoute
 router = APIRouter(route_class=DomainErrorRoute)
 
 
-class _Form(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReturnForm(_Form):
-    remarks: list[Remark] = Field(title="逐条修改意见")
-
-
-class RejectForm(_Form):
-    reason: str = Field(title="不予备案理由")
-    remarks: list[Remark] = Field(default_factory=list, title="逐条意见")
-
-
-class ResolveForm(_Form):
-    outcome: Literal["upheld", "dismissed"] = Field(title="处理结果：upheld 成立，dismissed 不成立")
-    reason: str = Field(title="处理意见")
-
-
-class SuspendForm(_Form):
-    reason: str = Field(title="暂停原因")
-    until: date | None = Field(default=None, title="暂停至")
-
-
-class ReasonForm(_Form):
-    reason: str = Field(title="理由")
-
-
-class InstitutionCodeForm(_Form):
-    institution_code: str = Field(
-        title="机构代码（4位数字，国家部委核发；未核发为0000）", max_length=16
-    )
-
-
 async def _decide(
     parts: Container, principal: Principal, filing_id: str, command: c.Command
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await filings.execute(
-        parts.filings, accessible_filing_id(principal, filing_id), command, caller
+    found = await service.execute(
+        filings=parts.filings,
+        caller=caller,
+        filing_id=accessible_filing_id(principal, filing_id),
+        command=command,
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 @router.post(
@@ -77,7 +52,7 @@ async def return_for_changes(
 
 @router.post("/{filing_id}/reject", summary="评估不合格，不予备案", response_model=FilingView)
 async def reject(
-    filing_id: str, form: RejectForm, principal: Reviewer, parts: Container
+    filing_id: str, form: RejectFiling, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     return await _decide(parts, principal, filing_id, c.Reject(form.reason, tuple(form.remarks)))
 
@@ -103,9 +78,9 @@ async def resolve_objection(
     filing_id: str, objection_id: str, form: ResolveForm, principal: Reviewer, parts: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await objections.resolve_objection(
-        parts.filings,
-        parts.receipts,
+    found = await objections.resolve_objection(
+        filings=parts.filings,
+        receipts=parts.receipts,
         filing_id=accessible_filing_id(principal, filing_id),
         objection_id=objection_id,
         upheld=form.outcome == "upheld",
@@ -113,7 +88,7 @@ async def resolve_objection(
         caller=caller,
         on=today(parts.settings),
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 @router.post("/{filing_id}/suspend", summary="暂停评价资格", response_model=FilingView)

@@ -88,8 +88,8 @@ async def draw(
     on: date,
 ) -> InspectionRecord:
     """The enterprise pool is every enterprise on file now; it is stored with the draw."""
-    filed = await filings.all_in_status(FilingState.FILED.value, limit=MAX_ENTERPRISE_POOL)
-    names = {stored.filing.uscc: enterprise_name(stored) for stored in filed}
+    filed = await filings.in_status(FilingState.FILED, limit=MAX_ENTERPRISE_POOL)
+    names = {item.state.uscc: enterprise_name(item.state) for item in filed}
     inspector_ids = [inspector.inspector_id for inspector in inspectors]
     drawn = draw_from_seed(
         seed, list(names), inspector_ids, enterprise_count, inspectors_per_enterprise
