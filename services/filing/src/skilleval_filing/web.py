@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.components import FilingContainer, container
+from skilleval_filing.container import FilingContainer, container
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.auth import (
     STAFF_ROLES,

@@ -13,7 +13,7 @@ from skilleval_filing.accounts.schemas import (
     Registered,
     Token,
 )
-from skilleval_filing.components import container
+from skilleval_filing.container import container
 from skilleval_filing.web import Container
 from skilleval_shared.auth import CurrentPrincipal, Principal, Role, jwks
 from skilleval_shared.domain_errors import Unavailable
