@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from skilleval_filing.catalog.table import Catalog, CatalogHeader, CatalogRow
+from skilleval_filing.catalog.table import CatalogHeader, CatalogRow, CatalogTable
 from skilleval_filing.entrustments.model import EntrustmentAgreement
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
@@ -105,8 +105,8 @@ def welder(**overrides: Any) -> CatalogRow:
     return row(**(fields | overrides))
 
 
-def catalog(*rows: CatalogRow) -> Catalog:
-    return Catalog(header=header(), rows=rows or (row(), welder()))
+def catalog(*rows: CatalogRow) -> CatalogTable:
+    return CatalogTable(header=header(), rows=rows or (row(), welder()))
 
 
 def filed_record(
@@ -134,7 +134,7 @@ def filed_record(
     return FilingRecord(
         filing=filing,
         application=ApplicationDraft(enterprise_name=name, uscc=uscc),
-        catalog=Catalog(
+        catalog=CatalogTable(
             header=header(institution_name=name, short_name=name[:4]),
             rows=tuple(rows) or (row(), welder()),
         ),

@@ -1,6 +1,6 @@
 """TEST FIXTURE: enterprises put straight into a filing state through the ``FilingRepository``.
 
-Catalog changes, entrustments and supervision need enterprises on file; this writes such a
+CatalogTable changes, entrustments and supervision need enterprises on file; this writes such a
 filing directly (``support.filing_samples.put_on_file``: a ``FilingRecord`` in the wanted state
 with a receipt and its 附表 catalog) instead of walking the lifecycle over HTTP, which has its
 own tests. Also the Kafka reading and role-matrix helpers these tests share.
@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.clock import today
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.model import FilingRecord
@@ -63,8 +63,8 @@ def make_uscc(n: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def catalog(name: str, rows: Iterable[dict[str, Any]]) -> Catalog:
-    return Catalog.model_validate(
+def catalog(name: str, rows: Iterable[dict[str, Any]]) -> CatalogTable:
+    return CatalogTable.model_validate(
         {
             "header": {
                 "institution_name": name,
@@ -91,14 +91,14 @@ async def put_on_file(
 ) -> Loaded[FilingRecord]:
     """The enterprise's first filing, stored in ``state``: with a receipt issued 30 days ago,
     unless ``state`` is one a filing reaches before its receipt."""
-    parts = app.state.filing
+    container = app.state.filing
     return await samples.put_on_file(
-        parts.filings,
+        container.filings,
         uscc,
         name=name,
         rows=catalog(name, rows).rows,
         state=state,
-        issued_on=today(parts.settings) - timedelta(days=30),
+        issued_on=today(container.settings) - timedelta(days=30),
         sequence=sequence,
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from skilleval_filing.bootstrap import build_app
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.clock import today
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.materials import MaterialKind
@@ -89,7 +89,7 @@ def catalog(rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         "address": "山东省青岛市黄岛区示例路1号",
         "postal_code": "266555",
     }
-    model = Catalog.model_validate({"header": header, "rows": rows or CATALOG_ROWS})
+    model = CatalogTable.model_validate({"header": header, "rows": rows or CATALOG_ROWS})
     return model.model_dump(mode="json")
 
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.integration
 
 THIRD_USCC = "11320000MB151840XJ"
 BASE = "/api/v1/entrustments"
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
+PDF = b"%PDF-1.7\n1 0 obj << /Type /CatalogTable >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
 LIMIT = 64 * 1024
 STAFF = {"city_center", "province_center", "admin"}

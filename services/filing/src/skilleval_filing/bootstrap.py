@@ -76,11 +76,13 @@ def build_container(settings: FilingSettings) -> FilingContainer:
 
 
 def build_app(settings: FilingSettings | None = None) -> FastAPI:
-    parts = build_container(settings or FilingSettings())
-    parts.runtime.declare_publications(topics.FILING_EVENTS)
-    parts.runtime.every(parts.settings.notice_check_seconds, _notice_end(parts), "notice-end")
+    container = build_container(settings or FilingSettings())
+    container.runtime.declare_publications(topics.FILING_EVENTS)
+    container.runtime.every(
+        container.settings.notice_check_seconds, _notice_end(container), "notice-end"
+    )
     app = create_app(
-        parts.runtime,
+        container.runtime,
         title="备案服务 (filing)",
         description=(
             "企业与工作人员账号、备案申请与材料、公示与异议、备案回执、目录变更、委托评价、监管。"
@@ -96,16 +98,16 @@ def build_app(settings: FilingSettings | None = None) -> FastAPI:
             complaint_routes.router,
         ],
     )
-    app.state.filing = parts
+    app.state.filing = container
     return app
 
 
-def _notice_end(parts: FilingContainer) -> Callable[[], Awaitable[None]]:
+def _notice_end(container: FilingContainer) -> Callable[[], Awaitable[None]]:
     """One round of the notice-end scheduler; the runtime repeats it."""
 
     async def run_round() -> None:
         filed = await notice_end.end_due_notices(
-            filings=parts.filings, receipts=parts.receipts, on=today(parts.settings)
+            filings=container.filings, receipts=container.receipts, on=today(container.settings)
         )
         if filed:
             logger.info("notice ended, filed: %s", ", ".join(filed))

@@ -1,4 +1,4 @@
-"""What the routes reach through ``app.state``: the parts ``bootstrap`` builds once per process.
+"""What the routes reach through ``app.state``: the container ``bootstrap`` builds once per process.
 
 Only the shape lives here (so routes can name it without importing the composition root);
 everything is built and wired in ``bootstrap.py``.
@@ -50,6 +50,6 @@ class FilingContainer:
     login_throttle: LoginThrottle
 
 
-def container(request: Request) -> FilingContainer:
+def container_of(request: Request) -> FilingContainer:
     found: FilingContainer = request.app.state.filing
     return found

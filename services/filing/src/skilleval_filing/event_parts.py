@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.entrustments.model import ScopeRow
 from skilleval_filing.filings.application import complete_application
 from skilleval_filing.filings.materials import MaterialKind
@@ -21,7 +21,7 @@ from skilleval_shared.events.filing_parts import (
 )
 
 
-def catalog_entries(catalog: Catalog) -> tuple[fields.CatalogEntry, ...]:
+def catalog_entries(catalog: CatalogTable) -> tuple[fields.CatalogEntry, ...]:
     return tuple(
         fields.CatalogEntry.model_validate(row.model_dump(mode="json")) for row in catalog.rows
     )
@@ -35,7 +35,7 @@ def scope(rows: Iterable[ScopeRow]) -> tuple[EntrustedScope, ...]:
     return tuple(EntrustedScope.model_validate(row.model_dump(mode="json")) for row in rows)
 
 
-def _catalog(record: FilingRecord) -> Catalog:
+def _catalog(record: FilingRecord) -> CatalogTable:
     if record.catalog is None:
         raise ValueError(f"filing {record.filing_id} has no catalog")
     return record.catalog

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.container import FilingContainer, container
+from skilleval_filing.container import FilingContainer, container_of
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.auth import (
     STAFF_ROLES,
@@ -39,7 +39,7 @@ def _account_id(principal: Principal) -> str:
     return "account:" + hashlib.sha256(principal.subject.encode()).hexdigest()[:32]
 
 
-Container = Annotated[FilingContainer, Depends(container)]
+Container = Annotated[FilingContainer, Depends(container_of)]
 # City-centre staff decide (the domain's STAFF); the province centre only reads.
 Reviewer = Annotated[Principal, Depends(require_roles(Role.CITY_CENTER, Role.ADMIN))]
 # An enterprise (for its own data, checked by the handler) or any staff member.
@@ -48,7 +48,7 @@ EnterpriseOrStaff = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE, 
 
 async def public_write_quota(request: Request) -> None:
     """The per-client rate limit of the public write endpoints (429 when exceeded)."""
-    await container(request).public_writes(request)
+    await container_of(request).public_writes(request)
 
 
 PublicWrite = Depends(public_write_quota)

@@ -43,10 +43,10 @@ ChangeId = Annotated[str, Path(title="目录调整申请编号", max_length=64)]
 
 @router.get(BASE, summary="查看企业当前有效的职业（工种）目录", response_model=CatalogCurrent)
 async def current_catalog(
-    uscc: Uscc, principal: EnterpriseOrStaff, parts: Container
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    book = await service.readable(catalogs=parts.catalogs, filings=parts.filings, uscc=uscc)
+    book = await service.readable(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
     return current_view(book)
 
 
@@ -54,10 +54,10 @@ async def current_catalog(
     f"{BASE}/history", summary="查看目录的全部版本及调整记录", response_model=CatalogHistory
 )
 async def catalog_history(
-    uscc: Uscc, principal: EnterpriseOrStaff, parts: Container
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    book = await service.readable(catalogs=parts.catalogs, filings=parts.filings, uscc=uscc)
+    book = await service.readable(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
     return history_view(book)
 
 
@@ -70,11 +70,11 @@ async def catalog_version(
     uscc: Uscc,
     number: Annotated[int, Path(ge=1, title="版本号")],
     principal: EnterpriseOrStaff,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    book = await service.readable(catalogs=parts.catalogs, filings=parts.filings, uscc=uscc)
-    record, catalog = await service.version(catalogs=parts.catalogs, book=book, number=number)
+    book = await service.readable(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
+    record, catalog = await service.version(catalogs=container.catalogs, book=book, number=number)
     return version_view(book, record, catalog)
 
 
@@ -85,17 +85,17 @@ async def catalog_version(
     response_model=ProposedChange,
 )
 async def submit_change(
-    uscc: Uscc, form: ChangeForm, principal: EnterprisePrincipal, parts: Container
+    uscc: Uscc, form: ChangeForm, principal: EnterprisePrincipal, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
     record, proposed = await service.submit(
-        catalogs=parts.catalogs,
-        filings=parts.filings,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         uscc=uscc,
         operations=form.operations,
         explanation=form.explanation,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return change_view(uscc, record) | {
         "proposed_version": proposed.number,
@@ -105,10 +105,10 @@ async def submit_change(
 
 @router.get(f"{BASE}/changes", summary="查看企业的目录调整申请", response_model=ChangeList)
 async def list_changes(
-    uscc: Uscc, principal: EnterpriseOrStaff, parts: Container
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    found = await service.changes(catalogs=parts.catalogs, filings=parts.filings, uscc=uscc)
+    found = await service.changes(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
     return {"items": [change_view(uscc, record) for record in found]}
 
 
@@ -116,11 +116,11 @@ async def list_changes(
     f"{BASE}/changes/{{change_id}}", summary="查看一项目录调整申请", response_model=ChangeView
 )
 async def get_change(
-    uscc: Uscc, change_id: ChangeId, principal: EnterpriseOrStaff, parts: Container
+    uscc: Uscc, change_id: ChangeId, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
     record = await service.change(
-        catalogs=parts.catalogs, filings=parts.filings, uscc=uscc, change_id=change_id
+        catalogs=container.catalogs, filings=container.filings, uscc=uscc, change_id=change_id
     )
     return change_view(uscc, record)
 
@@ -131,15 +131,15 @@ async def get_change(
     response_model=ChangeView,
 )
 async def accept_change(
-    uscc: Uscc, change_id: ChangeId, principal: Reviewer, parts: Container
+    uscc: Uscc, change_id: ChangeId, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     record = await service.accept(
-        catalogs=parts.catalogs,
-        filings=parts.filings,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         uscc=uscc,
         change_id=change_id,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return change_view(uscc, record)
 
@@ -150,17 +150,17 @@ async def accept_change(
     response_model=ChangeView,
 )
 async def reject_change(
-    uscc: Uscc, change_id: ChangeId, form: RejectChange, principal: Reviewer, parts: Container
+    uscc: Uscc, change_id: ChangeId, form: RejectChange, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     record = await service.reject(
-        catalogs=parts.catalogs,
-        filings=parts.filings,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         uscc=uscc,
         change_id=change_id,
         reason=form.reason,
         remarks=form.remarks,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return change_view(uscc, record)
 
@@ -168,6 +168,6 @@ async def reject_change(
 @router.get(
     "/api/v1/catalog-changes", summary="待审核的目录调整申请（工作人员）", response_model=ChangeList
 )
-async def pending_changes(principal: StaffPrincipal, parts: Container) -> dict[str, Any]:
-    found = await service.pending(catalogs=parts.catalogs)
+async def pending_changes(principal: StaffPrincipal, container: Container) -> dict[str, Any]:
+    found = await service.pending(catalogs=container.catalogs)
     return {"items": [change_view(uscc, record) for uscc, record in found]}

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from skilleval_filing.catalog.changes import Operation
 from skilleval_filing.catalog.model import ChangeRecord, OpenBook, VersionRecord
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.remarks import Remark
 from skilleval_shared.fields import OptionalLongText
 from skilleval_shared.web.views import View
@@ -87,7 +87,7 @@ class ChangeList(View):
     items: list[ChangeView] = Field(title="目录调整申请")
 
 
-def catalog_json(catalog: Catalog) -> dict[str, Any]:
+def catalog_json(catalog: CatalogTable) -> dict[str, Any]:
     return catalog.model_dump(mode="json")
 
 
@@ -122,7 +122,7 @@ def history_view(opened: OpenBook) -> dict[str, Any]:
     }
 
 
-def version_view(opened: OpenBook, record: VersionRecord, catalog: Catalog) -> dict[str, Any]:
+def version_view(opened: OpenBook, record: VersionRecord, catalog: CatalogTable) -> dict[str, Any]:
     return version_entry(opened, record) | {"catalog": catalog_json(catalog)}
 
 

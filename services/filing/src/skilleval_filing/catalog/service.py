@@ -27,7 +27,7 @@ from skilleval_filing.catalog.model import (
     VersionRecord,
     open_book,
 )
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.filed import filed_catalog, latest_filed
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.remarks import Remark
@@ -82,7 +82,7 @@ async def _filed(catalogs: CatalogRepository, filings: FilingRepository, uscc: s
 
 async def version(
     *, catalogs: CatalogRepository, book: OpenBook, number: int
-) -> tuple[VersionRecord, Catalog]:
+) -> tuple[VersionRecord, CatalogTable]:
     """Version ``number`` and its catalog: the filed one, or the one its commit left."""
     record = next((r for r in book.book.history if r.version == number), None)
     if record is None:

@@ -26,23 +26,25 @@ Uscc = Annotated[USCC, Path(title="统一社会信用代码")]
     response_model=CreditEntryView,
 )
 async def record_credit(
-    uscc: Uscc, form: CreditForm, principal: Reviewer, parts: Container
+    uscc: Uscc, form: CreditForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     entry = await service.record(
-        credit=parts.credit,
-        filings=parts.filings,
+        credit=container.credit,
+        filings=container.filings,
         caller=caller_of(principal),
         uscc=uscc,
         kind=form.kind,
         description=form.description,
         reference_id=form.reference_id,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return entry_view(entry)
 
 
 @router.get(BASE, summary="查看企业信用档案（工作人员及企业本身）", response_model=CreditList)
-async def list_credit(uscc: Uscc, principal: EnterpriseOrStaff, parts: Container) -> dict[str, Any]:
+async def list_credit(
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
+) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    found = await service.entries(credit=parts.credit, uscc=uscc)
+    found = await service.entries(credit=container.credit, uscc=uscc)
     return {"uscc": uscc, "items": [entry_view(entry) for entry in found]}

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.catalog.table import Catalog, RowKey, RowTarget, normalise_work_type
+from skilleval_filing.catalog.table import CatalogTable, RowKey, RowTarget, normalise_work_type
 from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.review import Review, ReviewState, decide_review, ensure_submitter
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
@@ -92,7 +92,7 @@ class Entrustment(BaseModel):
         )
 
 
-def outside_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> list[str]:
+def outside_catalog(agreement: EntrustmentAgreement, catalog: CatalogTable) -> list[str]:
     """Descriptions of scope rows (or levels) the trustee has not filed."""
     problems = []
     for row in agreement.scope:
@@ -105,7 +105,7 @@ def outside_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> list[s
     return problems
 
 
-def _ensure_within_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> None:
+def _ensure_within_catalog(agreement: EntrustmentAgreement, catalog: CatalogTable) -> None:
     problems = outside_catalog(agreement, catalog)
     if problems:
         raise InvalidRequest(f"委托评价范围超出受托方备案目录：{'；'.join(problems)}")
@@ -117,7 +117,7 @@ def submit_entrustment(
     agreement: EntrustmentAgreement,
     trustee_uscc: str,
     trustee_state: FilingState,
-    trustee_catalog: Catalog,
+    trustee_catalog: CatalogTable,
     actor: Actor,
     on: date,
 ) -> Entrustment:
@@ -135,7 +135,7 @@ def review_entrustment(
     entrustment: Entrustment,
     *,
     trustee_state: FilingState,
-    trustee_catalog: Catalog,
+    trustee_catalog: CatalogTable,
     actor: Actor,
     accept: bool,
     on: date,

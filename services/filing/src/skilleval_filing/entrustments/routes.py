@@ -57,9 +57,9 @@ EntrustmentId = Annotated[str, Path(title="委托评价协议编号", max_length
 async def submit_entrustment(
     request: Request,
     principal: EnterprisePrincipal,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
-    limit_bytes = parts.settings.max_upload_bytes
+    limit_bytes = container.settings.max_upload_bytes
     async with bounded_form(
         request, limit_bytes=limit_bytes, text_fields={TERMS_FIELD: TERMS_MAX_LENGTH}
     ) as form:
@@ -71,14 +71,14 @@ async def submit_entrustment(
             field=FIELD,
             fallback_stem="entrustment-agreement",
         )
-    on = today(parts.settings)
+    on = today(container.settings)
     caller = caller_of(principal)
     assert caller.uscc is not None
     record = await service.submit(
-        entrustments=parts.entrustments,
-        catalogs=parts.catalogs,
-        filings=parts.filings,
-        files=parts.files,
+        entrustments=container.entrustments,
+        catalogs=container.catalogs,
+        filings=container.filings,
+        files=container.files,
         caller=caller,
         agreement=agreement_of(terms, caller.uscc, hashlib.sha256(upload.content).hexdigest()),
         upload=upload,
@@ -94,12 +94,12 @@ async def submit_entrustment(
 )
 async def list_entrustments(
     principal: EnterpriseOrStaff,
-    parts: Container,
+    container: Container,
     status: Annotated[ReviewState | None, Query(title="审核状态")] = None,
 ) -> dict[str, Any]:
-    on = today(parts.settings)
+    on = today(container.settings)
     records = await service.listed(
-        entrustments=parts.entrustments, caller=caller_of(principal), status=status
+        entrustments=container.entrustments, caller=caller_of(principal), status=status
     )
     return {"items": [entrustment_view(record, on) for record in records]}
 
@@ -108,25 +108,29 @@ async def list_entrustments(
     f"{BASE}/{{entrustment_id}}", summary="查看一份委托评价协议", response_model=EntrustmentView
 )
 async def get_entrustment(
-    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, parts: Container
+    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
     record = await service.visible(
-        entrustments=parts.entrustments, caller=caller_of(principal), entrustment_id=entrustment_id
+        entrustments=container.entrustments,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
     )
-    return entrustment_view(record, today(parts.settings))
+    return entrustment_view(record, today(container.settings))
 
 
 @router.get(f"{BASE}/{{entrustment_id}}/agreement", summary="下载委托评价协议文件")
 async def download_agreement(
-    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, parts: Container
+    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> StreamingResponse:
     record = await service.visible(
-        entrustments=parts.entrustments, caller=caller_of(principal), entrustment_id=entrustment_id
+        entrustments=container.entrustments,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
     )
-    stored = await parts.files.get(record.file.file_id)
+    stored = await container.files.get(record.file.file_id)
     if stored is None:
         raise NotFound("协议文件不存在")
-    chunks: AsyncIterator[bytes] = parts.files.stream(stored)
+    chunks: AsyncIterator[bytes] = container.files.stream(stored)
     disposition = f"attachment; filename*=UTF-8''{quote(stored.filename)}"
     return StreamingResponse(
         chunks,
@@ -146,13 +150,13 @@ async def download_agreement(
     response_model=EntrustmentView,
 )
 async def accept_entrustment(
-    entrustment_id: EntrustmentId, principal: Reviewer, parts: Container
+    entrustment_id: EntrustmentId, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    on = today(parts.settings)
+    on = today(container.settings)
     record = await service.review(
-        entrustments=parts.entrustments,
-        catalogs=parts.catalogs,
-        filings=parts.filings,
+        entrustments=container.entrustments,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=True,
@@ -170,13 +174,13 @@ async def reject_entrustment(
     entrustment_id: EntrustmentId,
     form: RejectEntrustment,
     principal: Reviewer,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
-    on = today(parts.settings)
+    on = today(container.settings)
     record = await service.review(
-        entrustments=parts.entrustments,
-        catalogs=parts.catalogs,
-        filings=parts.filings,
+        entrustments=container.entrustments,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=False,

@@ -1,11 +1,11 @@
-"""What other parts need to know about an enterprise's filing: is it on file, under what name,
+"""What other container need to know about an enterprise's filing: is it on file, under what name,
 with which filed catalog. Read from the latest filing through the ``FilingRepository``."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.model import FilingRecord
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_shared.domain_errors import NotFound
@@ -21,7 +21,7 @@ def filed_on(record: FilingRecord) -> date:
     return record.filing.receipt.issued_on
 
 
-def filed_catalog(record: FilingRecord) -> Catalog:
+def filed_catalog(record: FilingRecord) -> CatalogTable:
     """The 附表 catalog accepted with the filing: version 1."""
     if record.catalog is None:
         raise ValueError(f"filing {record.filing_id} has no catalog")

@@ -37,23 +37,23 @@ async def upload_material(
     kind: MaterialKind,
     request: Request,
     principal: EnterprisePrincipal,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
     caller = caller_of(principal)
     filing_id = accessible_filing_id(principal, filing_id)
     # Refuse a filing that cannot change before reading a possibly large body.
-    await filings.editable(filings=parts.filings, caller=caller, filing_id=filing_id)
-    async with single_file(request, limit_bytes=parts.settings.max_upload_bytes) as upload:
+    await filings.editable(filings=container.filings, caller=caller, filing_id=filing_id)
+    async with single_file(request, limit_bytes=container.settings.max_upload_bytes) as upload:
         checked = await checked_upload(
             upload,
             allowed=ACCEPTED,
-            limit_bytes=parts.settings.max_upload_bytes,
+            limit_bytes=container.settings.max_upload_bytes,
             field=FIELD,
             fallback_stem=f"material-{kind.number}",
         )
     material = await materials.attach_material(
-        filings=parts.filings,
-        files=parts.files,
+        filings=container.filings,
+        files=container.files,
         filing_id=filing_id,
         kind=kind,
         upload=checked,
@@ -68,16 +68,18 @@ async def upload_material(
     response_class=StreamingResponse,
 )
 async def download_material(
-    filing_id: str, kind: MaterialKind, principal: EnterpriseOrStaff, parts: Container
+    filing_id: str, kind: MaterialKind, principal: EnterpriseOrStaff, container: Container
 ) -> StreamingResponse:
     found = await materials.material_file(
-        filings=parts.filings,
-        files=parts.files,
+        filings=container.filings,
+        files=container.files,
         filing_id=accessible_filing_id(principal, filing_id),
         kind=kind,
     )
     return StreamingResponse(
-        parts.files.stream(found), media_type=found.content_type, headers=_download_headers(found)
+        container.files.stream(found),
+        media_type=found.content_type,
+        headers=_download_headers(found),
     )
 
 

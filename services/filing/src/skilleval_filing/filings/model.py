@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.materials import MaterialKind
@@ -94,7 +94,7 @@ class FilingRecord(BaseModel):
 
     filing: Filing
     application: ApplicationDraft = Field(default_factory=ApplicationDraft)
-    catalog: Catalog | None = None
+    catalog: CatalogTable | None = None
     materials: dict[MaterialKind, UploadedMaterial] = Field(default_factory=dict)
 
     @property

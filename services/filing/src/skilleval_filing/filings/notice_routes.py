@@ -23,10 +23,10 @@ router = APIRouter(
 
 
 @router.get("", summary="当前公示的企业技能人才自主评价备案", response_model=NoticeList)
-async def current_notices(parts: Container) -> dict[str, Any]:
-    on = today(parts.settings)
+async def current_notices(container: Container) -> dict[str, Any]:
+    on = today(container.settings)
     found = sorted(
-        await parts.filings.on_notice.get(),
+        await container.filings.on_notice.get(),
         key=lambda item: item.state.filing.notice.starts_on if item.state.filing.notice else on,
     )
     return {"as_of": on.isoformat(), "items": [notice_view(item.state, on) for item in found]}
@@ -40,7 +40,7 @@ async def current_notices(parts: Container) -> dict[str, Any]:
     response_model=ObjectionReceived,
 )
 async def raise_objection(
-    filing_id: str, submission: ObjectionSubmission, parts: Container
+    filing_id: str, submission: ObjectionSubmission, container: Container
 ) -> dict[str, Any]:
     form = objections.ObjectionForm(
         text=submission.text,
@@ -49,6 +49,6 @@ async def raise_objection(
         contact_phone=submission.contact_phone,
     )
     objection_id = await objections.raise_objection(
-        filings=parts.filings, filing_id=filing_id, form=form, on=today(parts.settings)
+        filings=container.filings, filing_id=filing_id, form=form, on=today(container.settings)
     )
     return {"objection_id": objection_id, "filing_id": filing_id}

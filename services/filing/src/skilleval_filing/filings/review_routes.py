@@ -29,11 +29,11 @@ router = APIRouter(route_class=DomainErrorRoute)
 
 
 async def _decide(
-    parts: Container, principal: Principal, filing_id: str, command: c.Command
+    container: Container, principal: Principal, filing_id: str, command: c.Command
 ) -> dict[str, Any]:
     caller = caller_of(principal)
     found = await service.execute(
-        filings=parts.filings,
+        filings=container.filings,
         caller=caller,
         filing_id=accessible_filing_id(principal, filing_id),
         command=command,
@@ -45,28 +45,30 @@ async def _decide(
     "/{filing_id}/return", summary="退回修改（逐条列明修改意见）", response_model=FilingView
 )
 async def return_for_changes(
-    filing_id: str, form: ReturnForm, principal: Reviewer, parts: Container
+    filing_id: str, form: ReturnForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.ReturnForChanges(tuple(form.remarks)))
+    return await _decide(container, principal, filing_id, c.ReturnForChanges(tuple(form.remarks)))
 
 
 @router.post("/{filing_id}/reject", summary="评估不合格，不予备案", response_model=FilingView)
 async def reject(
-    filing_id: str, form: RejectFiling, principal: Reviewer, parts: Container
+    filing_id: str, form: RejectFiling, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Reject(form.reason, tuple(form.remarks)))
+    return await _decide(
+        container, principal, filing_id, c.Reject(form.reason, tuple(form.remarks))
+    )
 
 
 @router.post("/{filing_id}/accept", summary="评估合格，进入公示", response_model=FilingView)
 async def accept_for_notice(
-    filing_id: str, principal: Reviewer, parts: Container
+    filing_id: str, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     command = c.AcceptForNotice(
-        accepted_on=today(parts.settings),
-        calendar=parts.calendar,
-        working_days=parts.settings.notice_working_days,
+        accepted_on=today(container.settings),
+        calendar=container.calendar,
+        working_days=container.settings.notice_working_days,
     )
-    return await _decide(parts, principal, filing_id, command)
+    return await _decide(container, principal, filing_id, command)
 
 
 @router.post(
@@ -75,41 +77,41 @@ async def accept_for_notice(
     response_model=FilingView,
 )
 async def resolve_objection(
-    filing_id: str, objection_id: str, form: ResolveForm, principal: Reviewer, parts: Container
+    filing_id: str, objection_id: str, form: ResolveForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
     found = await objections.resolve_objection(
-        filings=parts.filings,
-        receipts=parts.receipts,
+        filings=container.filings,
+        receipts=container.receipts,
         filing_id=accessible_filing_id(principal, filing_id),
         objection_id=objection_id,
         upheld=form.outcome == "upheld",
         reason=form.reason,
         caller=caller,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return filing_view(found, caller.actor)
 
 
 @router.post("/{filing_id}/suspend", summary="暂停评价资格", response_model=FilingView)
 async def suspend(
-    filing_id: str, form: SuspendForm, principal: Reviewer, parts: Container
+    filing_id: str, form: SuspendForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Suspend(form.reason, form.until))
+    return await _decide(container, principal, filing_id, c.Suspend(form.reason, form.until))
 
 
 @router.post("/{filing_id}/reinstate", summary="恢复评价资格", response_model=FilingView)
 async def reinstate(
-    filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
+    filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Reinstate(form.reason))
+    return await _decide(container, principal, filing_id, c.Reinstate(form.reason))
 
 
 @router.post("/{filing_id}/revoke", summary="撤销备案（停止颁发新证书）", response_model=FilingView)
 async def revoke(
-    filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
+    filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Revoke(form.reason))
+    return await _decide(container, principal, filing_id, c.Revoke(form.reason))
 
 
 @router.put(
@@ -119,8 +121,8 @@ async def revoke(
     response_model=FilingView,
 )
 async def assign_institution_code(
-    filing_id: str, form: InstitutionCodeForm, principal: Reviewer, parts: Container
+    filing_id: str, form: InstitutionCodeForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     return await _decide(
-        parts, principal, filing_id, c.AssignInstitutionCode(form.institution_code)
+        container, principal, filing_id, c.AssignInstitutionCode(form.institution_code)
     )

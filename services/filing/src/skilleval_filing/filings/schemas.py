@@ -1,5 +1,5 @@
 """What the filing endpoints take and answer. The 附件1 and 附表 request bodies are the models
-themselves (``ApplicationDraft``, ``Catalog``); the decisions' forms and the public objection
+themselves (``ApplicationDraft``, ``CatalogTable``); the decisions' forms and the public objection
 are here, as are the answers: the enterprise's and staff's view, the lists, the public notice."""
 
 from __future__ import annotations

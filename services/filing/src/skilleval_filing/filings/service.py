@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.decisions import Decision, decide
@@ -81,7 +81,7 @@ async def save_application(
 
 
 async def save_catalog(
-    *, filings: FilingRepository, caller: Caller, filing_id: str, catalog: Catalog
+    *, filings: FilingRepository, caller: Caller, filing_id: str, catalog: CatalogTable
 ) -> Found:
     found = await editable(filings=filings, caller=caller, filing_id=filing_id)
     updated = found.state.model_copy(update={"catalog": catalog})

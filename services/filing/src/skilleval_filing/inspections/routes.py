@@ -33,18 +33,20 @@ InspectionId = Annotated[str, Path(title="抽查编号", max_length=64)]
     summary="以公开的随机种子抽取检查对象和检查人员",
     response_model=InspectionView,
 )
-async def draw_inspection(form: DrawForm, principal: Reviewer, parts: Container) -> dict[str, Any]:
+async def draw_inspection(
+    form: DrawForm, principal: Reviewer, container: Container
+) -> dict[str, Any]:
     record = await service.draw(
-        inspections=parts.inspections,
-        pools=parts.inspection_pools,
-        filings=parts.filings,
+        inspections=container.inspections,
+        pools=container.inspection_pools,
+        filings=container.filings,
         caller=caller_of(principal),
         title=form.title,
         seed=form.seed,
         enterprise_count=form.enterprise_count,
         inspectors=[Inspector(**inspector.model_dump()) for inspector in form.inspectors],
         inspectors_per_enterprise=form.inspectors_per_enterprise,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return inspection_view(record)
 
@@ -52,10 +54,10 @@ async def draw_inspection(form: DrawForm, principal: Reviewer, parts: Container)
 @router.get(BASE, summary="抽查任务列表（工作人员）", response_model=InspectionList)
 async def list_inspections(
     principal: StaffPrincipal,
-    parts: Container,
+    container: Container,
     status: Annotated[InspectionStatus | None, Query(title="状态")] = None,
 ) -> dict[str, Any]:
-    records = await service.listed(inspections=parts.inspections, status=status)
+    records = await service.listed(inspections=container.inspections, status=status)
     return {"items": [inspection_view(record) for record in records]}
 
 
@@ -65,10 +67,10 @@ async def list_inspections(
     response_model=InspectionView,
 )
 async def get_inspection(
-    inspection_id: InspectionId, principal: StaffPrincipal, parts: Container
+    inspection_id: InspectionId, principal: StaffPrincipal, container: Container
 ) -> dict[str, Any]:
     return inspection_view(
-        await service.get(inspections=parts.inspections, inspection_id=inspection_id)
+        await service.get(inspections=container.inspections, inspection_id=inspection_id)
     )
 
 
@@ -78,10 +80,12 @@ async def get_inspection(
     response_model=PoolsView,
 )
 async def get_pools(
-    inspection_id: InspectionId, principal: StaffPrincipal, parts: Container
+    inspection_id: InspectionId, principal: StaffPrincipal, container: Container
 ) -> dict[str, Any]:
-    record = await service.get(inspections=parts.inspections, inspection_id=inspection_id)
-    return pools_view(record, await service.pools_of(pools=parts.inspection_pools, record=record))
+    record = await service.get(inspections=container.inspections, inspection_id=inspection_id)
+    return pools_view(
+        record, await service.pools_of(pools=container.inspection_pools, record=record)
+    )
 
 
 @router.post(
@@ -90,7 +94,7 @@ async def get_pools(
     response_model=InspectionView,
 )
 async def record_result(
-    inspection_id: InspectionId, form: ResultForm, principal: Reviewer, parts: Container
+    inspection_id: InspectionId, form: ResultForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     result = InspectionResult(
         enterprise=form.uscc,
@@ -99,10 +103,10 @@ async def record_result(
         findings=form.findings,
     )
     record = await service.record(
-        inspections=parts.inspections,
+        inspections=container.inspections,
         inspection_id=inspection_id,
         result=result,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return inspection_view(record)
 
@@ -113,20 +117,22 @@ async def record_result(
     response_model=InspectionView,
 )
 async def publish_inspection(
-    inspection_id: InspectionId, principal: Reviewer, parts: Container
+    inspection_id: InspectionId, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     record = await service.publish(
-        inspections=parts.inspections,
+        inspections=container.inspections,
         caller=caller_of(principal),
         inspection_id=inspection_id,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return inspection_view(record)
 
 
 @router.get(PUBLIC, summary="已公开的双随机抽查结果（无需登录）", response_model=InspectionList)
-async def public_inspections(parts: Container) -> dict[str, Any]:
-    records = await service.listed(inspections=parts.inspections, status=InspectionStatus.PUBLISHED)
+async def public_inspections(container: Container) -> dict[str, Any]:
+    records = await service.listed(
+        inspections=container.inspections, status=InspectionStatus.PUBLISHED
+    )
     return {"items": [inspection_view(record) for record in records]}
 
 
@@ -135,9 +141,9 @@ async def public_inspections(parts: Container) -> dict[str, Any]:
     summary="查看一次已公开的抽查结果（无需登录）",
     response_model=InspectionView,
 )
-async def public_inspection(inspection_id: InspectionId, parts: Container) -> dict[str, Any]:
+async def public_inspection(inspection_id: InspectionId, container: Container) -> dict[str, Any]:
     return inspection_view(
-        await service.published(inspections=parts.inspections, inspection_id=inspection_id)
+        await service.published(inspections=container.inspections, inspection_id=inspection_id)
     )
 
 
@@ -146,6 +152,8 @@ async def public_inspection(inspection_id: InspectionId, parts: Container) -> di
     summary="已公开抽查的随机种子与名录库，供任何人复核抽取结果（无需登录）",
     response_model=PoolsView,
 )
-async def public_pools(inspection_id: InspectionId, parts: Container) -> dict[str, Any]:
-    record = await service.published(inspections=parts.inspections, inspection_id=inspection_id)
-    return pools_view(record, await service.pools_of(pools=parts.inspection_pools, record=record))
+async def public_pools(inspection_id: InspectionId, container: Container) -> dict[str, Any]:
+    record = await service.published(inspections=container.inspections, inspection_id=inspection_id)
+    return pools_view(
+        record, await service.pools_of(pools=container.inspection_pools, record=record)
+    )
