@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.clock import today
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.model import FilingRecord
@@ -23,61 +22,8 @@ from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.auth import Role
 from skilleval_shared.repository import Loaded
-from skilleval_shared.validation import uscc_check_char
 from support import filing_samples as samples
 from support.kafka import Record, read_until
-
-LATHE = {
-    "occupation_name": "车工",
-    "occupation_code": "6-18-01-01",
-    "work_type": "数控车工",
-    "levels": "5、4、3",
-    "standard": "国家标准",
-}
-WELDER = {
-    "occupation_name": "焊工",
-    "occupation_code": "6-18-02-04",
-    "work_type": None,
-    "levels": "5、4、3、2",
-    "standard": "国家标准",
-}
-MILLER = {
-    "occupation_name": "铣工",
-    "occupation_code": "6-18-01-02",
-    "work_type": "数控铣工",
-    "levels": "5、4",
-    "standard": "国家标准",
-}
-GRINDER = {
-    "occupation_name": "磨工",
-    "occupation_code": "6-18-01-03",
-    "work_type": None,
-    "levels": "5",
-    "standard": "行业标准",
-}
-
-
-def make_uscc(n: int) -> str:
-    """A valid USCC of a Qingdao enterprise, distinct for each ``n``."""
-    first17 = f"91370200MA{n:07d}"
-    return first17 + uscc_check_char(first17)
-
-
-def catalog(name: str, rows: Iterable[dict[str, Any]]) -> CatalogTable:
-    return CatalogTable.model_validate(
-        {
-            "header": {
-                "institution_name": name,
-                "short_name": name[:4],
-                "contact_name": "李娜",
-                "phone": "0532-85845201",
-                "email": "hr@example.com",
-                "address": "山东省青岛市黄岛区示例路1号",
-                "postal_code": "266555",
-            },
-            "rows": list(rows),
-        }
-    )
 
 
 async def put_on_file(
@@ -85,7 +31,7 @@ async def put_on_file(
     uscc: str,
     *,
     name: str = "青岛示例机械有限公司",
-    rows: Iterable[dict[str, Any]] = (LATHE, WELDER),
+    rows: Iterable[dict[str, Any]] = (samples.LATHE, samples.WELDER),
     state: FilingState = FilingState.FILED,
     sequence: int = 1,
 ) -> Loaded[FilingRecord]:
@@ -96,7 +42,7 @@ async def put_on_file(
         container.filings,
         uscc,
         name=name,
-        rows=catalog(name, rows).rows,
+        rows=samples.named_catalog(name, rows).rows,
         state=state,
         issued_on=today(container.settings) - timedelta(days=30),
         sequence=sequence,

@@ -187,7 +187,9 @@ async def test_an_account_with_too_many_failed_logins_is_refused_for_a_while(
 
 
 async def test_logins_and_registrations_from_one_address_are_rate_limited(filing, filing_settings):
-    from integration.filing.flows import replica
+    from integration.filing.flows import (
+        replica,
+    )
 
     async with replica(filing_settings, auth_attempts_per_minute=4) as limited:
         answers = [

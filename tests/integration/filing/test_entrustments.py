@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 
 from integration.filing.filed import (
-    MILLER,
-    WELDER,
     callers,
     change_state,
     check_roles,
@@ -25,6 +23,10 @@ from integration.filing.filed import (
 from skilleval_filing.clock import today
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    MILLER,
+    WELDER,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration

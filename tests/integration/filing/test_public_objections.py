@@ -15,7 +15,9 @@ import httpx
 import pytest
 from pydantic import StringConstraints
 
-from integration.filing.filed import make_uscc, put_on_file
+from integration.filing.filed import (
+    put_on_file,
+)
 from integration.filing.flows import (
     accept,
     create_draft,
@@ -30,6 +32,9 @@ from integration.filing.flows import (
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
 from skilleval_shared.events import filing as shared_events
+from support.filing_samples import (
+    make_uscc,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
