@@ -18,6 +18,7 @@ from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.model import Filing, FilingRecord, UploadedMaterial, start_filing
 from skilleval_filing.filings.receipt import issue_receipt
 from skilleval_filing.filings.repository import FilingRepository, filing_id
+from skilleval_shared.events.filing import FilingFiled
 from skilleval_shared.repository import Loaded
 from skilleval_shared.validation import uscc_check_char
 from support.samples import OTHER_USCC, USCC
@@ -330,5 +331,33 @@ def named_catalog(name: str, rows: Iterable[dict[str, Any]]) -> CatalogTable:
                 "postal_code": "266555",
             },
             "rows": list(rows),
+        }
+    )
+
+
+# Events as other services receive them.
+FILED_CATALOG_ROW = {
+    "occupation_name": "车工",
+    "occupation_code": "6-18-01-01",
+    "work_type": "数控车工",
+    "levels": [5, 4, 3],
+    "standard": "国家标准",
+}
+
+
+def filing_filed(
+    uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str = "000123"
+) -> FilingFiled:
+    return FilingFiled.model_validate(
+        {
+            "uscc": uscc,
+            "filing_id": f"F-{uscc}",
+            "receipt_number": f"QDZP-2026-{serial}",
+            "filed_on": date(2026, 11, 20),
+            "enterprise_name": name,
+            "address": "山东省青岛市黄岛区示例路1号",
+            "email": "hr@example.com",
+            "institution_serial": serial,
+            "catalog": [FILED_CATALOG_ROW],
         }
     )
