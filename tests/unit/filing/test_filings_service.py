@@ -159,3 +159,16 @@ async def test_a_material_is_read_back_only_as_its_owners_file(filings: FilingRe
     )
 
     assert found.owner_uscc == USCC and found.filename == "2.pdf"
+
+
+async def test_a_new_filing_follows_only_an_ended_one(filings: FilingRepository) -> None:
+    first = await service.create_draft(filings=filings, uscc=USCC, enterprise_name=None)
+    ended = first.state.filing.model_copy(update={"state": FilingState.REJECTED})
+    await filings.save(first.id, first.version, first.state.model_copy(update={"filing": ended}))
+
+    second = await service.create_draft(filings=filings, uscc=USCC, enterprise_name=None)
+
+    assert (first.id, second.id) == (f"{USCC}-1", f"{USCC}-2")
+    assert (await service.current(filings=filings, uscc=USCC)).id == second.id
+    with pytest.raises(NotFound, match="备案申请不存在"):
+        await service.get(filings=filings, filing_id=f"{USCC}-²")
