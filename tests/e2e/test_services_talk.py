@@ -9,8 +9,9 @@ from cloudevents.v1.kafka import KafkaMessage, from_structured
 from skilleval_shared import topics
 from skilleval_shared.envelope import wrap
 from skilleval_shared.storage.aggregates import AggregateStore
+from support.filing_samples import filing_filed
 from support.kafka import eventually, read_until
-from support.samples import USCC, filing_filed
+from support.samples import USCC
 from support.services import running
 
 pytestmark = pytest.mark.integration

@@ -14,8 +14,9 @@ from skilleval_shared.events.filing import FilingFiled
 from skilleval_shared.messaging import EventConsumer, kafka_headers, make_broker
 from skilleval_shared.storage.idempotency import ProcessedGuard
 from skilleval_shared.topics import ensure_topics
+from support.filing_samples import filing_filed
 from support.kafka import eventually, produce, read_until
-from support.samples import OTHER_USCC, USCC, filing_filed
+from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
 

@@ -65,8 +65,8 @@ async def test_the_directory_follows_the_institution_code(make_settings, mongo):
     from skilleval_shared import topics
     from skilleval_shared.envelope import wrap
     from skilleval_shared.events.filing import InstitutionCodeAssigned
+    from support.filing_samples import filing_filed
     from support.kafka import eventually, produce
-    from support.samples import filing_filed
 
     settings = make_settings("registry", RegistrySettings)
     app = build_app(settings)
@@ -100,7 +100,7 @@ async def test_a_replayed_filed_event_does_not_undo_a_later_suspension(make_sett
     from skilleval_registry.directory.service import Directory
     from skilleval_shared.envelope import wrap
     from skilleval_shared.events.filing import FilingSuspended
-    from support.samples import filing_filed
+    from support.filing_samples import filing_filed
 
     settings = make_settings("registry", RegistrySettings)
     directory = Directory(mongo[settings.database_name])

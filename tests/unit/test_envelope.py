@@ -6,7 +6,7 @@ import json
 
 from skilleval_shared.envelope import envelope_dict, wrap
 from skilleval_shared.events import parse_event
-from support.samples import filing_filed
+from support.filing_samples import filing_filed
 
 
 def test_payload_uses_the_concrete_event_serializers():

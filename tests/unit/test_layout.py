@@ -50,3 +50,34 @@ def test_models_and_services_import_no_http(path: Path) -> None:
         if name.startswith(HTTP_MODULES) or name.rsplit(".", 1)[-1] in HTTP_NAMES
     )
     assert speaking_http == []
+
+
+def service_files() -> list[Path]:
+    return sorted(path for service in SERVICES for path in service.rglob("service.py"))
+
+
+@pytest.mark.parametrize("path", service_files(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_service_functions_take_keyword_arguments(path: Path) -> None:
+    """``get(*, complaints, complaint_id)``: a call names what it passes (``repository(store)``,
+    which builds the feature's repository, is the one exception)."""
+    positional = [
+        node.name
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+        and node.name != "repository"
+        and node.args.args
+    ]
+    assert positional == []
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda path: path.name)
+def test_no_feature_scans_the_store_itself(service: Path) -> None:
+    """Lists go through ``Repository.find``; only the shared repository reads snapshots."""
+    scanning = [
+        str(path.relative_to(service))
+        for path in service.rglob("*.py")
+        if ".snapshots." in path.read_text(encoding="utf-8")
+        or ".commits." in path.read_text(encoding="utf-8")
+    ]
+    assert scanning == []

@@ -1,9 +1,9 @@
 """TEST FIXTURE: enterprises put straight into a filing state through the ``FilingRepository``.
 
-Catalog changes, entrustments and supervision need enterprises on file; this writes such a
-filing directly (a ``Filing`` in the wanted state with a receipt from ``issue_receipt`` and the
-附表 catalog as JSON) instead of walking the lifecycle over HTTP, which has its own tests. Also
-the Kafka reading and role-matrix helpers these tests share.
+CatalogTable changes, entrustments and supervision need enterprises on file; this writes such a
+filing directly (``support.filing_samples.put_on_file``: a ``FilingRecord`` in the wanted state
+with a receipt and its 附表 catalog) instead of walking the lifecycle over HTTP, which has its
+own tests. Also the Kafka reading and role-matrix helpers these tests share.
 """
 
 from __future__ import annotations
@@ -15,69 +15,15 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from skilleval_filing.catalog.table import Catalog
 from skilleval_filing.clock import today
 from skilleval_filing.filings.lifecycle import FilingState
-from skilleval_filing.filings.model import Filing
-from skilleval_filing.filings.receipt import issue_receipt
-from skilleval_filing.filings.repository import StoredFiling, filing_id
+from skilleval_filing.filings.model import FilingRecord
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.auth import Role
-from skilleval_shared.validation import uscc_check_char
+from skilleval_shared.repository import Loaded
+from support import filing_samples as samples
 from support.kafka import Record, read_until
-
-LATHE = {
-    "occupation_name": "车工",
-    "occupation_code": "6-18-01-01",
-    "work_type": "数控车工",
-    "levels": "5、4、3",
-    "standard": "国家标准",
-}
-WELDER = {
-    "occupation_name": "焊工",
-    "occupation_code": "6-18-02-04",
-    "work_type": None,
-    "levels": "5、4、3、2",
-    "standard": "国家标准",
-}
-MILLER = {
-    "occupation_name": "铣工",
-    "occupation_code": "6-18-01-02",
-    "work_type": "数控铣工",
-    "levels": "5、4",
-    "standard": "国家标准",
-}
-GRINDER = {
-    "occupation_name": "磨工",
-    "occupation_code": "6-18-01-03",
-    "work_type": None,
-    "levels": "5",
-    "standard": "行业标准",
-}
-
-
-def make_uscc(n: int) -> str:
-    """A valid USCC of a Qingdao enterprise, distinct for each ``n``."""
-    first17 = f"91370200MA{n:07d}"
-    return first17 + uscc_check_char(first17)
-
-
-def catalog(name: str, rows: Iterable[dict[str, Any]]) -> Catalog:
-    return Catalog.model_validate(
-        {
-            "header": {
-                "institution_name": name,
-                "short_name": name[:4],
-                "contact_name": "李娜",
-                "phone": "0532-85845201",
-                "email": "hr@example.com",
-                "address": "山东省青岛市黄岛区示例路1号",
-                "postal_code": "266555",
-            },
-            "rows": list(rows),
-        }
-    )
 
 
 async def put_on_file(
@@ -85,43 +31,27 @@ async def put_on_file(
     uscc: str,
     *,
     name: str = "青岛示例机械有限公司",
-    rows: Iterable[dict[str, Any]] = (LATHE, WELDER),
+    rows: Iterable[dict[str, Any]] = (samples.LATHE, samples.WELDER),
     state: FilingState = FilingState.FILED,
     sequence: int = 1,
-) -> StoredFiling:
+) -> Loaded[FilingRecord]:
     """The enterprise's first filing, stored in ``state``: with a receipt issued 30 days ago,
     unless ``state`` is one a filing reaches before its receipt."""
-    parts = app.state.filing
-    settings: FilingSettings = parts.settings
-    issued_on = today(settings) - timedelta(days=30)
-    has_receipt = state in (FilingState.FILED, FilingState.SUSPENDED, FilingState.REVOKED)
-    receipt = (
-        issue_receipt(
-            issued_on=issued_on, receipt_sequence=sequence, institution_serial_sequence=sequence
-        )
-        if has_receipt
-        else None
+    container = app.state.filing
+    return await samples.put_on_file(
+        container.filings,
+        uscc,
+        name=name,
+        rows=samples.named_catalog(name, rows).rows,
+        state=state,
+        issued_on=today(container.settings) - timedelta(days=30),
+        sequence=sequence,
     )
-    filing = Filing(
-        filing_id=filing_id(uscc, 1), uscc=uscc, state=state, version=5, receipt=receipt
-    )
-    stored = StoredFiling(
-        filing=filing,
-        version=0,
-        application={"enterprise_name": name, "uscc": uscc},
-        catalog=catalog(name, rows).model_dump(mode="json"),
-    )
-    saved: StoredFiling = await parts.filings.save(stored)
-    return saved
 
 
 async def change_state(app: FastAPI, uscc: str, state: FilingState) -> None:
     """Move the latest filing to ``state`` (e.g. suspended), as the lifecycle would."""
-    repository = app.state.filing.filings
-    stored = await repository.latest_for(uscc)
-    assert stored is not None
-    stored.filing = stored.filing.model_copy(update={"state": state})
-    await repository.save(stored)
+    await samples.change_state(app.state.filing.filings, uscc, state)
 
 
 async def filing_events(

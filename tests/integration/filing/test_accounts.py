@@ -35,6 +35,8 @@ async def test_enterprise_registers_once_per_uscc_and_logs_in(filing, filing_set
         filing_settings.topic(topics.FILING_EVENTS),
         lambda got: len(got) >= 1,
     )
+    # The relay delivers at least once: a redelivery carries the same event id.
+    records = list({r.json()["id"]: r for r in records}.values())
     assert [r.json()["type"] for r in records] == ["cn.skilleval.filing.enterprise.registered.v1"]
     assert "password" not in records[0].value.decode()
 
@@ -185,7 +187,9 @@ async def test_an_account_with_too_many_failed_logins_is_refused_for_a_while(
 
 
 async def test_logins_and_registrations_from_one_address_are_rate_limited(filing, filing_settings):
-    from integration.filing.flows import replica
+    from integration.filing.flows import (
+        replica,
+    )
 
     async with replica(filing_settings, auth_attempts_per_minute=4) as limited:
         answers = [

@@ -10,10 +10,6 @@ from typing import Any
 import pytest
 
 from integration.filing.filed import (
-    GRINDER,
-    LATHE,
-    MILLER,
-    WELDER,
     callers,
     change_state,
     check_roles,
@@ -25,6 +21,12 @@ from integration.filing.filed import (
 )
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    GRINDER,
+    LATHE,
+    MILLER,
+    WELDER,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration

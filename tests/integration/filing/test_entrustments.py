@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 
 from integration.filing.filed import (
-    MILLER,
-    WELDER,
     callers,
     change_state,
     check_roles,
@@ -25,13 +23,17 @@ from integration.filing.filed import (
 from skilleval_filing.clock import today
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    MILLER,
+    WELDER,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
 
 THIRD_USCC = "11320000MB151840XJ"
 BASE = "/api/v1/entrustments"
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
+PDF = b"%PDF-1.7\n1 0 obj << /Type /CatalogTable >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 500
 LIMIT = 64 * 1024
 STAFF = {"city_center", "province_center", "admin"}

@@ -9,8 +9,16 @@ from typing import Any
 
 import pytest
 
-from integration.filing.flows import catalog, create_draft, pdf
+from integration.filing.flows import (
+    create_draft,
+)
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    catalog_json as catalog,
+)
+from support.filing_samples import (
+    pdf,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration

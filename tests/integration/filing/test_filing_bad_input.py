@@ -7,12 +7,8 @@ import json
 import pytest
 
 from integration.filing.flows import (
-    CATALOG_ROWS,
-    application,
-    catalog,
     create_draft,
     fill_draft,
-    pdf,
     published,
     submitted,
     upload,
@@ -20,6 +16,16 @@ from integration.filing.flows import (
 )
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    CATALOG_ROWS,
+    pdf,
+)
+from support.filing_samples import (
+    application_json as application,
+)
+from support.filing_samples import (
+    catalog_json as catalog,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from integration.filing.filed import MILLER
 from integration.filing.flows import (
     accept,
     after_notice,
@@ -18,6 +17,9 @@ from integration.filing.flows import (
 from integration.filing.test_catalog_changes import change
 from integration.filing.test_entrustments import submit, terms
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    MILLER,
+)
 from support.kafka import eventually
 from support.samples import USCC
 

@@ -6,12 +6,8 @@ from __future__ import annotations
 import pytest
 
 from integration.filing.flows import (
-    EMAIL,
-    ENTERPRISE_NAME,
-    PHONES,
     accept,
     after_notice,
-    application,
     expected_notice,
     has,
     kind_of,
@@ -24,6 +20,14 @@ from integration.filing.flows import (
 )
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    EMAIL,
+    ENTERPRISE_NAME,
+    PHONES,
+)
+from support.filing_samples import (
+    application_json as application,
+)
 from support.kafka import eventually
 from support.samples import USCC
 

@@ -10,18 +10,20 @@ import pytest
 from integration.filing.flows import (
     create_draft,
     fill_draft,
-    jpeg,
-    office_zip,
-    ole2,
-    pdf,
-    png,
     replica,
-    sha256,
     upload,
     view,
 )
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_shared.auth import Role
+from support.filing_samples import (
+    jpeg,
+    office_zip,
+    ole2,
+    pdf,
+    png,
+    sha256,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration

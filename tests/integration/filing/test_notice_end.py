@@ -143,9 +143,9 @@ async def test_two_rounds_racing_on_the_same_filings_file_each_exactly_once(
     db = filing.app.state.filing.runtime.db
     rounds = [
         end_due_notices(
-            FilingRepository(AggregateStore(db, KIND)),
-            ReceiptAllocator(db),
-            after_notice(filing_settings),
+            filings=FilingRepository(AggregateStore(db, KIND)),
+            receipts=ReceiptAllocator(db),
+            on=after_notice(filing_settings),
         )
         for _ in range(3)
     ]

@@ -7,9 +7,9 @@ import random
 
 from fastapi.responses import StreamingResponse
 from fastapi.routing import APIRoute
-from filed import make_uscc
 
 from skilleval_shared.problems import MEDIA_TYPE, contains_chinese
+from support.filing_samples import make_uscc
 
 PROBLEM_REF = "#/components/schemas/ProblemDocument"
 

@@ -15,7 +15,9 @@ import httpx
 import pytest
 from pydantic import StringConstraints
 
-from integration.filing.filed import make_uscc, put_on_file
+from integration.filing.filed import (
+    put_on_file,
+)
 from integration.filing.flows import (
     accept,
     create_draft,
@@ -30,6 +32,9 @@ from integration.filing.flows import (
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_shared.auth import Role
 from skilleval_shared.events import filing as shared_events
+from support.filing_samples import (
+    make_uscc,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
@@ -85,7 +90,7 @@ async def stored_version(client: httpx.AsyncClient, filing_id: str) -> int:
 async def test_a_filing_not_on_notice_answers_exactly_as_no_filing(filing, state):
     nothing = await no_filing_answer(filing)
     stored = await put_on_file(filing.app, USCC, state=state)
-    filing_id = stored.filing.filing_id
+    filing_id = stored.id
 
     assert answer(await object_to(filing, filing_id)) == nothing
     assert await stored_version(filing, filing_id) == stored.version

@@ -17,7 +17,6 @@ from integration.filing.filed import (
     denied_to,
     filing_events,
     has,
-    make_uscc,
     of_type,
     put_on_file,
 )
@@ -27,6 +26,9 @@ from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.inspections.model import draw
 from skilleval_shared.auth import Role
 from skilleval_shared.events.filing import ComplaintSubmitted
+from support.filing_samples import (
+    make_uscc,
+)
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from filing_examples import catalog, header, row, welder
 from pydantic import ValidationError
 
-from skilleval_filing.catalog.table import Catalog, RowKey, Standard
+from skilleval_filing.catalog.table import CatalogTable, RowKey, Standard
 from skilleval_shared.validation import SkillLevel
+from support.filing_samples import catalog, header, row, welder
 
 
 def test_the_example_row_of_the_annex_table_parses() -> None:
@@ -65,14 +65,14 @@ def test_one_occupation_may_have_several_work_types() -> None:
 
 def test_a_catalog_needs_at_least_one_row() -> None:
     with pytest.raises(ValidationError, match="至少应填写一个职业"):
-        Catalog(header=header(), rows=())
+        CatalogTable(header=header(), rows=())
 
 
 def test_a_catalog_has_at_most_150_rows() -> None:
     rows = tuple(row(work_type=f"工种{n}") for n in range(151))
 
     with pytest.raises(ValidationError, match="最多150行"):
-        Catalog(header=header(), rows=rows)
+        CatalogTable(header=header(), rows=rows)
 
 
 def test_the_catalog_knows_what_it_covers() -> None:

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from filing_examples import USCC, catalog, row
 from pydantic import ValidationError
 
 from skilleval_filing.catalog.changes import (
@@ -24,6 +23,7 @@ from skilleval_filing.filings.remarks import Remark
 from skilleval_filing.review import ReviewState
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.validation import SkillLevel
+from support.filing_samples import USCC, catalog, row
 
 FILED_ON = date(2026, 10, 14)
 TODAY = date(2026, 12, 1)

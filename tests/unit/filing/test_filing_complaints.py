@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from filing_examples import USCC
 from pydantic import ValidationError
 
 from skilleval_filing.complaints.model import (
@@ -19,6 +18,7 @@ from skilleval_filing.complaints.model import (
 )
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
+from support.filing_samples import USCC
 
 TODAY = date(2026, 11, 5)
 

@@ -4,12 +4,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from filing_examples import USCC
 from pydantic import ValidationError
 
 from skilleval_filing.credit.model import KIND_LABELS, CreditKind, CreditRecord, record_credit
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.domain_errors import NotPermitted
+from support.filing_samples import USCC
 
 TODAY = date(2026, 11, 6)
 

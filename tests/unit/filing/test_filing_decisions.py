@@ -4,19 +4,28 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from filing_examples import ALL_MATERIALS, OTHER_USCC, USCC, catalog, complete_draft
 
+from skilleval_filing import event_parts
+from skilleval_filing.actors import Caller
 from skilleval_filing.filings import commands as c
-from skilleval_filing.filings import events as e
-from skilleval_filing.filings.decisions import Decision, decide
+from skilleval_filing.filings import decisions
+from skilleval_filing.filings.decisions import Decision
 from skilleval_filing.filings.lifecycle import TRANSITIONS, Actor, FilingState
 from skilleval_filing.filings.materials import MaterialKind
-from skilleval_filing.filings.model import Filing, ObjectionStatus, start_filing
+from skilleval_filing.filings.model import FilingRecord, ObjectionStatus
 from skilleval_filing.filings.notice_calendar import NoticeCalendar
 from skilleval_filing.filings.receipt import issue_receipt
 from skilleval_filing.filings.remarks import Remark
 from skilleval_filing.filings.submission import IncompleteFiling
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
+from skilleval_shared.events import filing as s
+from support.filing_samples import (
+    OTHER_USCC,
+    USCC,
+    complete_draft,
+    complete_record,
+    uploaded,
+)
 
 # Representative configured holidays (not law): National Day week 2026.
 CALENDAR = NoticeCalendar(
@@ -26,28 +35,40 @@ ACCEPTED_ON = date(2026, 9, 30)
 LAST_NOTICE_DAY = date(2026, 10, 13)
 AFTER_NOTICE = date(2026, 10, 14)
 RECEIPT = issue_receipt(issued_on=AFTER_NOTICE, receipt_sequence=1, institution_serial_sequence=42)
-SUBMIT = c.Submit(complete_draft(), ALL_MATERIALS, catalog())
+SUBMIT = c.Submit()
+STAFF_ACCOUNT = "staff:wang"
 REMARK = Remark(item="material:4", text="破格申报条件未写明工作年限要求")
 CITY = Actor.CITY_CENTER
 
 
-def run(filing: Filing, command: c.Command, actor: Actor) -> Filing:
-    return decide(filing, command, actor).filing
+def decide(record: FilingRecord, command: c.Command, actor: Actor) -> Decision:
+    """``decisions.decide`` for a caller of ``actor``: the enterprise itself, one staff
+    account, or nobody in particular (the public, the system)."""
+    account = {Actor.ENTERPRISE: USCC, Actor.PUBLIC: None, Actor.SYSTEM: None}
+    return decisions.decide(record, command, Caller(actor, account.get(actor, STAFF_ACCOUNT)))
 
 
-def draft() -> Filing:
-    return start_filing("F-1", USCC)
+def run(record: FilingRecord, command: c.Command, actor: Actor) -> FilingRecord:
+    return decide(record, command, actor).record
 
 
-def submitted() -> Filing:
+def draft() -> FilingRecord:
+    return complete_record()
+
+
+IDS = {"filing_id": "F-1", "uscc": USCC}
+DECIDED = {**IDS, "decided_by": STAFF_ACCOUNT}
+
+
+def submitted() -> FilingRecord:
     return run(draft(), SUBMIT, Actor.ENTERPRISE)
 
 
-def returned() -> Filing:
+def returned() -> FilingRecord:
     return run(submitted(), c.ReturnForChanges((REMARK,)), CITY)
 
 
-def on_notice() -> Filing:
+def on_notice() -> FilingRecord:
     return run(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY)
 
 
@@ -55,23 +76,23 @@ def objection(objection_id: str = "O-1", on: date = date(2026, 10, 9)) -> c.Rais
     return c.RaiseObjection(objection_id, on, "该企业考评人员不足", "someone@example.com", "赵六")
 
 
-def rejected() -> Filing:
+def rejected() -> FilingRecord:
     return run(submitted(), c.Reject("不具备评价条件"), CITY)
 
 
-def filed() -> Filing:
+def filed() -> FilingRecord:
     return run(on_notice(), c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
 
 
-def suspended() -> Filing:
+def suspended() -> FilingRecord:
     return run(filed(), c.Suspend("考评人员资质不符合要求"), CITY)
 
 
-def revoked() -> Filing:
+def revoked() -> FilingRecord:
     return run(filed(), c.Revoke("违规发证"), CITY)
 
 
-IN_STATE: dict[FilingState, Callable[[], Filing]] = {
+IN_STATE: dict[FilingState, Callable[[], FilingRecord]] = {
     FilingState.DRAFT: draft,
     FilingState.SUBMITTED: submitted,
     FilingState.RETURNED: returned,
@@ -84,7 +105,7 @@ IN_STATE: dict[FilingState, Callable[[], Filing]] = {
 # One valid command per action, with a role allowed to give it.
 SAMPLES: list[tuple[c.Command, Actor]] = [
     (SUBMIT, Actor.ENTERPRISE),
-    (c.Resubmit(complete_draft(), ALL_MATERIALS, catalog()), Actor.ENTERPRISE),
+    (c.Resubmit(), Actor.ENTERPRISE),
     (c.ReturnForChanges((REMARK,)), CITY),
     (c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY),
     (c.Reject("不具备评价条件"), Actor.ADMIN),
@@ -129,20 +150,20 @@ def test_the_wrong_role_is_refused_before_anything_else(command: c.Command, acto
 
 
 def test_a_new_filing_is_a_draft_at_version_zero() -> None:
-    filing = draft()
+    filing = draft().filing
 
     assert (filing.state, filing.version, filing.uscc) == (FilingState.DRAFT, 0, USCC)
 
 
 def test_submission_names_everything_missing_at_once() -> None:
-    incomplete = c.Submit(
-        complete_draft(email=None),
-        ALL_MATERIALS - {MaterialKind.QUESTION_BANKS},
-        None,
+    incomplete = complete_record(
+        application=complete_draft(email=None),
+        materials={k: uploaded(k) for k in MaterialKind if k is not MaterialKind.QUESTION_BANKS},
+        catalog=None,
     )
 
     with pytest.raises(IncompleteFiling) as caught:
-        decide(draft(), incomplete, Actor.ENTERPRISE)
+        decide(incomplete, SUBMIT, Actor.ENTERPRISE)
 
     assert caught.value.missing_fields == ["企业电子邮箱"]
     assert caught.value.missing_materials == [MaterialKind.QUESTION_BANKS]
@@ -155,10 +176,10 @@ def test_submission_names_everything_missing_at_once() -> None:
 
 
 def test_a_form_filed_under_another_code_is_refused() -> None:
-    foreign = c.Submit(complete_draft(uscc=OTHER_USCC), ALL_MATERIALS, catalog())
+    foreign = complete_record(application=complete_draft(uscc=OTHER_USCC))
 
     with pytest.raises(InvalidRequest, match="统一社会信用代码与备案企业账号不一致"):
-        decide(draft(), foreign, Actor.ENTERPRISE)
+        decide(foreign, SUBMIT, Actor.ENTERPRISE)
 
 
 def test_submitting_moves_to_submitted_with_one_event() -> None:
@@ -168,7 +189,11 @@ def test_submitting_moves_to_submitted_with_one_event() -> None:
 
     assert decision.filing.state is FilingState.SUBMITTED
     assert decision.filing.version == 1
-    assert decision.events == (e.FilingSubmitted(filing_id="F-1", uscc=USCC),)
+    [submitted_event] = decision.events
+    assert isinstance(submitted_event, s.FilingSubmitted)
+    assert submitted_event.application == event_parts.application(before)
+    assert len(submitted_event.materials) == 10 and len(submitted_event.catalog) == 2
+    assert submitted_event.application.postcode == "266555"
     assert before.state is FilingState.DRAFT
 
 
@@ -182,24 +207,22 @@ def test_returning_keeps_the_remarks_and_publishes_them() -> None:
 
     assert decision.filing.state is FilingState.RETURNED
     assert decision.filing.return_remarks == (REMARK,)
-    assert decision.events == (e.FilingReturned(filing_id="F-1", uscc=USCC, remarks=(REMARK,)),)
+    assert decision.events == (s.FilingReturned(**DECIDED, remarks=event_parts.remarks((REMARK,))),)
 
 
 def test_resubmitting_after_return_is_its_own_event() -> None:
-    resubmit = c.Resubmit(complete_draft(), ALL_MATERIALS, catalog())
-
-    decision = decide(returned(), resubmit, Actor.ENTERPRISE)
+    decision = decide(returned(), c.Resubmit(), Actor.ENTERPRISE)
 
     assert decision.filing.state is FilingState.SUBMITTED
     assert decision.filing.version == 3
-    assert [type(event) for event in decision.events] == [e.FilingResubmitted]
+    assert [type(event) for event in decision.events] == [s.FilingResubmitted]
 
 
 def test_resubmitting_checks_completeness_again() -> None:
-    resubmit = c.Resubmit(complete_draft(), frozenset(), catalog())
+    without_materials = returned().model_copy(update={"materials": {}})
 
     with pytest.raises(IncompleteFiling):
-        decide(returned(), resubmit, Actor.ENTERPRISE)
+        decide(without_materials, c.Resubmit(), Actor.ENTERPRISE)
 
 
 def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
@@ -210,8 +233,14 @@ def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
     assert notice is not None
     assert (notice.starts_on, notice.ends_on) == (date(2026, 10, 8), LAST_NOTICE_DAY)
     assert decision.events == (
-        e.FilingAccepted(filing_id="F-1", uscc=USCC),
-        e.NoticeStarted(filing_id="F-1", uscc=USCC, notice=notice),
+        s.FilingAccepted(**DECIDED),
+        s.NoticeStarted(
+            **IDS,
+            enterprise_name="青岛示例机械有限公司",
+            starts_on=notice.starts_on,
+            ends_on=notice.ends_on,
+            working_days=5,
+        ),
     )
 
 
@@ -228,7 +257,9 @@ def test_rejecting_outright_needs_a_reason() -> None:
     assert decision.filing.state is FilingState.REJECTED
     assert decision.filing.status_reason == "场地不符合要求"
     assert decision.events == (
-        e.FilingRejected(filing_id="F-1", uscc=USCC, reason="场地不符合要求", remarks=(REMARK,)),
+        s.FilingRejected(
+            **DECIDED, reason="场地不符合要求", remarks=event_parts.remarks((REMARK,))
+        ),
     )
 
 
@@ -238,13 +269,12 @@ def test_the_public_may_object_during_the_notice() -> None:
     (raised,) = decision.filing.objections
     assert raised.status is ObjectionStatus.RAISED
     assert raised.objector_name == "赵六"
+    assert raised.raised_on == date(2026, 10, 9)
     assert decision.filing.state is FilingState.ON_NOTICE
     assert decision.events == (
-        e.ObjectionRaised(
-            filing_id="F-1",
-            uscc=USCC,
+        s.ObjectionRaised(
+            **IDS,
             objection_id="O-1",
-            raised_on=date(2026, 10, 9),
             text="该企业考评人员不足",
             contact_email="someone@example.com",
         ),
@@ -276,7 +306,7 @@ def test_bad_objections_are_refused(command: c.RaiseObjection, message: str) -> 
 def test_an_anonymous_objection_without_contact_is_accepted() -> None:
     anonymous = c.RaiseObjection("O-9", ACCEPTED_ON, "内容")
 
-    (raised,) = run(on_notice(), anonymous, Actor.PUBLIC).objections
+    (raised,) = run(on_notice(), anonymous, Actor.PUBLIC).filing.objections
     assert (raised.objector_name, raised.contact_email) == (None, None)
 
 
@@ -287,21 +317,23 @@ def test_the_notice_does_not_end_before_its_last_day_has_passed() -> None:
 
 def test_the_notice_ends_in_a_filing_with_its_receipt() -> None:
     filing = on_notice()
-    assert filing.notice_can_end(AFTER_NOTICE)
+    assert filing.filing.notice_can_end(AFTER_NOTICE)
 
     decision = decide(filing, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
 
     assert decision.filing.state is FilingState.FILED
     assert decision.filing.receipt == RECEIPT
-    assert decision.events == (
-        e.NoticeClosed(filing_id="F-1", uscc=USCC, objection_count=0, upheld_count=0),
-        e.FilingFiled(filing_id="F-1", uscc=USCC, receipt=RECEIPT),
-    )
+    closed, filed_event = decision.events
+    assert closed == s.NoticeClosed(**IDS, objection_count=0, upheld_count=0)
+    assert isinstance(filed_event, s.FilingFiled)
+    assert (filed_event.receipt_number, filed_event.filed_on) == (RECEIPT.number, AFTER_NOTICE)
+    assert filed_event.enterprise_short_name == "示例机械"
+    assert len(filed_event.catalog) == 2
 
 
 def test_an_unresolved_objection_keeps_the_filing_on_notice() -> None:
     filing = run(on_notice(), objection(), Actor.PUBLIC)
-    assert not filing.notice_can_end(AFTER_NOTICE)
+    assert not filing.filing.notice_can_end(AFTER_NOTICE)
 
     decision = decide(filing, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
 
@@ -320,14 +352,12 @@ def test_a_dismissed_objection_lets_the_notice_end() -> None:
     assert decision.filing.state is FilingState.ON_NOTICE
     assert decision.filing.objections[0].status is ObjectionStatus.DISMISSED
     assert decision.events == (
-        e.ObjectionDismissed(filing_id="F-1", uscc=USCC, objection_id="O-1", reason="经核实不属实"),
+        s.ObjectionDismissed(**DECIDED, objection_id="O-1", reason="经核实不属实"),
     )
     assert decision.filing.notice_can_end(AFTER_NOTICE)
-    ended = decide(decision.filing, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+    ended = decide(decision.record, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
     assert ended.filing.state is FilingState.FILED
-    assert ended.events[0] == e.NoticeClosed(
-        filing_id="F-1", uscc=USCC, objection_count=1, upheld_count=0
-    )
+    assert ended.events[0] == s.NoticeClosed(**IDS, objection_count=1, upheld_count=0)
 
 
 def test_an_upheld_objection_rejects_the_filing() -> None:
@@ -339,15 +369,13 @@ def test_an_upheld_objection_rejects_the_filing() -> None:
     decision = decide(filing, uphold, Actor.ADMIN)
 
     assert decision.filing.state is FilingState.REJECTED
-    assert decision.filing.version == filing.version + 1
+    assert decision.filing.version == filing.filing.version + 1
     reason = "公示期间异议经核实成立：考评人员确实不足"
     assert decision.filing.status_reason == reason
     assert decision.events == (
-        e.ObjectionUpheld(
-            filing_id="F-1", uscc=USCC, objection_id="O-1", reason="考评人员确实不足"
-        ),
-        e.NoticeClosed(filing_id="F-1", uscc=USCC, objection_count=1, upheld_count=1),
-        e.FilingRejected(filing_id="F-1", uscc=USCC, reason=reason, upheld_objection_ids=("O-1",)),
+        s.ObjectionUpheld(**DECIDED, objection_id="O-1", reason="考评人员确实不足"),
+        s.NoticeClosed(**IDS, objection_count=1, upheld_count=1),
+        s.FilingRejected(**DECIDED, reason=reason, upheld_objection_ids=("O-1",)),
     )
 
 
@@ -372,17 +400,15 @@ def test_suspension_and_reinstatement() -> None:
     suspend = c.Suspend("考评人员资质不符合要求", until=date(2026, 12, 31))
 
     paused = decide(filed(), suspend, CITY)
-    back = decide(paused.filing, c.Reinstate("整改完成"), CITY)
+    back = decide(paused.record, c.Reinstate("整改完成"), CITY)
 
     assert paused.filing.state is FilingState.SUSPENDED
     assert paused.events == (
-        e.FilingSuspended(
-            filing_id="F-1", uscc=USCC, reason="考评人员资质不符合要求", until=date(2026, 12, 31)
-        ),
+        s.FilingSuspended(**DECIDED, reason="考评人员资质不符合要求", until=date(2026, 12, 31)),
     )
     assert back.filing.state is FilingState.FILED
     assert back.filing.receipt == RECEIPT
-    assert back.events == (e.FilingReinstated(filing_id="F-1", uscc=USCC, reason="整改完成"),)
+    assert back.events == (s.FilingReinstated(**DECIDED, reason="整改完成"),)
 
 
 @pytest.mark.parametrize(
@@ -403,16 +429,16 @@ def test_reinstatement_needs_a_reason() -> None:
 
 
 @pytest.mark.parametrize("build", [filed, suspended])
-def test_revocation_from_filed_or_suspended(build: Callable[[], Filing]) -> None:
+def test_revocation_from_filed_or_suspended(build: Callable[[], FilingRecord]) -> None:
     decision = decide(build(), c.Revoke("违规发证"), Actor.ADMIN)
 
     assert decision.filing.state is FilingState.REVOKED
     assert decision.filing.status_reason == "违规发证"
-    assert decision.events == (e.FilingRevoked(filing_id="F-1", uscc=USCC, reason="违规发证"),)
+    assert decision.events == (s.FilingRevoked(**DECIDED, reason="违规发证"),)
 
 
 def test_each_decision_raises_the_version_by_one() -> None:
-    versions = [build().version for build in (draft, submitted, on_notice, filed, suspended)]
+    versions = [build().filing.version for build in (draft, submitted, on_notice, filed, suspended)]
 
     assert versions == [0, 1, 2, 3, 4]
 
@@ -422,15 +448,15 @@ def test_a_filing_survives_storage_as_json() -> None:
 
     stored = filing.model_dump(mode="json")
 
-    assert Filing.model_validate(stored) == filing
-    assert stored["state"] == "suspended"
+    assert FilingRecord.model_validate(stored) == filing
+    assert stored["filing"]["state"] == "suspended"
 
 
 def test_an_institution_code_set_before_filing_is_on_the_receipt() -> None:
     coded = run(on_notice(), c.AssignInstitutionCode("0123"), CITY)
-    assert coded.state is FilingState.ON_NOTICE and coded.institution_code == "0123"
+    assert coded.state is FilingState.ON_NOTICE and coded.filing.institution_code == "0123"
 
-    filed_now = run(coded, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM)
+    filed_now = run(coded, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM).filing
 
     assert filed_now.receipt is not None
     assert filed_now.receipt.institution_code == "0123"
@@ -438,17 +464,17 @@ def test_an_institution_code_set_before_filing_is_on_the_receipt() -> None:
 
 
 def test_an_institution_code_set_after_filing_changes_the_receipt_and_is_published() -> None:
-    before = filed()
+    before = filed().filing
     assert before.receipt is not None and before.receipt.certificate_number_prefix[1:5] == "0000"
 
-    decision = decide(before, c.AssignInstitutionCode(" 0456 "), Actor.ADMIN)
+    decision = decide(filed(), c.AssignInstitutionCode(" 0456 "), Actor.ADMIN)
 
     assert decision.filing.state is FilingState.FILED
     assert decision.filing.receipt is not None
     assert decision.filing.receipt.certificate_number_prefix == "Y045637000042"
     assert decision.filing.receipt.number == before.receipt.number
     [event] = decision.events
-    assert isinstance(event, e.InstitutionCodeAssigned)
+    assert isinstance(event, s.InstitutionCodeAssigned)
     assert (event.institution_code, event.previous_code) == ("0456", "0000")
 
 

@@ -4,12 +4,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from filing_examples import OTHER_USCC, THIRD_USCC, USCC, catalog, row
 from pydantic import ValidationError
 
 from skilleval_filing.entrustments.model import (
     Entrustment,
-    EntrustmentAgreement,
     outside_catalog,
     review_entrustment,
     submit_entrustment,
@@ -18,23 +16,10 @@ from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.review import ReviewState
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.validation import SkillLevel
+from support.filing_samples import THIRD_USCC, USCC, catalog, row
+from support.filing_samples import entrustment_agreement as agreement
 
 TODAY = date(2026, 11, 2)
-SHA = "ab" * 32
-
-
-def agreement(**overrides: Any) -> EntrustmentAgreement:
-    fields: dict[str, Any] = {
-        "client_uscc": OTHER_USCC,
-        "client_name": "青岛委托示例有限公司",
-        "trustee_uscc": USCC,
-        "scope": [{"occupation_code": "6-18-01-01", "work_type": "数控车工", "levels": "5、4"}],
-        "valid_from": date(2026, 11, 1),
-        "valid_until": date(2027, 10, 31),
-        "agreement_file_id": "file-123",
-        "agreement_sha256": SHA,
-    }
-    return EntrustmentAgreement.model_validate(fields | overrides)
 
 
 def submit(**overrides: Any) -> Entrustment:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from filing_examples import USCC, application_fields, complete_draft
 from pydantic import ValidationError
 
 from skilleval_filing.filings.application import (
@@ -14,6 +13,7 @@ from skilleval_filing.filings.application import (
     missing_fields,
 )
 from skilleval_shared.domain_errors import InvalidRequest
+from support.filing_samples import USCC, application_fields, complete_draft
 
 ALL_LABELS = [
     "填报人",

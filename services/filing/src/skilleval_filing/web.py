@@ -12,9 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.catalog.book import KIND as CATALOG_KIND
-from skilleval_filing.catalog.book import CatalogBooks
-from skilleval_filing.components import FilingContainer, container
+from skilleval_filing.container import FilingContainer, container_of
 from skilleval_filing.filings.lifecycle import Actor
 from skilleval_shared.auth import (
     STAFF_ROLES,
@@ -41,29 +39,21 @@ def _account_id(principal: Principal) -> str:
     return "account:" + hashlib.sha256(principal.subject.encode()).hexdigest()[:32]
 
 
-Container = Annotated[FilingContainer, Depends(container)]
+Container = Annotated[FilingContainer, Depends(container_of)]
 # City-centre staff decide (the domain's STAFF); the province centre only reads.
 Reviewer = Annotated[Principal, Depends(require_roles(Role.CITY_CENTER, Role.ADMIN))]
 # An enterprise (for its own data, checked by the handler) or any staff member.
 EnterpriseOrStaff = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE, *STAFF_ROLES))]
 
 
-def catalog_books(parts: Container) -> CatalogBooks:
-    return CatalogBooks(parts.runtime.store(CATALOG_KIND), parts.filings)
-
-
-Books = Annotated[CatalogBooks, Depends(catalog_books)]
-
-
 async def public_write_quota(request: Request) -> None:
     """The per-client rate limit of the public write endpoints (429 when exceeded)."""
-    await container(request).public_writes(request)
+    await container_of(request).public_writes(request)
 
 
 PublicWrite = Depends(public_write_quota)
 
 __all__ = [
-    "Books",
     "Container",
     "EnterpriseOrStaff",
     "EnterprisePrincipal",

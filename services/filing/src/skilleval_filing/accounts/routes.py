@@ -13,7 +13,7 @@ from skilleval_filing.accounts.schemas import (
     Registered,
     Token,
 )
-from skilleval_filing.components import container
+from skilleval_filing.container import container_of
 from skilleval_filing.web import Container
 from skilleval_shared.auth import CurrentPrincipal, Principal, Role, jwks
 from skilleval_shared.domain_errors import Unavailable
@@ -24,7 +24,7 @@ router = APIRouter(tags=["accounts"], route_class=DomainErrorRoute)
 
 async def auth_attempt_quota(request: Request) -> None:
     """Per client address: password guessing and mass registration are refused with a 429."""
-    await container(request).auth_attempts(request)
+    await container_of(request).auth_attempts(request)
 
 
 AuthAttempt = Depends(auth_attempt_quota)
@@ -37,9 +37,9 @@ AuthAttempt = Depends(auth_attempt_quota)
     dependencies=[AuthAttempt],
     response_model=Registered,
 )
-async def register_enterprise(form: EnterpriseRegistration, parts: Container) -> Registered:
+async def register_enterprise(form: EnterpriseRegistration, container: Container) -> Registered:
     account = await service.register_enterprise(
-        accounts=parts.accounts, **form.model_dump(exclude_none=True)
+        accounts=container.accounts, **form.model_dump(exclude_none=True)
     )
     return Registered(uscc=form.uscc, enterprise_name=account.display_name)
 
@@ -50,14 +50,14 @@ async def register_enterprise(form: EnterpriseRegistration, parts: Container) ->
     dependencies=[AuthAttempt],
     response_model=Token,
 )
-async def login(form: Login, request: Request, parts: Container) -> Token:
-    if parts.issuer is None:
+async def login(form: Login, request: Request, container: Container) -> Token:
+    if container.issuer is None:
         raise Unavailable("登录服务未配置签名密钥")
     account = await service.authenticate(
-        accounts=parts.accounts,
+        accounts=container.accounts,
         username=form.username,
         password=form.password,
-        throttle=parts.login_throttle,
+        throttle=container.login_throttle,
         client=request.client.host if request.client else "unknown",
     )
     principal = Principal(
@@ -67,9 +67,9 @@ async def login(form: Login, request: Request, parts: Container) -> Token:
         name=account.display_name,
     )
     return Token(
-        access_token=parts.issuer.issue(principal),
+        access_token=container.issuer.issue(principal),
         token_type="bearer",
-        expires_in=parts.settings.jwt_ttl_seconds,
+        expires_in=container.settings.jwt_ttl_seconds,
         role=principal.role.value,
         name=principal.name,
     )
@@ -81,7 +81,7 @@ async def me(principal: CurrentPrincipal) -> Me:
 
 
 @router.get("/.well-known/jwks.json", summary="令牌验签公钥（JWKS）", response_model=Jwks)
-async def public_keys(parts: Container) -> Jwks:
-    if parts.public_key_pem is None:
+async def public_keys(container: Container) -> Jwks:
+    if container.public_key_pem is None:
         raise Unavailable("未配置验签公钥")
-    return Jwks.model_validate(jwks(parts.public_key_pem))
+    return Jwks.model_validate(jwks(container.public_key_pem))

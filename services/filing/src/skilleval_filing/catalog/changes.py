@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from skilleval_filing.catalog.table import Catalog, CatalogRow, RowTarget
+from skilleval_filing.catalog.table import CatalogRow, CatalogTable, RowTarget
 from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.filings.remarks import Remark
 from skilleval_filing.review import Review, ReviewState, decide_review, ensure_submitter
@@ -73,7 +73,7 @@ class CatalogVersion(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     number: int = Field(ge=1)
-    catalog: Catalog
+    catalog: CatalogTable
 
 
 class CatalogChangeRequest(BaseModel):
@@ -135,11 +135,13 @@ def apply_change(current: CatalogVersion, change: CatalogChange) -> CatalogVersi
         rows = _apply(rows, operation)
     if not rows:
         raise InvalidRequest("调整后目录中至少应保留一个职业（工种）")
-    catalog = _validated(Catalog, {"header": current.catalog.header, "rows": tuple(rows)})
+    catalog = _validated(CatalogTable, {"header": current.catalog.header, "rows": tuple(rows)})
     return CatalogVersion(number=current.number + 1, catalog=catalog)
 
 
-def first_version(catalog: Catalog, filed_on: date) -> tuple[CatalogVersion, CatalogHistoryEntry]:
+def first_version(
+    catalog: CatalogTable, filed_on: date
+) -> tuple[CatalogVersion, CatalogHistoryEntry]:
     entry = CatalogHistoryEntry(version=1, change_id=None, effective_on=filed_on)
     return CatalogVersion(number=1, catalog=catalog), entry
 

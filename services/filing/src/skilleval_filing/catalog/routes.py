@@ -6,21 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, status
 
-from skilleval_filing.catalog import schemas as catalog_change_forms
-from skilleval_filing.catalog import service as catalog_changes
-from skilleval_filing.catalog import views as catalog_views
+from skilleval_filing.catalog import service
 from skilleval_filing.catalog.schemas import (
     CatalogCurrent,
     CatalogHistory,
     CatalogVersionView,
+    ChangeForm,
     ChangeList,
     ChangeView,
     ProposedChange,
+    RejectChange,
+    catalog_json,
+    change_view,
+    current_view,
+    history_view,
+    version_view,
 )
 from skilleval_filing.clock import today
-from skilleval_filing.review import ReviewState
 from skilleval_filing.web import (
-    Books,
     Container,
     EnterpriseOrStaff,
     EnterprisePrincipal,
@@ -29,7 +32,6 @@ from skilleval_filing.web import (
     caller_of,
 )
 from skilleval_shared.auth import ensure_owner
-from skilleval_shared.problems import not_found
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.errors import DomainErrorRoute
 
@@ -40,17 +42,23 @@ ChangeId = Annotated[str, Path(title="目录调整申请编号", max_length=64)]
 
 
 @router.get(BASE, summary="查看企业当前有效的职业（工种）目录", response_model=CatalogCurrent)
-async def current_catalog(uscc: Uscc, principal: EnterpriseOrStaff, books: Books) -> dict[str, Any]:
+async def current_catalog(
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
+) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    return catalog_views.current(await catalog_views.readable(books, uscc))
+    book = await service.readable(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
+    return current_view(book)
 
 
 @router.get(
     f"{BASE}/history", summary="查看目录的全部版本及调整记录", response_model=CatalogHistory
 )
-async def catalog_history(uscc: Uscc, principal: EnterpriseOrStaff, books: Books) -> dict[str, Any]:
+async def catalog_history(
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
+) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    return catalog_views.history(await catalog_views.readable(books, uscc))
+    book = await service.readable(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
+    return history_view(book)
 
 
 @router.get(
@@ -62,11 +70,12 @@ async def catalog_version(
     uscc: Uscc,
     number: Annotated[int, Path(ge=1, title="版本号")],
     principal: EnterpriseOrStaff,
-    books: Books,
+    container: Container,
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    opened = await catalog_views.readable(books, uscc)
-    return await catalog_views.version(books, opened, number)
+    book = await service.readable(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
+    record, catalog = await service.version(catalogs=container.catalogs, book=book, number=number)
+    return version_view(book, record, catalog)
 
 
 @router.post(
@@ -76,42 +85,44 @@ async def catalog_version(
     response_model=ProposedChange,
 )
 async def submit_change(
-    uscc: Uscc,
-    form: catalog_change_forms.ChangeForm,
-    principal: EnterprisePrincipal,
-    books: Books,
-    parts: Container,
+    uscc: Uscc, form: ChangeForm, principal: EnterprisePrincipal, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    record, proposed = await catalog_changes.submit(
-        books=books, caller=caller_of(principal), uscc=uscc, form=form, on=today(parts.settings)
+    record, proposed = await service.submit(
+        catalogs=container.catalogs,
+        filings=container.filings,
+        caller=caller_of(principal),
+        uscc=uscc,
+        operations=form.operations,
+        explanation=form.explanation,
+        on=today(container.settings),
     )
-    return catalog_views.change(uscc, record) | {
+    return change_view(uscc, record) | {
         "proposed_version": proposed.number,
-        "proposed_catalog": catalog_views.catalog_json(proposed.catalog),
+        "proposed_catalog": catalog_json(proposed.catalog),
     }
 
 
 @router.get(f"{BASE}/changes", summary="查看企业的目录调整申请", response_model=ChangeList)
-async def list_changes(uscc: Uscc, principal: EnterpriseOrStaff, books: Books) -> dict[str, Any]:
+async def list_changes(
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
+) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    opened = await books.open(uscc)
-    changes = opened.book.changes if opened else ()
-    return {"items": [catalog_views.change(uscc, record) for record in changes]}
+    found = await service.changes(catalogs=container.catalogs, filings=container.filings, uscc=uscc)
+    return {"items": [change_view(uscc, record) for record in found]}
 
 
 @router.get(
     f"{BASE}/changes/{{change_id}}", summary="查看一项目录调整申请", response_model=ChangeView
 )
 async def get_change(
-    uscc: Uscc, change_id: ChangeId, principal: EnterpriseOrStaff, books: Books
+    uscc: Uscc, change_id: ChangeId, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    opened = await books.open(uscc)
-    record = opened.book.change(change_id) if opened else None
-    if record is None:
-        raise not_found("没有这项目录调整申请")
-    return catalog_views.change(uscc, record)
+    record = await service.change(
+        catalogs=container.catalogs, filings=container.filings, uscc=uscc, change_id=change_id
+    )
+    return change_view(uscc, record)
 
 
 @router.post(
@@ -120,16 +131,17 @@ async def get_change(
     response_model=ChangeView,
 )
 async def accept_change(
-    uscc: Uscc, change_id: ChangeId, principal: Reviewer, books: Books, parts: Container
+    uscc: Uscc, change_id: ChangeId, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    record = await catalog_changes.accept(
-        books=books,
+    record = await service.accept(
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         uscc=uscc,
         change_id=change_id,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
-    return catalog_views.change(uscc, record)
+    return change_view(uscc, record)
 
 
 @router.post(
@@ -138,32 +150,24 @@ async def accept_change(
     response_model=ChangeView,
 )
 async def reject_change(
-    uscc: Uscc,
-    change_id: ChangeId,
-    form: catalog_change_forms.RejectForm,
-    principal: Reviewer,
-    books: Books,
-    parts: Container,
+    uscc: Uscc, change_id: ChangeId, form: RejectChange, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    record = await catalog_changes.reject(
-        books=books,
+    record = await service.reject(
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         uscc=uscc,
         change_id=change_id,
-        form=form,
-        on=today(parts.settings),
+        reason=form.reason,
+        remarks=form.remarks,
+        on=today(container.settings),
     )
-    return catalog_views.change(uscc, record)
+    return change_view(uscc, record)
 
 
 @router.get(
     "/api/v1/catalog-changes", summary="待审核的目录调整申请（工作人员）", response_model=ChangeList
 )
-async def pending_changes(principal: StaffPrincipal, books: Books) -> dict[str, Any]:
-    items = [
-        catalog_views.change(book.uscc, record)
-        for book in await books.with_pending_changes()
-        for record in book.changes
-        if record.state is ReviewState.SUBMITTED
-    ]
-    return {"items": sorted(items, key=lambda item: item["submitted_at"])}
+async def pending_changes(principal: StaffPrincipal, container: Container) -> dict[str, Any]:
+    found = await service.pending(catalogs=container.catalogs)
+    return {"items": [change_view(uscc, record) for uscc, record in found]}

@@ -1,4 +1,5 @@
-"""What an enterprise sends to change its catalog, and what a reviewer sends to refuse it."""
+"""What an enterprise sends to change its catalog and a reviewer to refuse it, and what the
+catalog endpoints answer: the current catalog, its history, one version, changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from skilleval_filing.catalog.changes import Operation
+from skilleval_filing.catalog.model import ChangeRecord, OpenBook, VersionRecord
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.remarks import Remark
 from skilleval_shared.fields import OptionalLongText
 from skilleval_shared.web.views import View
@@ -24,7 +27,7 @@ class ChangeForm(BaseModel):
     explanation: OptionalLongText = Field(default=None, title="调整说明")
 
 
-class RejectForm(BaseModel):
+class RejectChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000, title="不予通过的理由")
@@ -82,3 +85,63 @@ class ProposedChange(ChangeView):
 
 class ChangeList(View):
     items: list[ChangeView] = Field(title="目录调整申请")
+
+
+def catalog_json(catalog: CatalogTable) -> dict[str, Any]:
+    return catalog.model_dump(mode="json")
+
+
+def current_view(opened: OpenBook) -> dict[str, Any]:
+    book = opened.book
+    return {
+        "uscc": book.uscc,
+        "filing_id": book.filing_id,
+        "version": book.current.number,
+        "effective_on": book.history[-1].effective_on.isoformat(),
+        "catalog": catalog_json(book.current.catalog),
+    }
+
+
+def version_entry(opened: OpenBook, record: VersionRecord) -> dict[str, Any]:
+    receipt = opened.filing.filing.receipt
+    entry = record.model_dump(mode="json", exclude={"commit"})
+    if record.change_id is None:
+        entry["source"] = "备案"
+        entry["receipt_number"] = receipt.number if receipt else None
+    else:
+        entry["source"] = "目录调整"
+    return entry
+
+
+def history_view(opened: OpenBook) -> dict[str, Any]:
+    return {
+        "uscc": opened.book.uscc,
+        "filing_id": opened.book.filing_id,
+        "current_version": opened.book.current.number,
+        "versions": [version_entry(opened, record) for record in opened.book.history],
+    }
+
+
+def version_view(opened: OpenBook, record: VersionRecord, catalog: CatalogTable) -> dict[str, Any]:
+    return version_entry(opened, record) | {"catalog": catalog_json(catalog)}
+
+
+def change_view(uscc: str, record: ChangeRecord) -> dict[str, Any]:
+    request = record.request
+    return {
+        "change_id": record.change_id,
+        "uscc": uscc,
+        "status": record.state.value,
+        "status_label": record.state.label,
+        "base_version": request.base_version,
+        "operations": [op.model_dump(mode="json") for op in request.change.operations],
+        "explanation": request.change.explanation,
+        "submitted_on": request.submitted_on.isoformat(),
+        "submitted_by": record.submitted_by,
+        "submitted_at": record.submitted_at.isoformat(),
+        "decided_by": record.decided_by,
+        "decided_at": record.decided_at.isoformat() if record.decided_at else None,
+        "reason": request.review.reason,
+        "remarks": [remark.model_dump(mode="json") for remark in request.review.remarks],
+        "made_version": record.made_version,
+    }

@@ -21,9 +21,9 @@ from skilleval_shared.validation import Landline as Fax
 
 __all__ = [
     "MAX_TIERS",
-    "Catalog",
     "CatalogHeader",
     "CatalogRow",
+    "CatalogTable",
     "LevelTier",
     "RowKey",
     "RowTarget",
@@ -150,7 +150,7 @@ def find_duplicates(rows: tuple[CatalogRow, ...]) -> list[RowKey]:
     return duplicates
 
 
-class Catalog(BaseModel):
+class CatalogTable(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     header: CatalogHeader = Field(title="机构信息")

@@ -27,8 +27,8 @@ PUBLIC = "/api/v1/public/complaints"
 ComplaintId = Annotated[str, Path(title="投诉举报编号", max_length=64)]
 
 
-def complaint_repository(parts: Container) -> service.ComplaintRepository:
-    return parts.complaints
+def complaint_repository(container: Container) -> service.ComplaintRepository:
+    return container.complaints
 
 
 Complaints = Annotated[service.ComplaintRepository, Depends(complaint_repository)]
@@ -42,9 +42,9 @@ Complaints = Annotated[service.ComplaintRepository, Depends(complaint_repository
     response_model=ComplaintProgress,
 )
 async def submit_complaint(
-    form: ComplaintSubmission, complaints: Complaints, parts: Container
+    form: ComplaintSubmission, complaints: Complaints, container: Container
 ) -> dict[str, Any]:
-    record = await service.submit(complaints=complaints, form=form, on=today(parts.settings))
+    record = await service.submit(complaints=complaints, form=form, on=today(container.settings))
     return progress(record)
 
 
@@ -98,7 +98,7 @@ async def resolve_complaint(
     form: ResolveComplaint,
     principal: Reviewer,
     complaints: Complaints,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
     record = await service.resolve(
         complaints=complaints,
@@ -106,6 +106,6 @@ async def resolve_complaint(
         complaint_id=complaint_id,
         outcome=form.outcome,
         resolution=form.resolution,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
     return case(record)

@@ -1,8 +1,8 @@
-"""信用档案: credit records kept per enterprise by city-centre staff."""
+"""信用档案: credit records kept per enterprise by city-centre staff, one file per enterprise."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,14 @@ from skilleval_shared.events.filing_parts import CreditKind
 from skilleval_shared.fields import LongText, ShortText
 from skilleval_shared.validation import USCC
 
-__all__ = ["KIND_LABELS", "CreditKind", "CreditRecord", "record_credit"]
+__all__ = [
+    "KIND_LABELS",
+    "CreditEntry",
+    "CreditFile",
+    "CreditKind",
+    "CreditRecord",
+    "record_credit",
+]
 
 KIND_LABELS = {
     CreditKind.COMMENDATION: "良好信用（表扬）",
@@ -35,6 +42,28 @@ class CreditRecord(BaseModel):
     @property
     def is_bad(self) -> bool:
         return self.kind is not CreditKind.COMMENDATION
+
+
+class CreditEntry(BaseModel):
+    """A record in the file, with who wrote it and when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    record: CreditRecord
+    recorded_by: str
+    recorded_at: datetime
+
+
+class CreditFile(BaseModel):
+    """The aggregate (kind ``credit``, id USCC): an enterprise's records, appended to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uscc: str
+    entries: tuple[CreditEntry, ...] = ()
+
+    def with_entry(self, entry: CreditEntry) -> CreditFile:
+        return self.model_copy(update={"entries": (*self.entries, entry)})
 
 
 def record_credit(

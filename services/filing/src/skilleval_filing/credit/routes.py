@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Path, status
 
 from skilleval_filing.clock import today
-from skilleval_filing.credit import service as credit
-from skilleval_filing.credit.schemas import CreditEntryView, CreditList
-from skilleval_filing.filings.filed import known_enterprise
+from skilleval_filing.credit import service
+from skilleval_filing.credit.schemas import CreditEntryView, CreditForm, CreditList, entry_view
 from skilleval_filing.web import Container, EnterpriseOrStaff, Reviewer, caller_of
 from skilleval_shared.auth import ensure_owner
-from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(tags=["supervision"], route_class=DomainErrorRoute)
 BASE = "/api/v1/enterprises/{uscc}/credit-records"
 Uscc = Annotated[USCC, Path(title="统一社会信用代码")]
-
-
-def credit_store(parts: Container) -> AggregateStore:
-    return parts.runtime.store(credit.KIND)
-
-
-Store = Annotated[AggregateStore, Depends(credit_store)]
 
 
 @router.post(
@@ -35,19 +26,25 @@ Store = Annotated[AggregateStore, Depends(credit_store)]
     response_model=CreditEntryView,
 )
 async def record_credit(
-    uscc: Uscc, form: credit.CreditForm, principal: Reviewer, store: Store, parts: Container
+    uscc: Uscc, form: CreditForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    await known_enterprise(parts.filings, uscc)
-    entry = await credit.record(
-        store=store, caller=caller_of(principal), uscc=uscc, form=form, on=today(parts.settings)
+    entry = await service.record(
+        credit=container.credit,
+        filings=container.filings,
+        caller=caller_of(principal),
+        uscc=uscc,
+        kind=form.kind,
+        description=form.description,
+        reference_id=form.reference_id,
+        on=today(container.settings),
     )
-    return credit.view(entry)
+    return entry_view(entry)
 
 
 @router.get(BASE, summary="查看企业信用档案（工作人员及企业本身）", response_model=CreditList)
-async def list_credit(uscc: Uscc, principal: EnterpriseOrStaff, store: Store) -> dict[str, Any]:
+async def list_credit(
+    uscc: Uscc, principal: EnterpriseOrStaff, container: Container
+) -> dict[str, Any]:
     ensure_owner(principal, uscc)
-    return {
-        "uscc": uscc,
-        "items": [credit.view(entry) for entry in await credit.entries(store, uscc)],
-    }
+    found = await service.entries(credit=container.credit, uscc=uscc)
+    return {"uscc": uscc, "items": [entry_view(entry) for entry in found]}

@@ -4,12 +4,13 @@ agreement filed with the city centre, usable only once accepted and only within 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from skilleval_filing.catalog.table import Catalog, RowKey, RowTarget, normalise_work_type
+from skilleval_filing.actors import Caller
+from skilleval_filing.catalog.table import CatalogTable, RowKey, RowTarget, normalise_work_type
 from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.review import Review, ReviewState, decide_review, ensure_submitter
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
@@ -91,7 +92,7 @@ class Entrustment(BaseModel):
         )
 
 
-def outside_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> list[str]:
+def outside_catalog(agreement: EntrustmentAgreement, catalog: CatalogTable) -> list[str]:
     """Descriptions of scope rows (or levels) the trustee has not filed."""
     problems = []
     for row in agreement.scope:
@@ -104,7 +105,7 @@ def outside_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> list[s
     return problems
 
 
-def _ensure_within_catalog(agreement: EntrustmentAgreement, catalog: Catalog) -> None:
+def _ensure_within_catalog(agreement: EntrustmentAgreement, catalog: CatalogTable) -> None:
     problems = outside_catalog(agreement, catalog)
     if problems:
         raise InvalidRequest(f"委托评价范围超出受托方备案目录：{'；'.join(problems)}")
@@ -116,7 +117,7 @@ def submit_entrustment(
     agreement: EntrustmentAgreement,
     trustee_uscc: str,
     trustee_state: FilingState,
-    trustee_catalog: Catalog,
+    trustee_catalog: CatalogTable,
     actor: Actor,
     on: date,
 ) -> Entrustment:
@@ -134,7 +135,7 @@ def review_entrustment(
     entrustment: Entrustment,
     *,
     trustee_state: FilingState,
-    trustee_catalog: Catalog,
+    trustee_catalog: CatalogTable,
     actor: Actor,
     accept: bool,
     on: date,
@@ -150,3 +151,48 @@ def review_entrustment(
             raise IllegalTransition(f"受托方备案状态为“{trustee_state.label}”，不能通过{WHAT}")
         _ensure_within_catalog(entrustment.agreement, trustee_catalog)
     return entrustment.model_copy(update={"review": review})
+
+
+class AgreementFile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class EntrustmentRecord(BaseModel):
+    """The aggregate (kind ``entrustment``, one per agreement): the agreement, its file and who
+    submitted and decided it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entrustment: Entrustment
+    filing_id: str
+    file: AgreementFile
+    submitted_by: str
+    submitted_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def entrustment_id(self) -> str:
+        return self.entrustment.entrustment_id
+
+    @property
+    def trustee_uscc(self) -> str:
+        return self.entrustment.agreement.trustee_uscc
+
+    @property
+    def client_uscc(self) -> str:
+        return self.entrustment.agreement.client_uscc
+
+    @property
+    def state(self) -> ReviewState:
+        return self.entrustment.review.state
+
+    def visible_to(self, caller: Caller) -> bool:
+        """Staff, the trustee (受托方) and the client (委托方)."""
+        return caller.is_staff or caller.uscc in (self.trustee_uscc, self.client_uscc)

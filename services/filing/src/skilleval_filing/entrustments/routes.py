@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from skilleval_filing.adapters.file_types import JPEG, PDF, PNG
 from skilleval_filing.adapters.multipart import FIELD, bounded_form, upload_body_schema
 from skilleval_filing.adapters.uploads import checked_upload
 from skilleval_filing.clock import today
-from skilleval_filing.entrustments import records as entrustment_records
-from skilleval_filing.entrustments import schemas as entrustment_forms
-from skilleval_filing.entrustments import service as entrustments
-from skilleval_filing.entrustments.schemas import EntrustmentList, EntrustmentView
+from skilleval_filing.entrustments import service
+from skilleval_filing.entrustments.schemas import (
+    EntrustmentList,
+    EntrustmentView,
+    RejectEntrustment,
+    agreement_of,
+    entrustment_view,
+    parse_terms,
+)
 from skilleval_filing.review import ReviewState
 from skilleval_filing.web import (
-    Books,
     Container,
     EnterpriseOrStaff,
     EnterprisePrincipal,
     Reviewer,
     caller_of,
 )
-from skilleval_shared.problems import not_found
-from skilleval_shared.storage.aggregates import AggregateStore
+from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(tags=["entrustments"], route_class=DomainErrorRoute)
@@ -36,13 +40,6 @@ AGREEMENT_TYPES = (PDF, JPEG, PNG)
 TERMS_FIELD = "agreement"
 TERMS_MAX_LENGTH = 100_000
 EntrustmentId = Annotated[str, Path(title="委托评价协议编号", max_length=64)]
-
-
-def entrustment_store(parts: Container) -> AggregateStore:
-    return parts.runtime.store(entrustment_records.KIND)
-
-
-Store = Annotated[AggregateStore, Depends(entrustment_store)]
 
 
 @router.post(
@@ -60,15 +57,13 @@ Store = Annotated[AggregateStore, Depends(entrustment_store)]
 async def submit_entrustment(
     request: Request,
     principal: EnterprisePrincipal,
-    store: Store,
-    books: Books,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
-    limit_bytes = parts.settings.max_upload_bytes
+    limit_bytes = container.settings.max_upload_bytes
     async with bounded_form(
         request, limit_bytes=limit_bytes, text_fields={TERMS_FIELD: TERMS_MAX_LENGTH}
     ) as form:
-        terms = entrustment_forms.parse_terms(form.text[TERMS_FIELD])
+        terms = parse_terms(form.text[TERMS_FIELD])
         upload = await checked_upload(
             form.file,
             allowed=AGREEMENT_TYPES,
@@ -76,17 +71,20 @@ async def submit_entrustment(
             field=FIELD,
             fallback_stem="entrustment-agreement",
         )
-    on = today(parts.settings)
-    record = await entrustments.submit(
-        store=store,
-        books=books,
-        files=parts.files,
-        caller=caller_of(principal),
-        terms=terms,
+    on = today(container.settings)
+    caller = caller_of(principal)
+    assert caller.uscc is not None
+    record = await service.submit(
+        entrustments=container.entrustments,
+        catalogs=container.catalogs,
+        filings=container.filings,
+        files=container.files,
+        caller=caller,
+        agreement=agreement_of(terms, caller.uscc, hashlib.sha256(upload.content).hexdigest()),
         upload=upload,
         on=on,
     )
-    return entrustment_records.view(record, on)
+    return entrustment_view(record, on)
 
 
 @router.get(
@@ -96,34 +94,43 @@ async def submit_entrustment(
 )
 async def list_entrustments(
     principal: EnterpriseOrStaff,
-    store: Store,
-    parts: Container,
+    container: Container,
     status: Annotated[ReviewState | None, Query(title="审核状态")] = None,
 ) -> dict[str, Any]:
-    on = today(parts.settings)
-    records = await entrustment_records.listed(store, caller_of(principal), status)
-    return {"items": [entrustment_records.view(record, on) for record in records]}
+    on = today(container.settings)
+    records = await service.listed(
+        entrustments=container.entrustments, caller=caller_of(principal), status=status
+    )
+    return {"items": [entrustment_view(record, on) for record in records]}
 
 
 @router.get(
     f"{BASE}/{{entrustment_id}}", summary="查看一份委托评价协议", response_model=EntrustmentView
 )
 async def get_entrustment(
-    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, store: Store, parts: Container
+    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
-    record = await entrustment_records.load_visible(store, entrustment_id, caller_of(principal))
-    return entrustment_records.view(record, today(parts.settings))
+    record = await service.visible(
+        entrustments=container.entrustments,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
+    )
+    return entrustment_view(record, today(container.settings))
 
 
 @router.get(f"{BASE}/{{entrustment_id}}/agreement", summary="下载委托评价协议文件")
 async def download_agreement(
-    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, store: Store, parts: Container
+    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> StreamingResponse:
-    record = await entrustment_records.load_visible(store, entrustment_id, caller_of(principal))
-    stored = await parts.files.get(record.file.file_id)
+    record = await service.visible(
+        entrustments=container.entrustments,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
+    )
+    stored = await container.files.get(record.file.file_id)
     if stored is None:
-        raise not_found("协议文件不存在")
-    chunks: AsyncIterator[bytes] = parts.files.stream(stored)
+        raise NotFound("协议文件不存在")
+    chunks: AsyncIterator[bytes] = container.files.stream(stored)
     disposition = f"attachment; filename*=UTF-8''{quote(stored.filename)}"
     return StreamingResponse(
         chunks,
@@ -143,18 +150,19 @@ async def download_agreement(
     response_model=EntrustmentView,
 )
 async def accept_entrustment(
-    entrustment_id: EntrustmentId, principal: Reviewer, store: Store, books: Books, parts: Container
+    entrustment_id: EntrustmentId, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    on = today(parts.settings)
-    record = await entrustments.review(
-        store=store,
-        books=books,
+    on = today(container.settings)
+    record = await service.review(
+        entrustments=container.entrustments,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=True,
         on=on,
     )
-    return entrustment_records.view(record, on)
+    return entrustment_view(record, on)
 
 
 @router.post(
@@ -164,20 +172,19 @@ async def accept_entrustment(
 )
 async def reject_entrustment(
     entrustment_id: EntrustmentId,
-    form: entrustment_forms.RejectForm,
+    form: RejectEntrustment,
     principal: Reviewer,
-    store: Store,
-    books: Books,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
-    on = today(parts.settings)
-    record = await entrustments.review(
-        store=store,
-        books=books,
+    on = today(container.settings)
+    record = await service.review(
+        entrustments=container.entrustments,
+        catalogs=container.catalogs,
+        filings=container.filings,
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
         accept=False,
         reason=form.reason,
         on=on,
     )
-    return entrustment_records.view(record, on)
+    return entrustment_view(record, on)

@@ -1,4 +1,5 @@
-"""What a trustee sends to file an entrusted-evaluation agreement, and what a reviewer sends."""
+"""What a trustee sends to file an entrusted-evaluation agreement and a reviewer to refuse it,
+and what the entrustment endpoints answer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from skilleval_filing.entrustments.model import MAX_SCOPE_ROWS, EntrustmentAgreement, ScopeRow
+from skilleval_filing.entrustments.model import (
+    MAX_SCOPE_ROWS,
+    EntrustmentAgreement,
+    EntrustmentRecord,
+    ScopeRow,
+)
 from skilleval_shared.fields import ShortText
 from skilleval_shared.problems import field_errors, validation
 from skilleval_shared.validation import USCC
@@ -30,7 +36,7 @@ class AgreementTerms(BaseModel):
     valid_until: date = Field(title="协议有效期止")
 
 
-class RejectForm(BaseModel):
+class RejectEntrustment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=2000, title="不予通过的理由")
@@ -79,3 +85,26 @@ class EntrustmentView(View):
 
 class EntrustmentList(View):
     items: list[EntrustmentView] = Field(title="委托评价协议")
+
+
+def entrustment_view(record: EntrustmentRecord, today: date) -> dict[str, Any]:
+    entrustment = record.entrustment
+    agreement = entrustment.agreement
+    return {
+        "entrustment_id": record.entrustment_id,
+        "trustee_uscc": agreement.trustee_uscc,
+        "client_uscc": agreement.client_uscc,
+        "client_name": agreement.client_name,
+        "scope": [row.model_dump(mode="json") for row in agreement.scope],
+        "valid_from": agreement.valid_from.isoformat(),
+        "valid_until": agreement.valid_until.isoformat(),
+        "status": record.state.value,
+        "status_label": record.state.label,
+        "usable_today": entrustment.is_usable_on(today),
+        "reason": entrustment.review.reason,
+        "submitted_on": entrustment.submitted_on.isoformat(),
+        "submitted_by": record.submitted_by,
+        "decided_by": record.decided_by,
+        "decided_at": record.decided_at.isoformat() if record.decided_at else None,
+        "agreement_file": record.file.model_dump(mode="json", exclude={"file_id"}),
+    }

@@ -3,8 +3,8 @@ city-centre staff accept it (then assessment may use it) or reject it."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
+from typing import Any
 
 import uuid_utils
 
@@ -12,49 +12,90 @@ from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
 from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.adapters.uploads import CheckedUpload
-from skilleval_filing.catalog.book import CatalogBooks
-from skilleval_filing.entrustments.model import WHAT, review_entrustment, submit_entrustment
-from skilleval_filing.entrustments.records import (
+from skilleval_filing.catalog import service as catalog
+from skilleval_filing.entrustments.model import (
+    WHAT,
     AgreementFile,
+    EntrustmentAgreement,
     EntrustmentRecord,
-    load,
+    review_entrustment,
+    submit_entrustment,
 )
-from skilleval_filing.entrustments.schemas import AgreementTerms, agreement_of
-from skilleval_filing.review import decide_review
-from skilleval_shared.domain_errors import IllegalTransition
+from skilleval_filing.filings.repository import FilingRepository
+from skilleval_filing.review import ReviewState, decide_review
+from skilleval_shared.domain_errors import IllegalTransition, NotFound
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import (
     EntrustmentAccepted,
     EntrustmentRejected,
     EntrustmentSubmitted,
 )
-from skilleval_shared.repository import retry_on_conflict
-from skilleval_shared.storage.aggregates import AggregateStore
+from skilleval_shared.repository import Repository, Store
+
+KIND = "entrustment"
+MISSING = "没有这份委托评价协议"
+EntrustmentRepository = Repository[EntrustmentRecord]
+
+
+def repository(store: Store) -> EntrustmentRepository:
+    return Repository(
+        store,
+        EntrustmentRecord,
+        missing=MISSING,
+        indexed=lambda record: {
+            "trustee_uscc": record.trustee_uscc,
+            "client_uscc": record.client_uscc,
+            "status": record.state.value,
+        },
+    )
+
+
+async def visible(
+    *, entrustments: EntrustmentRepository, caller: Caller, entrustment_id: str
+) -> EntrustmentRecord:
+    """404 also for an enterprise that is not a party, so ids reveal nothing."""
+    found = await entrustments.get(entrustment_id)
+    if not found.state.visible_to(caller):
+        raise NotFound(MISSING)
+    return found.state
+
+
+async def listed(
+    *, entrustments: EntrustmentRepository, caller: Caller, status: ReviewState | None
+) -> list[EntrustmentRecord]:
+    """Staff see all, an enterprise those it is a party to."""
+    query: dict[str, Any] = {}
+    if not caller.is_staff:
+        query["$or"] = [{"trustee_uscc": caller.uscc}, {"client_uscc": caller.uscc}]
+    if status is not None:
+        query["status"] = status.value
+    found = await entrustments.find(query)
+    return sorted((item.state for item in found), key=lambda r: r.submitted_at, reverse=True)
 
 
 async def submit(
     *,
-    store: AggregateStore,
-    books: CatalogBooks,
+    entrustments: EntrustmentRepository,
+    catalogs: catalog.CatalogRepository,
+    filings: FilingRepository,
     files: FileStore,
     caller: Caller,
-    terms: AgreementTerms,
+    agreement: EntrustmentAgreement,
     upload: CheckedUpload,
     on: date,
 ) -> EntrustmentRecord:
     """Everything is checked before the file is stored, so a refused request stores nothing."""
     assert caller.uscc is not None
     trustee = caller.uscc
-    agreement = agreement_of(terms, trustee, hashlib.sha256(upload.content).hexdigest())
-    opened = await books.open(trustee)
-    if opened is None:
+    book = await catalog.opened(catalogs=catalogs, filings=filings, uscc=trustee)
+    if book is None:
         raise IllegalTransition("本企业尚未备案，不能提交委托评价协议")
     entrustment = submit_entrustment(
         entrustment_id=str(uuid_utils.uuid7()),
         agreement=agreement,
         trustee_uscc=trustee,
-        trustee_state=opened.filing.filing.state,
-        trustee_catalog=opened.book.current.catalog,
+        trustee_state=book.filing_state,
+        trustee_catalog=book.book.current.catalog,
         actor=caller.actor,
         on=on,
     )
@@ -67,7 +108,7 @@ async def submit(
     filed_agreement = agreement.model_copy(update={"agreement_file_id": saved.file_id})
     record = EntrustmentRecord(
         entrustment=entrustment.model_copy(update={"agreement": filed_agreement}),
-        filing_id=opened.book.filing_id,
+        filing_id=book.book.filing_id,
         file=AgreementFile(
             file_id=saved.file_id,
             filename=saved.filename,
@@ -79,11 +120,11 @@ async def submit(
         submitted_at=utc_now(),
     )
     event = EntrustmentSubmitted(**_terms(record))
-    await store.commit(record.entrustment_id, 0, record.to_state(), [wrap(event)])
+    await entrustments.add(record.entrustment_id, record, [wrap(event)])
     return record
 
 
-def _terms(record: EntrustmentRecord) -> dict[str, object]:
+def _terms(record: EntrustmentRecord) -> dict[str, Any]:
     agreement = record.entrustment.agreement
     return {
         "uscc": agreement.trustee_uscc,
@@ -99,8 +140,9 @@ def _terms(record: EntrustmentRecord) -> dict[str, object]:
 
 async def review(
     *,
-    store: AggregateStore,
-    books: CatalogBooks,
+    entrustments: EntrustmentRepository,
+    catalogs: catalog.CatalogRepository,
+    filings: FilingRepository,
     caller: Caller,
     entrustment_id: str,
     accept: bool,
@@ -108,13 +150,14 @@ async def review(
     on: date,
 ) -> EntrustmentRecord:
     async def attempt() -> EntrustmentRecord:
-        record, version = await load(store, entrustment_id)
-        opened = await books.open(record.trustee_uscc)
-        if opened is not None:
+        found = await entrustments.get(entrustment_id)
+        record = found.state
+        book = await catalog.opened(catalogs=catalogs, filings=filings, uscc=record.trustee_uscc)
+        if book is not None:
             reviewed = review_entrustment(
                 record.entrustment,
-                trustee_state=opened.filing.filing.state,
-                trustee_catalog=opened.book.current.catalog,
+                trustee_state=book.filing_state,
+                trustee_catalog=book.book.current.catalog,
                 actor=caller.actor,
                 accept=accept,
                 on=on,
@@ -133,26 +176,21 @@ async def review(
             )
             reviewed = record.entrustment.model_copy(update={"review": review_state})
         decided = record.model_copy(
-            update={
-                "entrustment": reviewed,
-                "decided_by": caller.by,
-                "decided_at": utc_now(),
-            }
+            update={"entrustment": reviewed, "decided_by": caller.by, "decided_at": utc_now()}
         )
-        by = caller.by
         event = (
-            EntrustmentAccepted(**_terms(decided), decided_by=by)
+            EntrustmentAccepted(**_terms(decided), decided_by=caller.by)
             if accept
             else EntrustmentRejected(
                 uscc=decided.trustee_uscc,
                 entrustment_id=entrustment_id,
                 client_uscc=decided.client_uscc,
                 client_name=reviewed.agreement.client_name,
-                decided_by=by,
+                decided_by=caller.by,
                 reason=reviewed.review.reason or reason,
             )
         )
-        await store.commit(entrustment_id, version, decided.to_state(), [wrap(event)])
+        await entrustments.save(entrustment_id, found.version, decided, [wrap(event)])
         return decided
 
-    return await retry_on_conflict(attempt)
+    return await entrustments.retrying(attempt)

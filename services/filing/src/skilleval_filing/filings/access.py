@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from skilleval_filing.filings.repository import parse_filing_id
-from skilleval_filing.filings.service import NO_SUCH_FILING
+from skilleval_filing.filings.repository import NO_SUCH_FILING, parse_filing_id
 from skilleval_shared.auth import Principal, ensure_owner
 from skilleval_shared.domain_errors import NotFound
 

@@ -6,10 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
-from skilleval_filing.catalog.table import Catalog
-from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import Action
-from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.notice_calendar import DEFAULT_NOTICE_WORKING_DAYS, NoticeCalendar
 from skilleval_filing.filings.receipt import Receipt
 from skilleval_filing.filings.remarks import Remark
@@ -17,10 +14,9 @@ from skilleval_filing.filings.remarks import Remark
 
 @dataclass(frozen=True)
 class Submit:
+    """Submit what the filing holds: form, materials and catalog."""
+
     action: ClassVar[Action] = Action.SUBMIT
-    application: ApplicationDraft
-    uploaded_materials: frozenset[MaterialKind]
-    catalog: Catalog | None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """``decide``: apply one command to a filing, get the next filing and the events to publish.
 
-The service loads a ``Filing``, calls ``decide`` and stores ``decision.filing`` (its ``version``
-one higher) with ``decision.events``. A decision with no events changes nothing: store nothing.
+The events are the shared ``filing.events.v1`` data themselves (one event path: no domain
+events translated one to one). The service loads a ``FilingRecord``, calls ``decide`` and stores
+``decision.record`` with ``decision.events`` wrapped. A decision with no events changes nothing.
 """
 
 from __future__ import annotations
@@ -9,74 +10,108 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from skilleval_filing import event_parts
+from skilleval_filing.actors import Caller
 from skilleval_filing.filings import commands as c
-from skilleval_filing.filings import events as e
-from skilleval_filing.filings.lifecycle import Actor, FilingState, authorize
-from skilleval_filing.filings.model import Filing, Objection, ObjectionStatus
+from skilleval_filing.filings.filed import enterprise_name, filed_catalog
+from skilleval_filing.filings.lifecycle import FilingState, authorize
+from skilleval_filing.filings.model import Filing, FilingRecord, Objection, ObjectionStatus
 from skilleval_filing.filings.remarks import checked_remarks
 from skilleval_filing.filings.submission import check_submission
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
+from skilleval_shared.events import filing as s
 from skilleval_shared.fields import bounded_text
 from skilleval_shared.validation import validate_email, validate_phone
 
 _Changes = dict[str, Any]
-_Events = list[tuple[type[e.FilingEvent], dict[str, Any]]]
+_Events = list[s.FilingEvent]
 
 
 @dataclass(frozen=True)
 class Decision:
-    filing: Filing
-    events: tuple[e.FilingEvent, ...]
+    record: FilingRecord
+    events: tuple[s.FilingEvent, ...]
+
+    @property
+    def filing(self) -> Filing:
+        return self.record.filing
 
     @property
     def changed(self) -> bool:
         return bool(self.events)
 
 
-def decide(filing: Filing, command: c.Command, actor: Actor) -> Decision:
+@dataclass(frozen=True)
+class _Context:
+    record: FilingRecord
+    caller: Caller
+
+    @property
+    def filing(self) -> Filing:
+        return self.record.filing
+
+    @property
+    def ids(self) -> dict[str, Any]:
+        return {"uscc": self.filing.uscc, "filing_id": self.filing.filing_id}
+
+    @property
+    def decided(self) -> dict[str, Any]:
+        """The ids and who decided, as every staff decision's event records them."""
+        return {**self.ids, "decided_by": self.caller.by}
+
+
+def decide(record: FilingRecord, command: c.Command, caller: Caller) -> Decision:
     """Raises ``NotPermitted``, ``IllegalTransition`` or ``InvalidRequest`` and changes nothing."""
-    authorize(filing.state, command.action, actor)
-    changes, events = _apply(filing, command)
+    filing = record.filing
+    authorize(filing.state, command.action, caller.actor)
+    changes, events = _apply(_Context(record, caller), command)
     if not events:
-        return Decision(filing, ())
-    ids = {"filing_id": filing.filing_id, "uscc": filing.uscc}
-    return Decision(
-        filing.model_copy(update={**changes, "version": filing.version + 1}),
-        tuple(event_type(**ids, **fields) for event_type, fields in events),
-    )
+        return Decision(record, ())
+    decided = filing.model_copy(update={**changes, "version": filing.version + 1})
+    return Decision(record.model_copy(update={"filing": decided}), tuple(events))
 
 
-def _apply(filing: Filing, command: c.Command) -> tuple[_Changes, _Events]:
+def _apply(context: _Context, command: c.Command) -> tuple[_Changes, _Events]:
+    filing = context.filing
     match command:
         case c.Submit():
-            return _submit(filing, command)
+            return _submit(context, command)
         case c.ReturnForChanges():
             remarks = checked_remarks(command.remarks, required=True)
             changes = {"state": FilingState.RETURNED, "return_remarks": remarks}
-            return changes, [(e.FilingReturned, {"remarks": remarks})]
+            event = s.FilingReturned(**context.decided, remarks=event_parts.remarks(remarks))
+            return changes, [event]
         case c.AcceptForNotice():
-            return _accept(command)
+            return _accept(context, command)
         case c.Reject():
             reason = _text(command.reason, "不予备案理由")
             remarks = checked_remarks(command.remarks, required=False)
             changes = {"state": FilingState.REJECTED, "status_reason": reason}
-            return changes, [(e.FilingRejected, {"reason": reason, "remarks": remarks})]
+            rejected = s.FilingRejected(
+                **context.decided, reason=reason, remarks=event_parts.remarks(remarks)
+            )
+            return changes, [rejected]
         case c.RaiseObjection():
-            return _raise_objection(filing, command)
+            return _raise_objection(context, command)
         case c.ResolveObjection():
-            return _resolve_objection(filing, command)
+            return _resolve_objection(context, command)
         case c.EndNotice():
-            return _end_notice(filing, command)
+            return _end_notice(context, command)
         case c.Suspend():
             reason = _text(command.reason, "暂停原因")
             changes = {"state": FilingState.SUSPENDED, "status_reason": reason}
-            return changes, [(e.FilingSuspended, {"reason": reason, "until": command.until})]
+            suspended = s.FilingSuspended(**context.decided, reason=reason, until=command.until)
+            return changes, [suspended]
         case c.Reinstate():
-            return _status_change(FilingState.FILED, e.FilingReinstated, command.reason, "恢复理由")
+            reason = _text(command.reason, "恢复理由")
+            changes = {"state": FilingState.FILED, "status_reason": reason}
+            return changes, [s.FilingReinstated(**context.decided, reason=reason)]
         case c.Revoke():
-            return _status_change(FilingState.REVOKED, e.FilingRevoked, command.reason, "撤销原因")
+            reason = _text(command.reason, "撤销原因")
+            changes = {"state": FilingState.REVOKED, "status_reason": reason}
+            return changes, [s.FilingRevoked(**context.decided, reason=reason)]
         case c.AssignInstitutionCode():
-            return _assign_institution_code(filing, command)
+            return _assign_institution_code(context, filing, command)
 
 
 def _text(value: str, label: str, max_length: int = 2000, *, multiline: bool = True) -> str:
@@ -86,34 +121,42 @@ def _text(value: str, label: str, max_length: int = 2000, *, multiline: bool = T
         raise InvalidRequest(f"{label}{error}") from None
 
 
-def _status_change(
-    state: FilingState, event: type[e.FilingEvent], reason: str, label: str
-) -> tuple[_Changes, _Events]:
-    checked = _text(reason, label)
-    return {"state": state, "status_reason": checked}, [(event, {"reason": checked})]
-
-
-def _submit(filing: Filing, command: c.Submit) -> tuple[_Changes, _Events]:
+def _submit(context: _Context, command: c.Submit) -> tuple[_Changes, _Events]:
+    record = context.record
     check_submission(
-        uscc=filing.uscc,
-        application=command.application,
-        uploaded_materials=command.uploaded_materials,
-        catalog=command.catalog,
+        uscc=record.uscc,
+        application=record.application,
+        uploaded_materials=record.materials,
+        catalog=record.catalog,
     )
-    event = e.FilingResubmitted if isinstance(command, c.Resubmit) else e.FilingSubmitted
-    return {"state": FilingState.SUBMITTED}, [(event, {})]
+    event = s.FilingResubmitted if isinstance(command, c.Resubmit) else s.FilingSubmitted
+    content = event(
+        **context.ids,
+        application=event_parts.application(record),
+        catalog=event_parts.catalog_entries(filed_catalog(record)),
+        materials=event_parts.materials(record.materials),
+    )
+    return {"state": FilingState.SUBMITTED}, [content]
 
 
-def _accept(command: c.AcceptForNotice) -> tuple[_Changes, _Events]:
+def _accept(context: _Context, command: c.AcceptForNotice) -> tuple[_Changes, _Events]:
     try:
         notice = command.calendar.notice_window(command.accepted_on, command.working_days)
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
     changes = {"state": FilingState.ON_NOTICE, "notice": notice, "return_remarks": ()}
-    return changes, [(e.FilingAccepted, {}), (e.NoticeStarted, {"notice": notice})]
+    started = s.NoticeStarted(
+        **context.ids,
+        enterprise_name=enterprise_name(context.record),
+        starts_on=notice.starts_on,
+        ends_on=notice.ends_on,
+        working_days=notice.working_days,
+    )
+    return changes, [s.FilingAccepted(**context.decided), started]
 
 
-def _raise_objection(filing: Filing, command: c.RaiseObjection) -> tuple[_Changes, _Events]:
+def _raise_objection(context: _Context, command: c.RaiseObjection) -> tuple[_Changes, _Events]:
+    filing = context.filing
     assert filing.notice is not None, "a filing on notice always has a notice window"
     if not filing.notice.accepts_objection_on(command.raised_on):
         raise IllegalTransition("不在公示期内，不能提出异议")
@@ -134,13 +177,17 @@ def _raise_objection(filing: Filing, command: c.RaiseObjection) -> tuple[_Change
         if command.objector_name
         else None,
     )
-    fields = {"objection_id": objection.objection_id, "raised_on": objection.raised_on}
-    return {"objections": (*filing.objections, objection)}, [
-        (e.ObjectionRaised, {**fields, "text": objection.text, "contact_email": email})
-    ]
+    raised = s.ObjectionRaised(
+        **context.ids,
+        objection_id=objection.objection_id,
+        text=objection.text,
+        contact_email=email,
+    )
+    return {"objections": (*filing.objections, objection)}, [raised]
 
 
-def _resolve_objection(filing: Filing, command: c.ResolveObjection) -> tuple[_Changes, _Events]:
+def _resolve_objection(context: _Context, command: c.ResolveObjection) -> tuple[_Changes, _Events]:
+    filing = context.filing
     objection = next((o for o in filing.objections if o.objection_id == command.objection_id), None)
     if objection is None:
         raise InvalidRequest("该异议不存在")
@@ -153,34 +200,35 @@ def _resolve_objection(filing: Filing, command: c.ResolveObjection) -> tuple[_Ch
         update={"status": status, "reason": reason, "resolved_on": command.resolved_on}
     )
     objections = tuple(resolved if o is objection else o for o in filing.objections)
-    ids = {"objection_id": objection.objection_id, "reason": reason}
+    fields = {**context.decided, "objection_id": objection.objection_id, "reason": reason}
     if not command.upheld:
-        return {"objections": objections}, [(e.ObjectionDismissed, ids)]
+        return {"objections": objections}, [s.ObjectionDismissed(**fields)]
     rejection = f"公示期间异议经核实成立：{reason}"
-    closed = {"objection_count": len(objections), "upheld_count": 1}
-    rejected = {"reason": rejection, "upheld_objection_ids": (objection.objection_id,)}
     changes = {"objections": objections, "state": FilingState.REJECTED, "status_reason": rejection}
     return changes, [
-        (e.ObjectionUpheld, ids),
-        (e.NoticeClosed, closed),
-        (e.FilingRejected, rejected),
+        s.ObjectionUpheld(**fields),
+        s.NoticeClosed(**context.ids, objection_count=len(objections), upheld_count=1),
+        s.FilingRejected(
+            **context.decided, reason=rejection, upheld_objection_ids=(objection.objection_id,)
+        ),
     ]
 
 
-def _end_notice(filing: Filing, command: c.EndNotice) -> tuple[_Changes, _Events]:
+def _end_notice(context: _Context, command: c.EndNotice) -> tuple[_Changes, _Events]:
+    filing = context.filing
     assert filing.notice is not None, "a filing on notice always has a notice window"
     if not filing.notice.has_ended_by(command.today):
         raise IllegalTransition(f"公示期至{filing.notice.ends_on.isoformat()}，尚未期满")
     if filing.unresolved_objections:
         return {}, []
-    closed = {"objection_count": len(filing.objections), "upheld_count": 0}
     receipt = command.receipt.model_copy(update={"institution_code": filing.institution_code})
     changes = {"state": FilingState.FILED, "receipt": receipt}
-    return changes, [(e.NoticeClosed, closed), (e.FilingFiled, {"receipt": receipt})]
+    closed = s.NoticeClosed(**context.ids, objection_count=len(filing.objections), upheld_count=0)
+    return changes, [closed, event_parts.filed(context.record, receipt)]
 
 
 def _assign_institution_code(
-    filing: Filing, command: c.AssignInstitutionCode
+    context: _Context, filing: Filing, command: c.AssignInstitutionCode
 ) -> tuple[_Changes, _Events]:
     code = command.institution_code.strip()
     if not (len(code) == 4 and code.isascii() and code.isdigit()):
@@ -190,9 +238,7 @@ def _assign_institution_code(
     changes: _Changes = {"institution_code": code}
     if filing.receipt is not None:  # certificates from now on carry the new code
         changes["receipt"] = filing.receipt.model_copy(update={"institution_code": code})
-    return changes, [
-        (
-            e.InstitutionCodeAssigned,
-            {"institution_code": code, "previous_code": filing.institution_code},
-        )
-    ]
+    assigned = s.InstitutionCodeAssigned(
+        **context.decided, institution_code=code, previous_code=filing.institution_code
+    )
+    return changes, [assigned]

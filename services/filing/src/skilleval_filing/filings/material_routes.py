@@ -17,7 +17,7 @@ from skilleval_filing.filings import material_service as materials
 from skilleval_filing.filings import service as filings
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.materials import MaterialKind
-from skilleval_filing.filings.schemas import MaterialUploaded
+from skilleval_filing.filings.schemas import MaterialUploaded, material_view
 from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal, caller_of
 from skilleval_shared.web.errors import DomainErrorRoute
 
@@ -37,29 +37,29 @@ async def upload_material(
     kind: MaterialKind,
     request: Request,
     principal: EnterprisePrincipal,
-    parts: Container,
+    container: Container,
 ) -> dict[str, Any]:
     caller = caller_of(principal)
     filing_id = accessible_filing_id(principal, filing_id)
     # Refuse a filing that cannot change before reading a possibly large body.
-    await filings.editable(parts.filings, filing_id, caller)
-    async with single_file(request, limit_bytes=parts.settings.max_upload_bytes) as upload:
+    await filings.editable(filings=container.filings, caller=caller, filing_id=filing_id)
+    async with single_file(request, limit_bytes=container.settings.max_upload_bytes) as upload:
         checked = await checked_upload(
             upload,
             allowed=ACCEPTED,
-            limit_bytes=parts.settings.max_upload_bytes,
+            limit_bytes=container.settings.max_upload_bytes,
             field=FIELD,
             fallback_stem=f"material-{kind.number}",
         )
-    record = await materials.attach_material(
-        parts.filings,
-        parts.files,
+    material = await materials.attach_material(
+        filings=container.filings,
+        files=container.files,
         filing_id=filing_id,
         kind=kind,
         upload=checked,
         caller=caller,
     )
-    return {"item": kind.number, "kind": kind.value, "label": kind.label, "file": record}
+    return material_view(kind, material)
 
 
 @router.get(
@@ -68,16 +68,18 @@ async def upload_material(
     response_class=StreamingResponse,
 )
 async def download_material(
-    filing_id: str, kind: MaterialKind, principal: EnterpriseOrStaff, parts: Container
+    filing_id: str, kind: MaterialKind, principal: EnterpriseOrStaff, container: Container
 ) -> StreamingResponse:
     found = await materials.material_file(
-        parts.filings,
-        parts.files,
+        filings=container.filings,
+        files=container.files,
         filing_id=accessible_filing_id(principal, filing_id),
         kind=kind,
     )
     return StreamingResponse(
-        parts.files.stream(found), media_type=found.content_type, headers=_download_headers(found)
+        container.files.stream(found),
+        media_type=found.content_type,
+        headers=_download_headers(found),
     )
 
 

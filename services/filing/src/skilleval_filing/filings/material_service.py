@@ -2,56 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from skilleval_filing.actors import Caller
 from skilleval_filing.adapters.files import FileStore, StoredFile
 from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.filings.materials import MaterialKind
+from skilleval_filing.filings.model import UploadedMaterial
 from skilleval_filing.filings.repository import FilingRepository
-from skilleval_filing.filings.service import editable, load
+from skilleval_filing.filings.service import editable
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.envelope import utc_now
-from skilleval_shared.storage.mongo import Document
 
 
 async def attach_material(
+    *,
     filings: FilingRepository,
     files: FileStore,
-    *,
+    caller: Caller,
     filing_id: str,
     kind: MaterialKind,
     upload: CheckedUpload,
-    caller: Caller,
-) -> Document:
+) -> UploadedMaterial:
     """Store the file and put it in the filing, replacing an earlier upload of the same item."""
-    stored = await editable(filings, filing_id, caller)
+    found = await editable(filings=filings, caller=caller, filing_id=filing_id)
     saved = await files.save(
-        owner_uscc=stored.filing.uscc,
+        owner_uscc=found.state.uscc,
         filename=upload.filename,
         content_type=upload.file_type.media_type,
         content=upload.content,
     )
-    record = {
-        "file_id": saved.file_id,
-        "filename": saved.filename,
-        "content_type": saved.content_type,
-        "size_bytes": saved.size_bytes,
-        "sha256": saved.sha256,
-        "uploaded_at": utc_now().isoformat(),
-    }
-    await filings.save(replace(stored, materials={**stored.materials, kind.value: record}))
-    return record
+    material = UploadedMaterial(
+        file_id=saved.file_id,
+        filename=saved.filename,
+        content_type=saved.content_type,
+        size_bytes=saved.size_bytes,
+        sha256=saved.sha256,
+        uploaded_at=utc_now(),
+    )
+    materials = {**found.state.materials, kind: material}
+    await filings.save(
+        filing_id, found.version, found.state.model_copy(update={"materials": materials})
+    )
+    return material
 
 
 async def material_file(
-    filings: FilingRepository, files: FileStore, *, filing_id: str, kind: MaterialKind
+    *, filings: FilingRepository, files: FileStore, filing_id: str, kind: MaterialKind
 ) -> StoredFile:
-    stored = await load(filings, filing_id)
-    record = stored.materials.get(kind.value)
-    if record is None:
+    found = await filings.get(filing_id)
+    material = found.state.materials.get(kind)
+    if material is None:
         raise NotFound(f"尚未上传材料“{kind.number}. {kind.label}”")
-    found = await files.get(record["file_id"])
-    if found is None or found.owner_uscc != stored.filing.uscc:
+    stored = await files.get(material.file_id)
+    if stored is None or stored.owner_uscc != found.state.uscc:
         raise NotFound("文件不存在")
-    return found
+    return stored

@@ -1,17 +1,19 @@
-"""The filing aggregate: lifecycle state, notice, objections and receipt of one filing.
-
-Stored as ``filing.model_dump(mode="json")`` and loaded with ``Filing.model_validate``; the
-application form, materials and catalog are kept beside it, not inside.
+"""The filing aggregate: a ``FilingRecord`` holds the lifecycle (``Filing``: state, notice,
+objections, receipt) and what the enterprise fills in beside it: the application form (附件1)
+and the catalog (附表) as their models, and the uploaded materials (附件2).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from skilleval_filing.catalog.table import CatalogTable
+from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
+from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.notice_calendar import NoticeWindow
 from skilleval_filing.filings.receipt import DEFAULT_INSTITUTION_CODE, Receipt
 from skilleval_filing.filings.remarks import Remark
@@ -70,3 +72,39 @@ class Filing(BaseModel):
 
 def start_filing(filing_id: str, uscc: str) -> Filing:
     return Filing(filing_id=filing_id, uscc=uscc)
+
+
+class UploadedMaterial(BaseModel):
+    """One 附件2 file as uploaded: where it is kept and its SHA-256."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class FilingRecord(BaseModel):
+    """What is stored per filing (kind ``filing``, id ``<USCC>-<n>``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    filing: Filing
+    application: ApplicationDraft = Field(default_factory=ApplicationDraft)
+    catalog: CatalogTable | None = None
+    materials: dict[MaterialKind, UploadedMaterial] = Field(default_factory=dict)
+
+    @property
+    def filing_id(self) -> str:
+        return self.filing.filing_id
+
+    @property
+    def uscc(self) -> str:
+        return self.filing.uscc
+
+    @property
+    def state(self) -> FilingState:
+        return self.filing.state

@@ -104,12 +104,12 @@ def parse_calendar(lines: str | Iterable[str]) -> NoticeCalendar:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        parts = line.split()
-        if len(parts) != 2 or parts[1] not in ("holiday", "workday"):
+        container = line.split()
+        if len(container) != 2 or container[1] not in ("holiday", "workday"):
             raise ValueError(f"节假日日历第{number}行格式应为“YYYY-MM-DD holiday|workday”")
         try:
-            day = date.fromisoformat(parts[0])
+            day = date.fromisoformat(container[0])
         except ValueError:
-            raise ValueError(f"节假日日历第{number}行日期“{parts[0]}”无效") from None
-        (holidays if parts[1] == "holiday" else workdays).add(day)
+            raise ValueError(f"节假日日历第{number}行日期“{container[0]}”无效") from None
+        (holidays if container[1] == "holiday" else workdays).add(day)
     return NoticeCalendar(holidays, workdays)

@@ -3,19 +3,24 @@ objections, suspend, reinstate, revoke. Texts are checked by the domain (422 in 
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 
 from skilleval_filing.clock import today
 from skilleval_filing.filings import commands as c
-from skilleval_filing.filings import objections, views
-from skilleval_filing.filings import service as filings
+from skilleval_filing.filings import objections, service
 from skilleval_filing.filings.access import accessible_filing_id
-from skilleval_filing.filings.remarks import Remark
-from skilleval_filing.filings.schemas import FilingView
+from skilleval_filing.filings.schemas import (
+    FilingView,
+    InstitutionCodeForm,
+    ReasonForm,
+    RejectFiling,
+    ResolveForm,
+    ReturnForm,
+    SuspendForm,
+    filing_view,
+)
 from skilleval_filing.web import Container, Reviewer, caller_of
 from skilleval_shared.auth import Principal
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -23,75 +28,47 @@ from skilleval_shared.web.errors import DomainErrorRoute
 router = APIRouter(route_class=DomainErrorRoute)
 
 
-class _Form(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReturnForm(_Form):
-    remarks: list[Remark] = Field(title="逐条修改意见")
-
-
-class RejectForm(_Form):
-    reason: str = Field(title="不予备案理由")
-    remarks: list[Remark] = Field(default_factory=list, title="逐条意见")
-
-
-class ResolveForm(_Form):
-    outcome: Literal["upheld", "dismissed"] = Field(title="处理结果：upheld 成立，dismissed 不成立")
-    reason: str = Field(title="处理意见")
-
-
-class SuspendForm(_Form):
-    reason: str = Field(title="暂停原因")
-    until: date | None = Field(default=None, title="暂停至")
-
-
-class ReasonForm(_Form):
-    reason: str = Field(title="理由")
-
-
-class InstitutionCodeForm(_Form):
-    institution_code: str = Field(
-        title="机构代码（4位数字，国家部委核发；未核发为0000）", max_length=16
-    )
-
-
 async def _decide(
-    parts: Container, principal: Principal, filing_id: str, command: c.Command
+    container: Container, principal: Principal, filing_id: str, command: c.Command
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await filings.execute(
-        parts.filings, accessible_filing_id(principal, filing_id), command, caller
+    found = await service.execute(
+        filings=container.filings,
+        caller=caller,
+        filing_id=accessible_filing_id(principal, filing_id),
+        command=command,
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 @router.post(
     "/{filing_id}/return", summary="退回修改（逐条列明修改意见）", response_model=FilingView
 )
 async def return_for_changes(
-    filing_id: str, form: ReturnForm, principal: Reviewer, parts: Container
+    filing_id: str, form: ReturnForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.ReturnForChanges(tuple(form.remarks)))
+    return await _decide(container, principal, filing_id, c.ReturnForChanges(tuple(form.remarks)))
 
 
 @router.post("/{filing_id}/reject", summary="评估不合格，不予备案", response_model=FilingView)
 async def reject(
-    filing_id: str, form: RejectForm, principal: Reviewer, parts: Container
+    filing_id: str, form: RejectFiling, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Reject(form.reason, tuple(form.remarks)))
+    return await _decide(
+        container, principal, filing_id, c.Reject(form.reason, tuple(form.remarks))
+    )
 
 
 @router.post("/{filing_id}/accept", summary="评估合格，进入公示", response_model=FilingView)
 async def accept_for_notice(
-    filing_id: str, principal: Reviewer, parts: Container
+    filing_id: str, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     command = c.AcceptForNotice(
-        accepted_on=today(parts.settings),
-        calendar=parts.calendar,
-        working_days=parts.settings.notice_working_days,
+        accepted_on=today(container.settings),
+        calendar=container.calendar,
+        working_days=container.settings.notice_working_days,
     )
-    return await _decide(parts, principal, filing_id, command)
+    return await _decide(container, principal, filing_id, command)
 
 
 @router.post(
@@ -100,41 +77,41 @@ async def accept_for_notice(
     response_model=FilingView,
 )
 async def resolve_objection(
-    filing_id: str, objection_id: str, form: ResolveForm, principal: Reviewer, parts: Container
+    filing_id: str, objection_id: str, form: ResolveForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await objections.resolve_objection(
-        parts.filings,
-        parts.receipts,
+    found = await objections.resolve_objection(
+        filings=container.filings,
+        receipts=container.receipts,
         filing_id=accessible_filing_id(principal, filing_id),
         objection_id=objection_id,
         upheld=form.outcome == "upheld",
         reason=form.reason,
         caller=caller,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 @router.post("/{filing_id}/suspend", summary="暂停评价资格", response_model=FilingView)
 async def suspend(
-    filing_id: str, form: SuspendForm, principal: Reviewer, parts: Container
+    filing_id: str, form: SuspendForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Suspend(form.reason, form.until))
+    return await _decide(container, principal, filing_id, c.Suspend(form.reason, form.until))
 
 
 @router.post("/{filing_id}/reinstate", summary="恢复评价资格", response_model=FilingView)
 async def reinstate(
-    filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
+    filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Reinstate(form.reason))
+    return await _decide(container, principal, filing_id, c.Reinstate(form.reason))
 
 
 @router.post("/{filing_id}/revoke", summary="撤销备案（停止颁发新证书）", response_model=FilingView)
 async def revoke(
-    filing_id: str, form: ReasonForm, principal: Reviewer, parts: Container
+    filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    return await _decide(parts, principal, filing_id, c.Revoke(form.reason))
+    return await _decide(container, principal, filing_id, c.Revoke(form.reason))
 
 
 @router.put(
@@ -144,8 +121,8 @@ async def revoke(
     response_model=FilingView,
 )
 async def assign_institution_code(
-    filing_id: str, form: InstitutionCodeForm, principal: Reviewer, parts: Container
+    filing_id: str, form: InstitutionCodeForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     return await _decide(
-        parts, principal, filing_id, c.AssignInstitutionCode(form.institution_code)
+        container, principal, filing_id, c.AssignInstitutionCode(form.institution_code)
     )

@@ -9,15 +9,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings import material_routes as filing_materials
 from skilleval_filing.filings import review_routes as filing_review
-from skilleval_filing.filings import service as filings
-from skilleval_filing.filings import views
+from skilleval_filing.filings import service
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.lifecycle import FilingState
-from skilleval_filing.filings.schemas import FilingList, FilingView
+from skilleval_filing.filings.schemas import FilingList, FilingView, filing_view, summary_view
 from skilleval_filing.web import (
     Container,
     EnterpriseOrStaff,
@@ -25,7 +24,6 @@ from skilleval_filing.web import (
     StaffPrincipal,
     caller_of,
 )
-from skilleval_shared.problems import not_found
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(prefix="/api/v1/filings", tags=["filings"], route_class=DomainErrorRoute)
@@ -37,54 +35,56 @@ router = APIRouter(prefix="/api/v1/filings", tags=["filings"], route_class=Domai
     summary="企业新建备案申请（草稿）",
     response_model=FilingView,
 )
-async def create_draft(principal: EnterprisePrincipal, parts: Container) -> dict[str, Any]:
+async def create_draft(principal: EnterprisePrincipal, container: Container) -> dict[str, Any]:
     assert principal.uscc is not None
-    stored = await filings.create_draft(
-        parts.filings, uscc=principal.uscc, enterprise_name=principal.name or None
+    found = await service.create_draft(
+        filings=container.filings, uscc=principal.uscc, enterprise_name=principal.name or None
     )
-    return views.filing_view(stored, caller_of(principal).actor)
+    return filing_view(found, caller_of(principal).actor)
 
 
 @router.get("", summary="工作人员按状态列出备案申请", response_model=FilingList)
 async def list_filings(
     principal: StaffPrincipal,
-    parts: Container,
+    container: Container,
     status: Annotated[FilingState, Query(title="备案状态")],
     limit: Annotated[int, Query(ge=1, le=1000, title="最多返回条数")] = 200,
 ) -> dict[str, Any]:
-    found = await parts.filings.all_in_status(status.value, limit)
-    found.sort(key=lambda stored: stored.filing.filing_id)
-    return {"status": status.value, "items": [views.summary_view(stored) for stored in found]}
+    found = await service.listed(filings=container.filings, status=status, limit=limit)
+    return {"status": status.value, "items": [summary_view(item) for item in found]}
 
 
 @router.get("/current", summary="企业查看本企业最新的备案申请", response_model=FilingView)
-async def current_filing(principal: EnterprisePrincipal, parts: Container) -> dict[str, Any]:
+async def current_filing(principal: EnterprisePrincipal, container: Container) -> dict[str, Any]:
     assert principal.uscc is not None
-    stored = await parts.filings.latest_for(principal.uscc)
-    if stored is None:
-        raise not_found("本企业尚未创建备案申请")
-    return views.filing_view(stored, caller_of(principal).actor)
+    found = await service.current(filings=container.filings, uscc=principal.uscc)
+    return filing_view(found, caller_of(principal).actor)
 
 
 @router.get("/{filing_id}", summary="查看备案申请（本企业或工作人员）", response_model=FilingView)
 async def get_filing(
-    filing_id: str, principal: EnterpriseOrStaff, parts: Container
+    filing_id: str, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
-    stored = await filings.load(parts.filings, accessible_filing_id(principal, filing_id))
-    return views.filing_view(stored, caller_of(principal).actor)
+    found = await service.get(
+        filings=container.filings, filing_id=accessible_filing_id(principal, filing_id)
+    )
+    return filing_view(found, caller_of(principal).actor)
 
 
 @router.put(
     "/{filing_id}/application", summary="保存备案申请表（附件1）草稿", response_model=FilingView
 )
 async def save_application(
-    filing_id: str, draft: ApplicationDraft, principal: EnterprisePrincipal, parts: Container
+    filing_id: str, draft: ApplicationDraft, principal: EnterprisePrincipal, container: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await filings.save_application(
-        parts.filings, accessible_filing_id(principal, filing_id), draft, caller
+    found = await service.save_application(
+        filings=container.filings,
+        caller=caller,
+        filing_id=accessible_filing_id(principal, filing_id),
+        draft=draft,
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 @router.put(
@@ -93,37 +93,47 @@ async def save_application(
     response_model=FilingView,
 )
 async def save_catalog(
-    filing_id: str, catalog: Catalog, principal: EnterprisePrincipal, parts: Container
+    filing_id: str, catalog: CatalogTable, principal: EnterprisePrincipal, container: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await filings.save_catalog(
-        parts.filings, accessible_filing_id(principal, filing_id), catalog, caller
+    found = await service.save_catalog(
+        filings=container.filings,
+        caller=caller,
+        filing_id=accessible_filing_id(principal, filing_id),
+        catalog=catalog,
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 @router.post(
     "/{filing_id}/submit", summary="提交备案申请（检查是否填写完整）", response_model=FilingView
 )
 async def submit(
-    filing_id: str, principal: EnterprisePrincipal, parts: Container
+    filing_id: str, principal: EnterprisePrincipal, container: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await filings.submit(parts.filings, accessible_filing_id(principal, filing_id), caller)
-    return views.filing_view(stored, caller.actor)
+    found = await service.submit(
+        filings=container.filings,
+        caller=caller,
+        filing_id=accessible_filing_id(principal, filing_id),
+    )
+    return filing_view(found, caller.actor)
 
 
 @router.post(
     "/{filing_id}/resubmit", summary="退回修改后重新提交备案申请", response_model=FilingView
 )
 async def resubmit(
-    filing_id: str, principal: EnterprisePrincipal, parts: Container
+    filing_id: str, principal: EnterprisePrincipal, container: Container
 ) -> dict[str, Any]:
     caller = caller_of(principal)
-    stored = await filings.submit(
-        parts.filings, accessible_filing_id(principal, filing_id), caller, resubmission=True
+    found = await service.submit(
+        filings=container.filings,
+        caller=caller,
+        filing_id=accessible_filing_id(principal, filing_id),
+        resubmission=True,
     )
-    return views.filing_view(stored, caller.actor)
+    return filing_view(found, caller.actor)
 
 
 router.include_router(filing_materials.router)

@@ -1,13 +1,73 @@
-"""What the filing endpoints answer (request bodies are the 附件1 and 附表 models themselves and
-the review forms in ``review_routes``)."""
+"""What the filing endpoints take and answer. The 附件1 and 附表 request bodies are the models
+themselves (``ApplicationDraft``, ``CatalogTable``); the decisions' forms and the public objection
+are here, as are the answers: the enterprise's and staff's view, the lists, the public notice."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from skilleval_filing.filings.application import missing_fields
+from skilleval_filing.filings.lifecycle import Actor, FilingState, allowed_actions
+from skilleval_filing.filings.materials import MaterialKind, missing_materials
+from skilleval_filing.filings.model import FilingRecord, Objection, UploadedMaterial
+from skilleval_filing.filings.remarks import Remark
+from skilleval_shared.fields import LongText, Name
+from skilleval_shared.repository import Loaded
+from skilleval_shared.validation import Email, Phone
 from skilleval_shared.web.views import View
+
+EDITABLE = frozenset({FilingState.DRAFT, FilingState.RETURNED})
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReturnForm(_Form):
+    remarks: list[Remark] = Field(title="逐条修改意见")
+
+
+class RejectFiling(_Form):
+    reason: str = Field(title="不予备案理由")
+    remarks: list[Remark] = Field(default_factory=list, title="逐条意见")
+
+
+class ResolveForm(_Form):
+    outcome: Literal["upheld", "dismissed"] = Field(title="处理结果：upheld 成立，dismissed 不成立")
+    reason: str = Field(title="处理意见")
+
+
+class SuspendForm(_Form):
+    reason: str = Field(title="暂停原因")
+    until: date | None = Field(default=None, title="暂停至")
+
+
+class ReasonForm(_Form):
+    reason: str = Field(title="理由")
+
+
+class InstitutionCodeForm(_Form):
+    institution_code: str = Field(
+        title="机构代码（4位数字，国家部委核发；未核发为0000）", max_length=16
+    )
+
+
+class ObjectionSubmission(_Form):
+    """A name is optional; a way to reach the objector is not, so the centre can verify."""
+
+    text: LongText = Field(title="异议内容")
+    name: Name | None = Field(default=None, title="姓名")
+    contact_email: Email | None = Field(default=None, title="电子邮箱")
+    contact_phone: Phone | None = Field(default=None, title="联系电话")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ObjectionSubmission:
+        if self.contact_email is None and self.contact_phone is None:
+            raise ValueError("请至少留下联系电话或电子邮箱中的一项")
+        return self
 
 
 class MaterialKindView(View):
@@ -83,3 +143,108 @@ class ObjectionReceived(View):
 
 class MaterialUploaded(MaterialKindView):
     file: dict[str, Any] = Field(title="已上传文件")
+
+
+def filing_view(found: Loaded[FilingRecord], actor: Actor) -> dict[str, Any]:
+    record, filing = found.state, found.state.filing
+    staff = actor is not Actor.ENTERPRISE
+    view: dict[str, Any] = {
+        "filing_id": filing.filing_id,
+        "uscc": filing.uscc,
+        "status": filing.state.value,
+        "status_label": filing.state.label,
+        "version": found.version,
+        "application": record.application.model_dump(mode="json"),
+        "catalog": record.catalog.model_dump(mode="json") if record.catalog else None,
+        "materials": [material_view(kind, record.materials.get(kind)) for kind in MaterialKind],
+        "return_remarks": [remark.model_dump() for remark in filing.return_remarks],
+        "status_reason": filing.status_reason,
+        "notice": filing.notice.model_dump(mode="json") if filing.notice else None,
+        "objections": [_objection(objection, staff=staff) for objection in filing.objections],
+        "receipt": _receipt(record),
+        "institution_code": filing.institution_code,
+        "allowed_actions": [action.value for action in allowed_actions(filing.state, actor)],
+    }
+    if filing.state in EDITABLE:
+        view["missing"] = missing_parts(record)
+    return view
+
+
+def missing_parts(record: FilingRecord) -> dict[str, Any]:
+    """What submission would still ask for, so the enterprise can see it before submitting."""
+    return {
+        "fields": missing_fields(record.application),
+        "materials": [_kind(kind) for kind in missing_materials(record.materials)],
+        "catalog": record.catalog is None,
+    }
+
+
+def summary_view(found: Loaded[FilingRecord]) -> dict[str, Any]:
+    """One line of a staff list."""
+    filing = found.state.filing
+    return {
+        "filing_id": filing.filing_id,
+        "uscc": filing.uscc,
+        "enterprise_name": found.state.application.enterprise_name,
+        "status": filing.state.value,
+        "status_label": filing.state.label,
+        "version": found.version,
+        "notice": filing.notice.model_dump(mode="json") if filing.notice else None,
+        "unresolved_objections": len(filing.unresolved_objections),
+    }
+
+
+def notice_view(record: FilingRecord, today: date) -> dict[str, Any]:
+    """The public notice (公示): who, what they will evaluate, and until when; no contacts."""
+    notice = record.filing.notice
+    assert notice is not None, "a filing on notice always has a notice window"
+    catalog = record.catalog
+    return {
+        "filing_id": record.filing_id,
+        "uscc": record.uscc,
+        "enterprise_name": record.application.enterprise_name,
+        "enterprise_short_name": catalog.header.short_name if catalog else None,
+        "notice": {
+            "starts_on": notice.starts_on.isoformat(),
+            "ends_on": notice.ends_on.isoformat(),
+            "working_days": notice.working_days,
+        },
+        "accepting_objections": notice.accepts_objection_on(today),
+        "catalog": [
+            {
+                "occupation_name": row.occupation_name,
+                "occupation_code": row.occupation_code,
+                "work_type": row.work_type or "--",
+                "levels": row.levels_text,
+                "standard": row.standard.value,
+            }
+            for row in (catalog.rows if catalog else ())
+        ],
+    }
+
+
+def _kind(kind: MaterialKind) -> dict[str, Any]:
+    return {"item": kind.number, "kind": kind.value, "label": kind.label}
+
+
+def material_view(kind: MaterialKind, material: UploadedMaterial | None) -> dict[str, Any]:
+    return {**_kind(kind), "file": material.model_dump(mode="json") if material else None}
+
+
+def _objection(objection: Objection, *, staff: bool) -> dict[str, Any]:
+    view = objection.model_dump(mode="json")
+    if not staff:
+        # The enterprise sees what was objected and how it was decided, never by whom.
+        for private in ("objector_name", "contact_email", "contact_phone"):
+            view.pop(private, None)
+    return view
+
+
+def _receipt(record: FilingRecord) -> dict[str, Any] | None:
+    receipt = record.filing.receipt
+    if receipt is None:
+        return None
+    return {
+        **receipt.model_dump(mode="json"),
+        "certificate_number_prefix": receipt.certificate_number_prefix,
+    }

@@ -6,110 +6,108 @@ with the shared events (the outbox publishes them). A lost race raises ``Concurr
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pydantic import ValidationError
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.decisions import Decision, decide
-from skilleval_filing.filings.lifecycle import TERMINAL_STATES, Action, authorize
-from skilleval_filing.filings.materials import MaterialKind
-from skilleval_filing.filings.model import start_filing
-from skilleval_filing.filings.repository import FilingRepository, StoredFiling
-from skilleval_filing.filings.translate import integration_events
+from skilleval_filing.filings.lifecycle import TERMINAL_STATES, Action, FilingState, authorize
+from skilleval_filing.filings.model import FilingRecord, start_filing
+from skilleval_filing.filings.repository import FilingRepository
+from skilleval_shared import envelope
 from skilleval_shared.domain_errors import Conflict, InvalidRequest, NotFound
+from skilleval_shared.observability import correlation_id
+from skilleval_shared.repository import Loaded
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
-NO_SUCH_FILING = "备案申请不存在"
+Found = Loaded[FilingRecord]
 
 
-async def load(filings: FilingRepository, filing_id: str) -> StoredFiling:
-    stored = await filings.get(filing_id)
-    if stored is None:
-        raise NotFound(NO_SUCH_FILING)
-    return stored
+async def get(*, filings: FilingRepository, filing_id: str) -> Found:
+    return await filings.get(filing_id)
+
+
+async def current(*, filings: FilingRepository, uscc: str) -> Found:
+    found = await filings.latest_for(uscc)
+    if found is None:
+        raise NotFound("本企业尚未创建备案申请")
+    return found
+
+
+async def listed(*, filings: FilingRepository, status: FilingState, limit: int) -> list[Found]:
+    found = await filings.in_status(status, limit)
+    return sorted(found, key=lambda item: item.id)
 
 
 async def create_draft(
-    filings: FilingRepository, *, uscc: str, enterprise_name: str | None
-) -> StoredFiling:
+    *, filings: FilingRepository, uscc: str, enterprise_name: str | None
+) -> Found:
     latest = await filings.latest_for(uscc)
-    if (
-        latest is not None and latest.filing.state not in TERMINAL_STATES
-    ):  # a new filing only after one ended
-        state = latest.filing.state
+    if latest is not None and latest.state.state not in TERMINAL_STATES:
+        # A new filing only after the last one ended.
+        state = latest.state.state
         raise Conflict(
-            f"已有备案申请（{latest.filing.filing_id}，状态“{state.label}”），不能重复创建",
-            filing_id=latest.filing.filing_id,
+            f"已有备案申请（{latest.id}，状态“{state.label}”），不能重复创建",
+            filing_id=latest.id,
         )
     filing_id = await filings.next_id_for(uscc)
     try:
         draft = ApplicationDraft(uscc=uscc, enterprise_name=enterprise_name)
     except ValidationError:  # a registered name the form would not take: leave it to fill in
         draft = ApplicationDraft(uscc=uscc)
-    stored = StoredFiling(
-        filing=start_filing(filing_id, uscc),
-        version=0,
-        application=draft.model_dump(mode="json"),
-    )
+    record = FilingRecord(filing=start_filing(filing_id, uscc), application=draft)
     try:
-        return await filings.save(stored)
+        return await filings.add(filing_id, record)
     except ConcurrentUpdate:
         raise Conflict("备案申请已由其他请求创建，请刷新后查看") from None
 
 
+async def editable(*, filings: FilingRepository, caller: Caller, filing_id: str) -> Found:
+    found = await filings.get(filing_id)
+    authorize(found.state.state, Action.EDIT, caller.actor)
+    return found
+
+
 async def save_application(
-    filings: FilingRepository, filing_id: str, draft: ApplicationDraft, caller: Caller
-) -> StoredFiling:
-    stored = await editable(filings, filing_id, caller)
-    if draft.uscc is not None and draft.uscc != stored.filing.uscc:
+    *, filings: FilingRepository, caller: Caller, filing_id: str, draft: ApplicationDraft
+) -> Found:
+    found = await editable(filings=filings, caller=caller, filing_id=filing_id)
+    if draft.uscc is not None and draft.uscc != found.state.uscc:
         raise InvalidRequest("申请表中的统一社会信用代码与备案企业账号不一致")
-    return await filings.save(replace(stored, application=draft.model_dump(mode="json")))
+    updated = found.state.model_copy(update={"application": draft})
+    return await filings.save(filing_id, found.version, updated)
 
 
 async def save_catalog(
-    filings: FilingRepository, filing_id: str, catalog: Catalog, caller: Caller
-) -> StoredFiling:
-    stored = await editable(filings, filing_id, caller)
-    return await filings.save(replace(stored, catalog=catalog.model_dump(mode="json")))
-
-
-async def editable(filings: FilingRepository, filing_id: str, caller: Caller) -> StoredFiling:
-    stored = await load(filings, filing_id)
-    authorize(stored.filing.state, Action.EDIT, caller.actor)
-    return stored
+    *, filings: FilingRepository, caller: Caller, filing_id: str, catalog: CatalogTable
+) -> Found:
+    found = await editable(filings=filings, caller=caller, filing_id=filing_id)
+    updated = found.state.model_copy(update={"catalog": catalog})
+    return await filings.save(filing_id, found.version, updated)
 
 
 async def submit(
-    filings: FilingRepository, filing_id: str, caller: Caller, *, resubmission: bool = False
-) -> StoredFiling:
+    *, filings: FilingRepository, caller: Caller, filing_id: str, resubmission: bool = False
+) -> Found:
     """Submit a draft, or (``resubmission``) a filing returned for changes."""
-    stored = await load(filings, filing_id)
-    command_type = c.Resubmit if resubmission else c.Submit
-    command = command_type(
-        application=ApplicationDraft.model_validate(stored.application),
-        uploaded_materials=frozenset(MaterialKind(kind) for kind in stored.materials),
-        catalog=Catalog.model_validate(stored.catalog) if stored.catalog is not None else None,
-    )
-    return await commit(filings, stored, decide(stored.filing, command, caller.actor), caller)
+    command = c.Resubmit() if resubmission else c.Submit()
+    return await execute(filings=filings, caller=caller, filing_id=filing_id, command=command)
 
 
 async def execute(
-    filings: FilingRepository, filing_id: str, command: c.Command, caller: Caller
-) -> StoredFiling:
-    stored = await load(filings, filing_id)
-    return await commit(filings, stored, decide(stored.filing, command, caller.actor), caller)
+    *, filings: FilingRepository, caller: Caller, filing_id: str, command: c.Command
+) -> Found:
+    found = await filings.get(filing_id)
+    return await commit(filings=filings, found=found, decision=decide(found.state, command, caller))
 
 
-async def commit(
-    filings: FilingRepository, stored: StoredFiling, decision: Decision, caller: Caller
-) -> StoredFiling:
-    """Store the decided filing with its events; a decision without events stores nothing."""
+async def commit(*, filings: FilingRepository, found: Found, decision: Decision) -> Found:
+    """Store the decided filing with its events, under one correlation id; a decision without
+    events stores nothing."""
     if not decision.changed:
-        return stored
-    decided = replace(stored, filing=decision.filing)
-    events = integration_events(decision.events, decided, decided_by=caller.account_id)
-    return await filings.save(decided, events)
+        return found
+    correlation = correlation_id.get() or envelope.new_event_id()
+    events = [envelope.wrap(event, correlation_id=correlation) for event in decision.events]
+    return await filings.save(found.id, found.version, decision.record, events)

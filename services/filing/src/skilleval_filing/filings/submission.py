@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from skilleval_filing.catalog.table import Catalog
+from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.application import ApplicationDraft, missing_fields
 from skilleval_filing.filings.materials import MaterialKind, describe, missing_materials
 from skilleval_shared.domain_errors import InvalidRequest
@@ -21,13 +21,13 @@ class IncompleteFiling(InvalidRequest):
         missing_materials: list[MaterialKind],
         catalog_missing: bool,
     ) -> None:
-        parts = []
+        sections = []
         if missing_fields:
-            parts.append(f"申请表缺少：{'、'.join(missing_fields)}")
+            sections.append(f"申请表缺少：{'、'.join(missing_fields)}")
         if missing_materials:
-            parts.append(f"备案材料缺少：{'；'.join(map(describe, missing_materials))}")
+            sections.append(f"备案材料缺少：{'；'.join(map(describe, missing_materials))}")
         if catalog_missing:
-            parts.append(f"尚未填写{CATALOG_LABEL}")
+            sections.append(f"尚未填写{CATALOG_LABEL}")
         errors = [
             {"field": f"application.{label}", "message": "未填写"} for label in missing_fields
         ]
@@ -38,7 +38,7 @@ class IncompleteFiling(InvalidRequest):
         if catalog_missing:
             errors.append({"field": "catalog", "message": f"未填写{CATALOG_LABEL}"})
         super().__init__(
-            f"备案申请不完整。{'。'.join(parts)}。",
+            f"备案申请不完整。{'。'.join(sections)}。",
             errors=errors,
             missing_fields=missing_fields,
             missing_materials=[
@@ -57,7 +57,7 @@ def check_submission(
     uscc: str,
     application: ApplicationDraft,
     uploaded_materials: Iterable[MaterialKind],
-    catalog: Catalog | None,
+    catalog: CatalogTable | None,
 ) -> None:
     """Raise ``IncompleteFiling`` unless everything is there, or ``InvalidRequest`` on a
     form filed under another enterprise's code."""

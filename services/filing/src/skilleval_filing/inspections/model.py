@@ -11,14 +11,16 @@ Anyone holding the seed and the two pools can recompute a draw (CPython 3.11+):
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from skilleval_shared.domain_errors import InvalidRequest
+from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
 from skilleval_shared.events.filing_parts import MAX_DRAWN, MAX_INSPECTORS, InspectionOutcome
 from skilleval_shared.fields import LongText
 
@@ -28,9 +30,14 @@ __all__ = [
     "OUTCOME_LABELS",
     "Assignment",
     "Draw",
+    "DrawPools",
     "InspectionOutcome",
+    "InspectionRecord",
     "InspectionResult",
+    "InspectionStatus",
+    "Inspector",
     "draw",
+    "pool_digest",
     "record_result",
 ]
 
@@ -82,6 +89,87 @@ def record_result(
     if any(r.enterprise == result.enterprise for r in results):
         raise InvalidRequest(f"“{result.enterprise}”的检查结果已经录入")
     return (*results, result)
+
+
+class InspectionStatus(StrEnum):
+    DRAWN = "drawn"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {"drawn": "已抽取，检查中", "published": "结果已公开"}[self.value]
+
+
+class Inspector(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inspector_id: str
+    name: str
+
+
+class InspectionRecord(BaseModel):
+    """The aggregate (kind ``inspection``, one per draw). The enterprise pool can hold every
+    filed enterprise, so it is kept once as ``DrawPools``, not in every commit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    inspection_id: str
+    title: str | None = None
+    draw: Draw
+    enterprise_names: dict[str, str]  # of the drawn enterprises
+    inspectors: tuple[Inspector, ...]  # the whole inspector pool
+    pool_sha256: str
+    results: tuple[InspectionResult, ...] = ()
+    status: InspectionStatus = InspectionStatus.DRAWN
+    drawn_on: date
+    drawn_by: str
+    drawn_at: datetime
+    published_on: date | None = None
+    published_by: str | None = None
+
+    def with_result(self, result: InspectionResult, *, on: date) -> InspectionRecord:
+        """A drawn enterprise's result, inspected between the draw and ``on``."""
+        self._still_open()
+        if not self.drawn_on <= result.inspected_on <= on:
+            raise InvalidRequest("检查日期应在抽取日期与今天之间")
+        return self.model_copy(update={"results": record_result(self.draw, self.results, result)})
+
+    def published(self, *, by: str, on: date) -> InspectionRecord:
+        """一公开: only once every drawn enterprise has its result."""
+        self._still_open()
+        done = {result.enterprise for result in self.results}
+        missing = [a.enterprise for a in self.draw.assignments if a.enterprise not in done]
+        if missing:
+            raise IllegalTransition(f"尚有{len(missing)}家企业未录入检查结果，不能公开")
+        update = {"status": InspectionStatus.PUBLISHED, "published_on": on, "published_by": by}
+        return self.model_copy(update=update)
+
+    def result_of(self, enterprise: str) -> InspectionResult:
+        return next(result for result in self.results if result.enterprise == enterprise)
+
+    def _still_open(self) -> None:
+        if self.status is InspectionStatus.PUBLISHED:
+            raise IllegalTransition("本次抽查结果已经公开，不能再修改")
+
+
+class DrawPools(BaseModel):
+    """What anyone needs, with the seed, to recompute a draw."""
+
+    model_config = ConfigDict(frozen=True)
+
+    inspection_id: str
+    enterprises: tuple[str, ...]
+    inspectors: tuple[Inspector, ...]
+    sha256: str
+
+
+def pool_digest(enterprises: Sequence[str], inspector_ids: Sequence[str]) -> str:
+    """SHA-256 of the canonical pools, published with the draw so a copy can be checked."""
+    canonical = json.dumps(
+        {"enterprises": sorted(enterprises), "inspectors": sorted(inspector_ids)},
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _pool(items: Sequence[str], name: str) -> list[str]:

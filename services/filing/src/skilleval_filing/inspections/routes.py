@@ -4,37 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, status
-from pymongo.asynchronous.collection import AsyncCollection
+from fastapi import APIRouter, Path, Query, status
 
 from skilleval_filing.clock import today
-from skilleval_filing.inspections import records as inspection_records
-from skilleval_filing.inspections import schemas as inspection_forms
-from skilleval_filing.inspections import service as inspections
-from skilleval_filing.inspections.records import InspectionRecord, InspectionStatus
-from skilleval_filing.inspections.schemas import InspectionList, InspectionView, PoolsView
+from skilleval_filing.inspections import service
+from skilleval_filing.inspections.model import InspectionResult, InspectionStatus, Inspector
+from skilleval_filing.inspections.schemas import (
+    DrawForm,
+    InspectionList,
+    InspectionView,
+    PoolsView,
+    ResultForm,
+    inspection_view,
+    pools_view,
+)
 from skilleval_filing.web import Container, Reviewer, StaffPrincipal, caller_of
-from skilleval_shared.problems import not_found
-from skilleval_shared.storage.aggregates import AggregateStore
-from skilleval_shared.storage.mongo import Document
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(tags=["supervision"], route_class=DomainErrorRoute)
 BASE = "/api/v1/inspections"
 PUBLIC = "/api/v1/public/inspections"
 InspectionId = Annotated[str, Path(title="抽查编号", max_length=64)]
-
-
-def inspection_store(parts: Container) -> AggregateStore:
-    return parts.runtime.store(inspection_records.KIND)
-
-
-def pool_collection(parts: Container) -> AsyncCollection[Document]:
-    return parts.runtime.db[inspection_records.POOLS]
-
-
-Store = Annotated[AggregateStore, Depends(inspection_store)]
-Pools = Annotated[AsyncCollection[Document], Depends(pool_collection)]
 
 
 @router.post(
@@ -44,31 +34,31 @@ Pools = Annotated[AsyncCollection[Document], Depends(pool_collection)]
     response_model=InspectionView,
 )
 async def draw_inspection(
-    form: inspection_forms.DrawForm,
-    principal: Reviewer,
-    store: Store,
-    pools: Pools,
-    parts: Container,
+    form: DrawForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    record = await inspections.draw(
-        store=store,
-        pools=pools,
-        filings=parts.filings,
+    record = await service.draw(
+        inspections=container.inspections,
+        pools=container.inspection_pools,
+        filings=container.filings,
         caller=caller_of(principal),
-        form=form,
-        on=today(parts.settings),
+        title=form.title,
+        seed=form.seed,
+        enterprise_count=form.enterprise_count,
+        inspectors=[Inspector(**inspector.model_dump()) for inspector in form.inspectors],
+        inspectors_per_enterprise=form.inspectors_per_enterprise,
+        on=today(container.settings),
     )
-    return inspection_records.view(record)
+    return inspection_view(record)
 
 
 @router.get(BASE, summary="抽查任务列表（工作人员）", response_model=InspectionList)
 async def list_inspections(
     principal: StaffPrincipal,
-    store: Store,
+    container: Container,
     status: Annotated[InspectionStatus | None, Query(title="状态")] = None,
 ) -> dict[str, Any]:
-    records = await inspection_records.listed(store, status)
-    return {"items": [inspection_records.view(record) for record in records]}
+    records = await service.listed(inspections=container.inspections, status=status)
+    return {"items": [inspection_view(record) for record in records]}
 
 
 @router.get(
@@ -77,10 +67,11 @@ async def list_inspections(
     response_model=InspectionView,
 )
 async def get_inspection(
-    inspection_id: InspectionId, principal: StaffPrincipal, store: Store
+    inspection_id: InspectionId, principal: StaffPrincipal, container: Container
 ) -> dict[str, Any]:
-    record, _ = await inspection_records.load(store, inspection_id)
-    return inspection_records.view(record)
+    return inspection_view(
+        await service.get(inspections=container.inspections, inspection_id=inspection_id)
+    )
 
 
 @router.get(
@@ -89,10 +80,12 @@ async def get_inspection(
     response_model=PoolsView,
 )
 async def get_pools(
-    inspection_id: InspectionId, principal: StaffPrincipal, store: Store, pools: Pools
+    inspection_id: InspectionId, principal: StaffPrincipal, container: Container
 ) -> dict[str, Any]:
-    record, _ = await inspection_records.load(store, inspection_id)
-    return await inspection_records.pools_of(pools, record)
+    record = await service.get(inspections=container.inspections, inspection_id=inspection_id)
+    return pools_view(
+        record, await service.pools_of(pools=container.inspection_pools, record=record)
+    )
 
 
 @router.post(
@@ -101,16 +94,21 @@ async def get_pools(
     response_model=InspectionView,
 )
 async def record_result(
-    inspection_id: InspectionId,
-    form: inspection_forms.ResultForm,
-    principal: Reviewer,
-    store: Store,
-    parts: Container,
+    inspection_id: InspectionId, form: ResultForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    record = await inspections.record(
-        store=store, inspection_id=inspection_id, form=form, on=today(parts.settings)
+    result = InspectionResult(
+        enterprise=form.uscc,
+        inspected_on=form.inspected_on,
+        outcome=form.outcome,
+        findings=form.findings,
     )
-    return inspection_records.view(record)
+    record = await service.record(
+        inspections=container.inspections,
+        inspection_id=inspection_id,
+        result=result,
+        on=today(container.settings),
+    )
+    return inspection_view(record)
 
 
 @router.post(
@@ -119,28 +117,23 @@ async def record_result(
     response_model=InspectionView,
 )
 async def publish_inspection(
-    inspection_id: InspectionId, principal: Reviewer, store: Store, parts: Container
+    inspection_id: InspectionId, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
-    record = await inspections.publish(
-        store=store,
+    record = await service.publish(
+        inspections=container.inspections,
         caller=caller_of(principal),
         inspection_id=inspection_id,
-        on=today(parts.settings),
+        on=today(container.settings),
     )
-    return inspection_records.view(record)
-
-
-async def _published(store: AggregateStore, inspection_id: str) -> InspectionRecord:
-    record, _ = await inspection_records.load(store, inspection_id)
-    if record.status is not InspectionStatus.PUBLISHED:
-        raise not_found("没有这次已公开的抽查")
-    return record
+    return inspection_view(record)
 
 
 @router.get(PUBLIC, summary="已公开的双随机抽查结果（无需登录）", response_model=InspectionList)
-async def public_inspections(store: Store) -> dict[str, Any]:
-    records = await inspection_records.listed(store, InspectionStatus.PUBLISHED)
-    return {"items": [inspection_records.view(record) for record in records]}
+async def public_inspections(container: Container) -> dict[str, Any]:
+    records = await service.listed(
+        inspections=container.inspections, status=InspectionStatus.PUBLISHED
+    )
+    return {"items": [inspection_view(record) for record in records]}
 
 
 @router.get(
@@ -148,8 +141,10 @@ async def public_inspections(store: Store) -> dict[str, Any]:
     summary="查看一次已公开的抽查结果（无需登录）",
     response_model=InspectionView,
 )
-async def public_inspection(inspection_id: InspectionId, store: Store) -> dict[str, Any]:
-    return inspection_records.view(await _published(store, inspection_id))
+async def public_inspection(inspection_id: InspectionId, container: Container) -> dict[str, Any]:
+    return inspection_view(
+        await service.published(inspections=container.inspections, inspection_id=inspection_id)
+    )
 
 
 @router.get(
@@ -157,5 +152,8 @@ async def public_inspection(inspection_id: InspectionId, store: Store) -> dict[s
     summary="已公开抽查的随机种子与名录库，供任何人复核抽取结果（无需登录）",
     response_model=PoolsView,
 )
-async def public_pools(inspection_id: InspectionId, store: Store, pools: Pools) -> dict[str, Any]:
-    return await inspection_records.pools_of(pools, await _published(store, inspection_id))
+async def public_pools(inspection_id: InspectionId, container: Container) -> dict[str, Any]:
+    record = await service.published(inspections=container.inspections, inspection_id=inspection_id)
+    return pools_view(
+        record, await service.pools_of(pools=container.inspection_pools, record=record)
+    )

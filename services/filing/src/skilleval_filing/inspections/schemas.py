@@ -1,4 +1,5 @@
-"""What staff send to draw an inspection and to record a result."""
+"""What staff send to draw an inspection and to record a result, and what the inspection
+endpoints answer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from skilleval_filing.inspections.model import InspectionOutcome
+from skilleval_filing.inspections.model import (
+    OUTCOME_LABELS,
+    DrawPools,
+    InspectionOutcome,
+    InspectionRecord,
+)
 from skilleval_shared.fields import LongText, Name, ShortText
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.views import View
@@ -79,3 +85,53 @@ class PoolsView(View):
     enterprise_pool: list[str] = Field(title="企业名录库")
     inspector_pool: list[dict[str, Any]] = Field(title="检查人员名录库")
     pool_sha256: str = Field(title="名录库 SHA-256")
+
+
+def inspection_view(record: InspectionRecord) -> dict[str, Any]:
+    """Public once published: no contact details are held here at all."""
+    names = {inspector.inspector_id: inspector.name for inspector in record.inspectors}
+    results = {result.enterprise: result for result in record.results}
+    items = []
+    for assignment in record.draw.assignments:
+        result = results.get(assignment.enterprise)
+        items.append(
+            {
+                "uscc": assignment.enterprise,
+                "enterprise_name": record.enterprise_names[assignment.enterprise],
+                "inspectors": [
+                    {"inspector_id": i, "name": names[i]} for i in assignment.inspectors
+                ],
+                "result": None
+                if result is None
+                else result.model_dump(mode="json", exclude={"enterprise"})
+                | {"outcome_label": OUTCOME_LABELS[result.outcome]},
+            }
+        )
+    return {
+        "inspection_id": record.inspection_id,
+        "title": record.title,
+        "status": record.status.value,
+        "status_label": record.status.label,
+        "seed": record.draw.seed,
+        "algorithm": record.draw.algorithm,
+        "enterprise_pool_size": record.draw.enterprise_pool_size,
+        "inspector_pool_size": record.draw.inspector_pool_size,
+        "pool_sha256": record.pool_sha256,
+        "drawn_on": record.drawn_on.isoformat(),
+        "published_on": record.published_on.isoformat() if record.published_on else None,
+        "items": items,
+    }
+
+
+def pools_view(record: InspectionRecord, pools: DrawPools) -> dict[str, Any]:
+    """What anyone needs to recompute the draw."""
+    return {
+        "inspection_id": record.inspection_id,
+        "seed": record.draw.seed,
+        "algorithm": record.draw.algorithm,
+        "enterprise_count": len(record.draw.assignments),
+        "inspectors_per_enterprise": len(record.draw.assignments[0].inspectors),
+        "enterprise_pool": list(pools.enterprises),
+        "inspector_pool": [inspector.model_dump() for inspector in pools.inspectors],
+        "pool_sha256": pools.sha256,
+    }

@@ -3,56 +3,100 @@ result, then publish the results."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 import uuid_utils
-from pymongo.asynchronous.collection import AsyncCollection
 
 from skilleval_filing.actors import Caller
 from skilleval_filing.filings.filed import enterprise_name
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.repository import FilingRepository
-from skilleval_filing.inspections.model import InspectionResult, record_result
-from skilleval_filing.inspections.model import draw as draw_from_seed
-from skilleval_filing.inspections.records import (
+from skilleval_filing.inspections.model import (
+    DrawPools,
     InspectionRecord,
+    InspectionResult,
     InspectionStatus,
     Inspector,
-    load,
     pool_digest,
 )
-from skilleval_filing.inspections.schemas import DrawForm, ResultForm
-from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
+from skilleval_filing.inspections.model import draw as draw_from_seed
+from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events import filing_parts
 from skilleval_shared.events.filing import InspectionDrawn, InspectionPublished
-from skilleval_shared.repository import retry_on_conflict
-from skilleval_shared.storage.aggregates import AggregateStore
-from skilleval_shared.storage.mongo import Document
+from skilleval_shared.repository import Repository, Store
 
+KIND = "inspection"
 MAX_ENTERPRISE_POOL = 100_000
+InspectionRepository = Repository[InspectionRecord]
+
+
+class Pools(Protocol):
+    async def add(self, pools: DrawPools) -> None: ...
+
+    async def get(self, inspection_id: str) -> DrawPools | None: ...
+
+
+def repository(store: Store) -> InspectionRepository:
+    return Repository(
+        store,
+        InspectionRecord,
+        missing="没有这次抽查",
+        indexed=lambda record: {"status": record.status.value},
+    )
+
+
+async def get(*, inspections: InspectionRepository, inspection_id: str) -> InspectionRecord:
+    return (await inspections.get(inspection_id)).state
+
+
+async def published(*, inspections: InspectionRepository, inspection_id: str) -> InspectionRecord:
+    """A published inspection; any other looks as if it did not exist."""
+    found = await inspections.load(inspection_id)
+    if found is None or found.state.status is not InspectionStatus.PUBLISHED:
+        raise NotFound("没有这次已公开的抽查")
+    return found.state
+
+
+async def listed(
+    *, inspections: InspectionRepository, status: InspectionStatus | None
+) -> list[InspectionRecord]:
+    found = await inspections.find({"status": status.value} if status else {})
+    return sorted((item.state for item in found), key=lambda r: r.drawn_at, reverse=True)
+
+
+async def pools_of(*, pools: Pools, record: InspectionRecord) -> DrawPools:
+    found = await pools.get(record.inspection_id)
+    if found is None:
+        raise RuntimeError(f"the pools of inspection {record.inspection_id} are missing")
+    return found
 
 
 async def draw(
     *,
-    store: AggregateStore,
-    pools: AsyncCollection[Document],
+    inspections: InspectionRepository,
+    pools: Pools,
     filings: FilingRepository,
     caller: Caller,
-    form: DrawForm,
+    title: str | None,
+    seed: str,
+    enterprise_count: int,
+    inspectors: Sequence[Inspector],
+    inspectors_per_enterprise: int,
     on: date,
 ) -> InspectionRecord:
     """The enterprise pool is every enterprise on file now; it is stored with the draw."""
-    filed = await filings.all_in_status(FilingState.FILED.value, limit=MAX_ENTERPRISE_POOL)
-    names = {stored.filing.uscc: enterprise_name(stored) for stored in filed}
-    inspector_ids = [inspector.inspector_id for inspector in form.inspectors]
+    filed = await filings.in_status(FilingState.FILED, limit=MAX_ENTERPRISE_POOL)
+    names = {item.state.uscc: enterprise_name(item.state) for item in filed}
+    inspector_ids = [inspector.inspector_id for inspector in inspectors]
     drawn = draw_from_seed(
-        form.seed, list(names), inspector_ids, form.enterprise_count, form.inspectors_per_enterprise
+        seed, list(names), inspector_ids, enterprise_count, inspectors_per_enterprise
     )
-    inspectors = tuple(Inspector(**inspector.model_dump()) for inspector in form.inspectors)
     record = InspectionRecord(
         inspection_id=str(uuid_utils.uuid7()),
-        title=form.title,
+        title=title,
         draw=drawn,
         enterprise_names={a.enterprise: names[a.enterprise] for a in drawn.assignments},
         inspectors=tuple(sorted(inspectors, key=lambda inspector: inspector.inspector_id)),
@@ -61,15 +105,15 @@ async def draw(
         drawn_by=caller.by,
         drawn_at=utc_now(),
     )
-    await pools.insert_one(
-        {
-            "_id": record.inspection_id,
-            "enterprises": sorted(names),
-            "inspectors": [inspector.model_dump() for inspector in record.inspectors],
-            "sha256": record.pool_sha256,
-        }
+    await pools.add(
+        DrawPools(
+            inspection_id=record.inspection_id,
+            enterprises=tuple(sorted(names)),
+            inspectors=record.inspectors,
+            sha256=record.pool_sha256,
+        )
     )
-    await store.commit(record.inspection_id, 0, record.to_state(), [wrap(_drawn_event(record))])
+    await inspections.add(record.inspection_id, record, [wrap(_drawn_event(record))])
     return record
 
 
@@ -94,67 +138,40 @@ def _drawn_event(record: InspectionRecord) -> InspectionDrawn:
     )
 
 
-def _still_open(record: InspectionRecord) -> None:
-    if record.status is InspectionStatus.PUBLISHED:
-        raise IllegalTransition("本次抽查结果已经公开，不能再修改")
-
-
 async def record(
-    *, store: AggregateStore, inspection_id: str, form: ResultForm, on: date
+    *, inspections: InspectionRepository, inspection_id: str, result: InspectionResult, on: date
 ) -> InspectionRecord:
     async def attempt() -> InspectionRecord:
-        found, version = await load(store, inspection_id)
-        _still_open(found)
-        if not found.drawn_on <= form.inspected_on <= on:
-            raise InvalidRequest("检查日期应在抽取日期与今天之间")
-        result = InspectionResult(
-            enterprise=form.uscc,
-            inspected_on=form.inspected_on,
-            outcome=form.outcome,
-            findings=form.findings,
-        )
-        updated = found.model_copy(
-            update={"results": record_result(found.draw, found.results, result)}
-        )
-        await store.commit(inspection_id, version, updated.to_state())
+        found = await inspections.get(inspection_id)
+        updated = found.state.with_result(result, on=on)
+        await inspections.save(inspection_id, found.version, updated)
         return updated
 
-    return await retry_on_conflict(attempt)
+    return await inspections.retrying(attempt)
 
 
 async def publish(
-    *, store: AggregateStore, caller: Caller, inspection_id: str, on: date
+    *, inspections: InspectionRepository, caller: Caller, inspection_id: str, on: date
 ) -> InspectionRecord:
     """一公开: every drawn enterprise's result, each an event keyed by that enterprise."""
 
     async def attempt() -> InspectionRecord:
-        found, version = await load(store, inspection_id)
-        _still_open(found)
-        results = {result.enterprise: result for result in found.results}
-        missing = [a.enterprise for a in found.draw.assignments if a.enterprise not in results]
-        if missing:
-            raise IllegalTransition(f"尚有{len(missing)}家企业未录入检查结果，不能公开")
-        published = found.model_copy(
-            update={
-                "status": InspectionStatus.PUBLISHED,
-                "published_on": on,
-                "published_by": caller.by,
-            }
-        )
+        found = await inspections.get(inspection_id)
+        published = found.state.published(by=caller.by, on=on)
         events = [
             wrap(
                 InspectionPublished(
                     uscc=a.enterprise,
                     inspection_id=inspection_id,
-                    enterprise_name=found.enterprise_names[a.enterprise],
+                    enterprise_name=published.enterprise_names[a.enterprise],
                     published_on=on,
-                    outcome=results[a.enterprise].outcome,
-                    findings=results[a.enterprise].findings,
+                    outcome=published.result_of(a.enterprise).outcome,
+                    findings=published.result_of(a.enterprise).findings,
                 )
             )
-            for a in found.draw.assignments
+            for a in published.draw.assignments
         ]
-        await store.commit(inspection_id, version, published.to_state(), events)
+        await inspections.save(inspection_id, found.version, published, events)
         return published
 
-    return await retry_on_conflict(attempt)
+    return await inspections.retrying(attempt)
