@@ -11,7 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from skilleval_shared.envelope import CloudEvent, wrap
 from skilleval_shared.messaging import kafka_headers
-from support.samples import filing_filed
+from support.filing_samples import filing_filed
 
 Message = tuple[bytes | None, bytes, list[tuple[str, bytes]]]  # key, value, headers
 

@@ -25,7 +25,8 @@ from skilleval_shared.events.filing import CatalogChanged
 from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.validation import resident_id_check_char
 from skilleval_shared.validation.id_number import IdType
-from support.samples import CATALOG_ROW, USCC
+from support.filing_samples import FILED_CATALOG_ROW as CATALOG_ROW
+from support.samples import USCC
 
 INSTITUTION = "青岛示例机械有限公司"
 ISSUED_ON = date(2026, 3, 2)

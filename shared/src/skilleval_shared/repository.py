@@ -139,6 +139,13 @@ class Repository(Generic[T]):
             async for document in cursor
         ]
 
+    async def count_by(self, field: str) -> dict[Any, int]:
+        """How many latest states have each value of a stored field: one ``$group`` in the
+        server (FerretDB supports ``$group`` with ``$sum``), nothing loaded here."""
+        pipeline = [{"$group": {"_id": f"$state.{field}", "count": {"$sum": 1}}}]
+        cursor = await self.store.snapshots.aggregate(pipeline)
+        return {item["_id"]: int(item["count"]) async for item in cursor}
+
     async def state_at(self, aggregate_id: str, version: int) -> T | None:
         """The state an earlier commit left, or None if there is no such commit."""
         for commit in reversed(await self.store.history(aggregate_id, version)):

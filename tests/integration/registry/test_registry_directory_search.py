@@ -9,9 +9,10 @@ from skilleval_registry.bootstrap import build_app
 from skilleval_registry.settings import RegistrySettings
 from skilleval_shared import topics
 from support.apps import serve_in_process
+from support.filing_samples import filing_filed
 from support.kafka import eventually, produce
 from support.registry_samples import catalog_changed, event
-from support.samples import OTHER_USCC, USCC, filing_filed
+from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,6 @@ are written by the consumer that owns the key's partition, one batch at a time.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,10 +21,9 @@ from pymongo import ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from skilleval_shared.envelope import TYPE_PREFIX, CloudEvent, sequence_number
-from skilleval_shared.storage.mongo import Document
+from skilleval_shared.storage.mongo import Document, get_each
 
 Change = Callable[[Document], Document]
-CONCURRENT_GETS = 16
 # Updates per bulk command, one command at a time: FerretDB runs a command's updates on pooled
 # SQLite connections, and a few large bulk updates at once have exhausted its pool for good.
 WRITES_PER_COMMAND = 16
@@ -70,7 +68,7 @@ class Projection:
     async def apply_many(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
         """Apply events in the given order; return how many were newer and applied."""
         keys = list(dict.fromkeys(key for key, _, _ in items))
-        stored = dict(zip(keys, await self._get_all(keys), strict=True))
+        stored = dict(zip(keys, await get_each(self.collection, keys), strict=True))
         documents: dict[str, Document] = {}
         changed: set[str] = set()
         applied = 0
@@ -90,12 +88,3 @@ class Projection:
                 writes[start : start + WRITES_PER_COMMAND], ordered=False
             )
         return applied
-
-    async def _get_all(self, keys: list[str]) -> list[Document | None]:
-        limit = asyncio.Semaphore(CONCURRENT_GETS)
-
-        async def get(key: str) -> Document | None:
-            async with limit:
-                return await self.get(key)
-
-        return list(await asyncio.gather(*(get(key) for key in keys)))

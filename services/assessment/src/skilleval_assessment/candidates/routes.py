@@ -123,7 +123,7 @@ async def import_candidates(
         await note(stage, count)
     if not outcome.registered:
         await note("failed", len(forms) + len(bad))
-    service.refuse_import(outcome)
+    service.refuse_import(outcome=outcome)
     return ImportReport(
         import_id=import_id,
         registered=len(outcome.registered),

@@ -44,7 +44,7 @@ class ImportOutcome:
     errors: list[RowError]
 
 
-def row_errors_as_problem(errors: list[RowError]) -> list[dict[str, str]]:
+def row_errors_as_problem(*, errors: list[RowError]) -> list[dict[str, str]]:
     return [
         {
             "field": f"第{e.row}行/{e.column}",
@@ -119,11 +119,11 @@ async def register_one(
     return outcome.registered[0]
 
 
-def refuse_import(outcome: ImportOutcome) -> None:
+def refuse_import(*, outcome: ImportOutcome) -> None:
     if outcome.errors and not outcome.registered:
         raise InvalidRequest(
             f"导入失败：共有{len(outcome.errors)}行不符合要求，未导入任何人员",
-            errors=row_errors_as_problem(outcome.errors),
+            errors=row_errors_as_problem(errors=outcome.errors),
         )
 
 

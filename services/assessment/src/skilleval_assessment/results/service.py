@@ -64,7 +64,7 @@ def _refuse(errors: list[RowError]) -> None:
     if errors:
         raise InvalidRequest(
             f"成绩登记失败：共有{len(errors)}条不符合要求，未登记任何成绩",
-            errors=row_errors_as_problem(errors),
+            errors=row_errors_as_problem(errors=errors),
         )
 
 

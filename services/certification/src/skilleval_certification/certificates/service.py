@@ -117,7 +117,7 @@ async def correct(
     )
 
 
-def claims_of(certificate: Certificate) -> dict[str, Any]:
+def claims_of(*, certificate: Certificate) -> dict[str, Any]:
     return signing.core_claims(
         certificate_number=certificate.certificate_number,
         holder_name=certificate.holder_name,
@@ -151,7 +151,7 @@ async def put_photo(*, parts: CertificateParts, number: str, uscc: str | None, p
 
 
 async def render_pdf(*, parts: CertificateParts, certificate: Certificate) -> bytes:
-    payload = await parts.signing.qr_payload(claims_of(certificate))
+    payload = await parts.signing.qr_payload(claims_of(certificate=certificate))
     photo = await parts.photos.find_one({"_id": certificate.certificate_number})
     return pdf.render(
         certificate, qr_payload=payload, photo=bytes(photo["data"]) if photo else None
@@ -193,7 +193,7 @@ async def verify(*, parts: CertificateParts, payload: str) -> Verification:
         certificate = (await current(parts=parts, number=str(claims["n"]))).state
     except NotFound:
         return Verification(True, None, "签名有效，但本系统中查无此证书", None)
-    if claims != claims_of(certificate):
+    if claims != claims_of(certificate=certificate):
         return Verification(
             True,
             certificate.status,

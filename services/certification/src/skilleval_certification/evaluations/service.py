@@ -4,7 +4,6 @@ chunk of rows is checked with one get by ``_id`` per row, before its roster's he
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,25 +12,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from skilleval_certification.evaluations.model import Plan, person_key
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.assessment import ResultRecorded
-from skilleval_shared.storage.mongo import Document
+from skilleval_shared.storage.mongo import Document, get_each
 from skilleval_shared.storage.projection import Projection
 from skilleval_shared.validation.id_number import IdType
 
 CONCURRENT_GETS = 32
-
-
-async def get_each(
-    collection: Any, keys: Sequence[str], fields: Any = None
-) -> list[Document | None]:
-    """Gets by ``_id``, several in flight: on FerretDB only an exact ``_id`` uses an index."""
-    gate = asyncio.Semaphore(CONCURRENT_GETS)
-
-    async def get(key: str) -> Document | None:
-        async with gate:
-            found: Document | None = await collection.find_one({"_id": key}, fields)
-            return found
-
-    return list(await asyncio.gather(*(get(key) for key in keys)))
 
 
 class EvaluationProjection:
@@ -71,5 +56,7 @@ class EvaluationProjection:
         return Plan.model_validate({k: v for k, v in found.items() if k not in ("_id", "seen")})
 
     async def results_of(self, keys: Sequence[str]) -> dict[str, dict[str, bool]]:
-        found = await get_each(self.results.collection, keys, {"plans": 1})
+        found = await get_each(
+            self.results.collection, keys, {"plans": 1}, concurrency=CONCURRENT_GETS
+        )
         return {key: doc.get("plans", {}) for key, doc in zip(keys, found, strict=True) if doc}

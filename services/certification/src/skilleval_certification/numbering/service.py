@@ -18,7 +18,6 @@ from pymongo.errors import BulkWriteError
 
 from skilleval_certification.certificates.model import Certificate, from_row, issued_event
 from skilleval_certification.evaluations.model import person_key
-from skilleval_certification.evaluations.service import get_each
 from skilleval_certification.numbering.model import NumberPrefix, assign, count_by_level, series
 from skilleval_certification.rosters import model as rosters
 from skilleval_certification.rosters.model import RosterStatus
@@ -29,7 +28,7 @@ from skilleval_shared.events.certification import NumberingRequested
 from skilleval_shared.events.roster import ROWS_PER_CHUNK
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
 from skilleval_shared.storage.chunks import ChunkStore
-from skilleval_shared.storage.mongo import Document, duplicate_indexes
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
 from skilleval_shared.storage.sequences import BlockAllocator
 
 ISSUANCE = "issuance"
@@ -51,7 +50,7 @@ class NumberingParts:
     issuance: AggregateStore
 
 
-def record(certificate: Certificate) -> Document:
+def _record(certificate: Certificate) -> Document:
     return {"_id": certificate.certificate_number, **certificate.model_dump(mode="json")}
 
 
@@ -85,7 +84,7 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         for row in assign(rows, blocks, prefix, order.issue_date)
     ]
     # Each write idempotent, in bounded batches; the roster is marked issued only after all.
-    documents = [record(c) for c in certificates]
+    documents = [_record(c) for c in certificates]
     for start in range(0, len(certificates), INSERT_BATCH):
         await _insert_records(parts.certificates, documents[start : start + INSERT_BATCH])
         await _insert_holdings(parts.holdings, certificates[start : start + INSERT_BATCH])

@@ -18,7 +18,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from skilleval_certification.evaluations.model import person_key
-from skilleval_certification.evaluations.service import EvaluationProjection, get_each
+from skilleval_certification.evaluations.service import EvaluationProjection
 from skilleval_certification.institutions.service import InstitutionProjection
 from skilleval_certification.numbering.model import MissingInstitutionSerial
 from skilleval_certification.rosters import model
@@ -32,7 +32,7 @@ from skilleval_shared.events.fields import Remark
 from skilleval_shared.repository import Repository
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 from skilleval_shared.storage.chunks import ChunkConflict, ChunkStore
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.mongo import Document, get_each, is_duplicate_key
 
 RosterRepository = Repository[Roster]
 

@@ -128,14 +128,9 @@ class ProvinceSync:
         }
 
     async def summary(self) -> dict[str, int]:
-        """How many records are in each state: one ``$group`` over the snapshots (a scan in
-        the server, nothing loaded here)."""
-        counts = {status.value: 0 for status in SyncStatus}
-        pipeline = [{"$group": {"_id": "$state.status", "count": {"$sum": 1}}}]
-        async for item in await self.records.store.snapshots.aggregate(pipeline):
-            if item["_id"] in counts:
-                counts[item["_id"]] = int(item["count"])
-        return counts
+        """How many records are in each state, counted in the server."""
+        counted = await self.records.count_by("status")
+        return {status.value: counted.get(status.value, 0) for status in SyncStatus}
 
 
 def _number(record: SyncRecord) -> str:
