@@ -182,3 +182,27 @@ async def test_a_revocation_counts_whatever_sequence_the_issue_had(settings, mon
     assert await talent.record([event(certificate_revoked(NUMBER), 1000)]) == 1
     found = await talent.get(NUMBER)
     assert found is not None and found["status"] == "revoked"
+
+
+async def test_the_rebuild_command_runs_from_the_environment(settings, mongo, service_env):
+    import asyncio
+    import sys
+
+    await topics.ensure_topics(settings, (topics.CERTIFICATION_EVENTS,))
+    await send(settings, event(ISSUED), event(certificate_revoked(NUMBER)))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "skilleval_registry.talent.rebuild",
+        "--prefix",
+        "cli_",
+        env=service_env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert "人才库已重建：应用 2 个证书事件" in out.decode()
+    rebuilt = TalentDatabase(mongo[settings.database_name], prefix="cli_")
+    found = await rebuilt.get(NUMBER)
+    assert found is not None and found["status"] == "revoked"

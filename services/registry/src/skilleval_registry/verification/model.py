@@ -22,6 +22,7 @@ CHECKED_CLAIMS = {
 }
 NUMBER_CLAIM = "n"
 ID_DIGEST_CLAIM = "i"
+ISSUE_COUNT_CLAIM = "c"  # 1 for the first issue, n + 1 after the n-th reissue
 TOKEN_TYPE = "skilleval-cert+jws"
 
 
@@ -36,6 +37,7 @@ class Verdict(StrEnum):
     REVOKED = "revoked"
     FORGED = "forged"
     UNKNOWN = "unknown"  # correctly signed, but not (yet) in the talent database
+    SUPERSEDED = "superseded"  # a genuine earlier issue, replaced by a reissue
 
     @property
     def label(self) -> str:
@@ -44,6 +46,7 @@ class Verdict(StrEnum):
             "revoked": "已撤销",
             "forged": "伪造（验证未通过）",
             "unknown": "签名有效，人才库尚未收录",
+            "superseded": "已补发（此为被替代的旧证书）",
         }[self.value]
 
     @property
@@ -53,6 +56,7 @@ class Verdict(StrEnum):
             "revoked": "二维码签名验证通过，但该证书已被撤销，不再有效。",
             "forged": "二维码签名无效或内容与人才库记录不符，该证书不可信。",
             "unknown": "二维码签名验证通过，但人才库中暂无该证书，请稍后再查询。",
+            "superseded": "二维码签名验证通过，但该证书已补发，此纸质证书已被新证书替代。",
         }[self.value]
 
 
@@ -66,12 +70,15 @@ def judge(claims: dict[str, Any], record: dict[str, Any] | None) -> Verdict:
     """The verdict for signed ``claims`` (the signature already checked) against ``record``."""
     if record is None:
         return Verdict.UNKNOWN
+    if record.get("status") == Status.REVOKED.value:
+        return Verdict.REVOKED
+    issue = claims.get(ISSUE_COUNT_CLAIM)
+    if isinstance(issue, int) and issue < record.get("reissue_count", 0) + 1:
+        return Verdict.SUPERSEDED  # signed, so genuine: its details may predate a correction
     for claim, field in CHECKED_CLAIMS.items():
         if claim in claims and not _same(claims[claim], record.get(field), field):
             return Verdict.FORGED
     digest = claims.get(ID_DIGEST_CLAIM)
     if digest is not None and digest != id_digest(record["_id"], record.get("id_number", "")):
         return Verdict.FORGED
-    if record.get("status") == Status.REVOKED.value:
-        return Verdict.REVOKED
     return Verdict.VALID
