@@ -18,11 +18,10 @@ def register(
     """The consumer routes each event type to one handler: the talent database is written
     first, then each reaction (the provincial sync); a retry repeats all, each idempotent."""
 
-    # TODO(core on_batch): register with ``consumer.on_batch`` once the batch consumer is
-    # merged; ``talent.record`` already takes a batch and applies it in bulk.
-    async def record_one(event: CloudEvent[Any]) -> None:
-        await talent.record([event])
-        for reaction in then:
-            await reaction(event)
+    async def record_batch(events: list[CloudEvent[Any]]) -> None:
+        await talent.record(events)  # in bulk
+        for event in events:
+            for reaction in then:
+                await reaction(event)
 
-    consumer.on(*CERTIFICATE_EVENTS)(record_one)
+    consumer.on_batch(*CERTIFICATE_EVENTS)(record_batch)
