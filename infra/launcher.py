@@ -1,7 +1,7 @@
 """Local launcher: real Kafka, FerretDB and Mailpit, plus the five services, without Docker.
 
     python3 infra/launcher.py up [--infra-only]   start what is not running yet, wait until ready
-    python3 infra/launcher.py down                stop every process this launcher started
+    python3 infra/launcher.py down [NAME...]      stop every process this launcher started
     python3 infra/launcher.py status              what runs, and whether it answers
     python3 infra/launcher.py logs [NAME] [-n N]  the last lines of each log
 
@@ -493,9 +493,11 @@ def up(infra_only: bool) -> None:
     log(f"Mailpit UI: http://127.0.0.1:{MAILPIT_HTTP_PORT}")
 
 
-def down() -> None:
+def down(names: list[str] | None = None) -> None:
+    """Stop what this launcher started: everything, or only the components named."""
     for component in reversed(INFRA + SERVICES):
-        stop(component)
+        if not names or component.name in names:
+            stop(component)
 
 
 def status() -> int:
@@ -525,7 +527,8 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     up_parser = sub.add_parser("up")
     up_parser.add_argument("--infra-only", action="store_true")
-    sub.add_parser("down")
+    down_parser = sub.add_parser("down")
+    down_parser.add_argument("names", nargs="*", help="only these components (default: all)")
     sub.add_parser("status")
     logs_parser = sub.add_parser("logs")
     logs_parser.add_argument("name", nargs="?")
@@ -534,7 +537,7 @@ def main() -> int:
     if args.command == "up":
         up(args.infra_only)
     elif args.command == "down":
-        down()
+        down(args.names)
     elif args.command == "status":
         return status()
     else:

@@ -83,21 +83,30 @@ def _launcher(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _infra_answers() -> bool:
+def _missing_infra() -> list[str]:
+    """The launcher's names of the parts that do not answer now."""
     sys.path.insert(0, str(LAUNCHER.parent))
     import probes
 
-    try:
-        probes.kafka_metadata("127.0.0.1", 9092)
-        probes.smtp_banner("127.0.0.1", 1025)
-        return probes.mongodb_ping("127.0.0.1", 27017)
-    except OSError:
-        return False
+    checks = {
+        "kafka": lambda: probes.kafka_metadata("127.0.0.1", 9092),
+        "mailpit": lambda: probes.smtp_banner("127.0.0.1", 1025),
+        "ferretdb": lambda: probes.mongodb_ping("127.0.0.1", 27017),
+    }
+    missing = []
+    for name, check in checks.items():
+        try:
+            if check() is False:
+                missing.append(name)
+        except OSError:
+            missing.append(name)
+    return missing
 
 
 @contextmanager
 def _from_launcher() -> Iterator[Infra]:
-    started_here = not _infra_answers()
+    # Stop afterwards only what this run started: other runs (or `make up`) may share the rest.
+    started_here = _missing_infra()
     result = _launcher("up", "--infra-only")
     if result.returncode != 0:
         raise RuntimeError(f"local launcher failed:\n{result.stdout}\n{result.stderr}")
@@ -111,7 +120,7 @@ def _from_launcher() -> Iterator[Infra]:
         )
     finally:
         if started_here:
-            _launcher("down")
+            _launcher("down", *started_here)
 
 
 @contextmanager
