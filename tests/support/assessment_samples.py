@@ -184,10 +184,13 @@ SPOILT_ROWS: dict[int, str] = {
     120: "联系电话",
     999: "姓名",  # blank
     2500: "证件号",  # the person of row 2 again
-    4321: "申报条件",  # one year in the occupation
     7777: "职业编码",  # not in the plan
     9001: "出生日期",  # contradicts the ID number
 }
+
+
+# Rows registered but ineligible (资格审核 not passed): one year in the occupation.
+INELIGIBLE_ROWS: dict[int, str] = {4321: "申报条件"}
 
 
 @functools.lru_cache(maxsize=4)
@@ -206,6 +209,8 @@ def candidates_sheet(count: int = 10_000, spoilt: bool = True) -> bytes:
         values = candidate(row_number)
         if spoilt and row_number in SPOILT_ROWS:
             values |= _spoil(row_number, values)
+        if spoilt and row_number in INELIGIBLE_ROWS:
+            values |= {"years_in_occupation": 1}
         sheet.append([values.get(field, "") for field, _ in COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)

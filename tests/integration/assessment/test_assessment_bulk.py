@@ -18,6 +18,7 @@ from skilleval_shared.events.assessment_parts import AssessmentMethod
 from skilleval_shared.events.certification import RosterCityApproved, RosterValidated
 from skilleval_shared.events.roster import MAX_MESSAGE_BYTES
 from support.assessment_samples import (
+    INELIGIBLE_ROWS,
     SPOILT_ROWS,
     USCC,
     candidate,
@@ -74,7 +75,11 @@ async def test_a_sheet_of_ten_thousand_reports_exactly_its_bad_rows(
     assert imported.status_code == 200, imported.text
     report = imported.json()
     assert report["registered"] == ROWS - len(SPOILT_ROWS)
+    assert report["eligible"] == ROWS - len(SPOILT_ROWS) - len(INELIGIBLE_ROWS)
     assert {r["row"] for r in report["rejected_rows"]} == set(SPOILT_ROWS)
+    assert {(r["row"], r["column"]) for r in report["ineligible_rows"]} == set(
+        INELIGIBLE_ROWS.items()
+    )
     progress = await assessment.get(f"{base}/imports/second", headers=enterprise)
     assert progress.json()["stage"] == "registered"
     assert progress.json()["registered"] == ROWS - len(SPOILT_ROWS)

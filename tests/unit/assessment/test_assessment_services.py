@@ -121,8 +121,14 @@ async def test_plan_candidates_results_and_roster() -> None:
         plan.plan_id, n=4, level=None, tier="首席技师", certificate_level=3
     )
     assert chief.level == 2
-    with pytest.raises(InvalidRequest, match="不符合四级/中级工申报条件"):
-        await parts.register(plan.plan_id, n=5, years_in_occupation=2)
+    ineligible = await parts.register(plan.plan_id, n=5, years_in_occupation=2)
+    assert not ineligible.eligibility.eligible
+    assert ineligible.eligibility.reason is not None
+    assert "不符合四级/中级工申报条件" in ineligible.eligibility.reason
+    listed = await candidates.registrations(
+        enrolments=parts.enrolments, batches=parts.batches, plan_id=plan.plan_id
+    )
+    assert ineligible.registration_id in {r.registration_id for r in listed}
     with pytest.raises(AlreadyExists, match="已在本方案报名"):
         await parts.register(plan.plan_id, n=1, level=3, certificate_level=4)
     with pytest.raises(InvalidRequest, match="岗位"):
@@ -188,6 +194,20 @@ async def test_plan_candidates_results_and_roster() -> None:
         today=TODAY,
     )
     assert [entry.passed for entry in entered] == [True, False, True, True]
+    with pytest.raises(InvalidRequest) as refused:
+        await results.record(
+            plans=parts.plans,
+            enrolments=parts.enrolments,
+            batches=parts.batches,
+            results=parts.results,
+            uscc=USCC,
+            plan_id=plan.plan_id,
+            inputs=[scores(ineligible.registration_id, 理论知识=90, 操作技能=90)],
+            recorded_by=USCC,
+            today=TODAY,
+        )
+    assert refused.value.errors[0]["column"] == "报名编号"
+    assert "资格审核未通过" in refused.value.errors[0]["message"]
     corrected = await results.correct(
         plans=parts.plans,
         enrolments=parts.enrolments,

@@ -35,7 +35,7 @@ router = APIRouter(prefix="/api/v1", tags=["candidates"], route_class=DomainErro
 @router.post(
     "/plans/{plan_id}/candidates",
     status_code=status.HTTP_201_CREATED,
-    summary="报名（资格审核随即进行）",
+    summary="报名（资格审核随即进行，结果随报名记录：通过的申报条件或未通过的原因）",
     response_model=Registration,
 )
 async def register(
@@ -127,6 +127,8 @@ async def import_candidates(
     return ImportReport(
         import_id=import_id,
         registered=len(outcome.registered),
+        eligible=sum(1 for r in outcome.registered if r.eligibility.eligible),
+        ineligible_rows=[_problem(error) for error in outcome.ineligible],
         rejected_rows=[_problem(error) for error in outcome.errors],
     )
 

@@ -15,7 +15,11 @@ class RowProblem(BaseModel):
 
 class ImportReport(BaseModel):
     import_id: str = Field(title="导入编号")
-    registered: int = Field(title="导入人数")
+    registered: int = Field(title="导入人数（含资格审核未通过的人员）")
+    eligible: int = Field(title="资格审核通过人数")
+    ineligible_rows: list[RowProblem] = Field(
+        default_factory=list, title="已导入但资格审核未通过的行及原因"
+    )
     rejected_rows: list[RowProblem] = Field(title="未导入的行及原因")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from skilleval_assessment.candidates.model import (
@@ -40,8 +40,9 @@ def repository(store: Store) -> EnrolmentRepository:
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    registered: list[Registration]
+    registered: list[Registration]  # eligible or not
     errors: list[RowError]
+    ineligible: list[RowError] = field(default_factory=list)  # registered, 资格审核 not passed
 
 
 def row_errors_as_problem(errors: list[RowError]) -> list[dict[str, str]]:
@@ -76,8 +77,9 @@ async def register(
         found = await enrolments.load(plan_id)
         enrolment = found.state if found else Enrolment(plan_id=plan_id, uscc=plan.uscc)
         batch_id = "B" + new_event_id().replace("-", "")
-        admitted, refused = admit(plan, enrolment, rows, batch_id=batch_id)
-        errors = sorted([*bad_rows, *refused], key=lambda e: e.row)
+        admission = admit(plan, enrolment, rows, batch_id=batch_id)
+        admitted = admission.registrations
+        errors = sorted([*bad_rows, *admission.errors], key=lambda e: e.row)
         progress("checked", len(rows) + len(bad_rows))
         if errors and not partial:
             return ImportOutcome([], errors)
@@ -90,7 +92,7 @@ async def register(
             plan_id, found.version if found else 0, updated, list(map(wrap, events))
         )
         progress("registered", len(admitted))
-        return ImportOutcome(admitted, errors)
+        return ImportOutcome(admitted, errors, admission.ineligible)
 
     return await enrolments.retrying(attempt)
 

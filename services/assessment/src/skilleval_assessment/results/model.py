@@ -132,6 +132,9 @@ def record(
         if registration is None:
             errors.append(RowError(row, "报名编号", "本方案没有该报名编号"))
             continue
+        if not registration.eligibility.eligible:
+            errors.append(RowError(row, "报名编号", "该人员资格审核未通过，不能登记成绩"))
+            continue
         if given.registration_id in entries:
             errors.append(RowError(row, "报名编号", "成绩已登记，如需更正请提交更正并说明理由"))
             continue

@@ -30,7 +30,7 @@ def build_rows(
     rows: list[RosterRow] = []
     for registration in registrations:
         entry = results.entries.get(registration.registration_id)
-        if entry is None or not entry.passed:
+        if entry is None or not entry.passed or not registration.eligibility.eligible:
             continue
         person = registration.candidate
         rows.append(
