@@ -47,6 +47,7 @@ class Parts:
         self.results = results.repository(self.result_store)
         self.rosters = rosters.repository(self.roster_store)
         self.batches, self.rows = MemoryChunks(), MemoryChunks()
+        self.result_batches = MemoryChunks()
         self.institutions = FakeInstitutions(institution(**institution_overrides))
         self.stages: dict[str, str] = {}
 
@@ -169,11 +170,12 @@ async def test_plan_candidates_results_and_roster() -> None:
             examiners=("王五", "赵六", "孙七"),
         )
 
-    entered = await results.record(
+    entered, _ = await results.record(
         plans=parts.plans,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
+        entries_store=parts.result_batches,
         uscc=USCC,
         plan_id=plan.plan_id,
         inputs=[
@@ -200,6 +202,7 @@ async def test_plan_candidates_results_and_roster() -> None:
             enrolments=parts.enrolments,
             batches=parts.batches,
             results=parts.results,
+            entries_store=parts.result_batches,
             uscc=USCC,
             plan_id=plan.plan_id,
             inputs=[scores(ineligible.registration_id, 理论知识=90, 操作技能=90)],
@@ -213,6 +216,7 @@ async def test_plan_candidates_results_and_roster() -> None:
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
+        entries_store=parts.result_batches,
         uscc=USCC,
         plan_id=plan.plan_id,
         given=scores(exceptional.registration_id, 理论知识=65, 操作技能=90)[1],
@@ -251,3 +255,84 @@ async def test_plan_candidates_results_and_roster() -> None:
     assert result_events == ["recorded", "corrected"]
     with pytest.raises(IllegalTransition):
         await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
+
+
+class CountingChunks(MemoryChunks):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    async def read(self, payload_id: str) -> list[Any] | None:
+        self.reads += 1
+        return await super().read(payload_id)
+
+
+async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -> None:
+    parts = Parts()
+    parts.batches = CountingChunks()
+    content = plan_content(expected_candidates=200)
+    lathe = content.subjects[0].model_copy(update={"method": AssessmentMethod.PROCESS})
+    content = content.model_copy(update={"subjects": (lathe,)})
+    plan = await plans.create(
+        plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=content
+    )
+    sheet = [(n, CandidateForm.model_validate(candidate(n))) for n in range(1, 201)]
+    await candidates.register(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        rows=sheet,
+    )
+    listed = await candidates.registrations(
+        enrolments=parts.enrolments, batches=parts.batches, plan_id=plan.plan_id
+    )
+    for action in ("submit", "accept"):
+        if action == "submit":
+            await plans.submit(
+                plans=parts.plans,
+                enrolments=parts.enrolments,
+                institutions=parts.institutions,
+                uscc=USCC,
+                plan_id=plan.plan_id,
+                rules=StaffingRules(),
+            )
+        else:
+            await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
+    parts.batches.reads = 0
+    given = [
+        (
+            row,
+            ResultInput(
+                registration_id=r.registration_id,
+                scores={"过程化考核": 50 if row % 2 else 80},
+                evaluated_on=TODAY,
+                examiners=("王五",),
+            ),
+        )
+        for row, r in enumerate(listed, start=2)
+    ]
+    entered, errors = await results.record(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        results=parts.results,
+        entries_store=parts.result_batches,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        inputs=given,
+        recorded_by=USCC,
+        today=TODAY,
+    )
+    assert len(entered) == 200 and not errors
+    assert parts.batches.reads == 0  # the enrolment index alone: one get
+    assert len(parts.result_store.commits) == 1  # one commit, all or nothing
+    assert len(parts.result_batches.payloads) == 1  # the entries stored once, in bulk
+    state = next(iter(parts.result_store.commits.values()))["state"]
+    assert "entries" not in state and len(state["marks"]) == 200
+    found = await results.entries(
+        results=parts.results, entries_store=parts.result_batches, plan_id=plan.plan_id
+    )
+    assert [e.registration_id for e in found] == [r.registration_id for r in listed]
+    assert sum(e.passed for e in found) == 100

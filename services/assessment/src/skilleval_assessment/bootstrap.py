@@ -32,6 +32,7 @@ def build_parts(runtime: Runtime, settings: AssessmentSettings) -> AssessmentPar
         enrolments=candidates.repository(runtime.store(candidates.KIND)),
         batches=ChunkStore(db["enrolment_batches"]),
         results=results.repository(runtime.store(results.KIND)),
+        result_batches=ChunkStore(db["result_batches"]),
         rosters=rosters.repository(runtime.store(rosters.KIND)),
         roster_rows=ChunkStore(db["roster_rows"]),
         progress=rosters.RosterProgress(db),

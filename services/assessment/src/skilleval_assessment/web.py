@@ -30,6 +30,7 @@ class AssessmentParts:
     enrolments: EnrolmentRepository
     batches: BatchStore
     results: ResultRepository
+    result_batches: BatchStore
     rosters: RosterRepository
     roster_rows: BatchStore
     progress: RosterProgress

@@ -27,11 +27,12 @@ router = APIRouter(prefix="/api/v1", tags=["results"], route_class=DomainErrorRo
 async def record(
     plan_id: str, batch: ResultBatch, principal: Enterprise, parts: Container
 ) -> ResultList:
-    entries = await service.record(
+    entries, _ = await service.record(
         plans=parts.plans,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
+        entries_store=parts.result_batches,
         uscc=enterprise_uscc(principal),
         plan_id=plan_id,
         inputs=list(enumerate(batch.results, start=1)),
@@ -65,6 +66,7 @@ async def correct(
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
+        entries_store=parts.result_batches,
         uscc=enterprise_uscc(principal),
         plan_id=plan_id,
         given=form.result,
@@ -77,5 +79,7 @@ async def correct(
 @router.get("/plans/{plan_id}/results", summary="成绩列表", response_model=ResultList)
 async def list_results(plan_id: str, principal: EnterpriseOrStaff, parts: Container) -> ResultList:
     await get_plan(plans=parts.plans, plan_id=plan_id, owner=owner_of(principal))
-    found = await service.current(results=parts.results, plan_id=plan_id)
-    return _listed(list(found.entries.values()) if found else [])
+    found = await service.entries(
+        results=parts.results, entries_store=parts.result_batches, plan_id=plan_id
+    )
+    return _listed(found)
