@@ -274,3 +274,37 @@ def filing_events(uscc: str = USCC, *, client_uscc: str = CLIENT_USCC) -> dict[s
         "entrusted": wrap(entrusted).model_copy(update={"sequence": "1000"}),
         "suspended": wrap(suspended).model_copy(update={"sequence": "6000"}),
     }
+
+
+def plan_body(**overrides: Any) -> dict[str, Any]:
+    """A plan (车工 by exam, 焊工 五级 by 直接认定) as a request body."""
+    direct = PlanSubject(
+        occupation_code="6-18-02-04",
+        occupation_name="焊工",
+        levels=frozenset({5}),
+        method=AssessmentMethod.DIRECT_RECOGNITION,
+    )
+    content = plan_content(**overrides)
+    content = content.model_copy(update={"subjects": (content.subjects[0], direct)})
+    return content.model_dump(mode="json")
+
+
+async def on_file(assessment: Any, publish_filing: Any, *names: str) -> None:
+    """Filing's events sent, and waited for until the enterprise is on file."""
+    from support.kafka import eventually
+
+    events = filing_events()
+    for name in names:
+        await publish_filing(events[name])
+    projection = assessment.app.state.enterprises
+
+    async def applied() -> bool:
+        found = await projection.get(USCC)
+        wanted = "suspended" if "suspended" in names else "filed"
+        return (
+            found is not None
+            and found.status == wanted
+            and ("entrusted" not in names or bool(found.entrustments))
+        )
+
+    await eventually(applied)

@@ -14,50 +14,19 @@ from python_calamine import CalamineWorkbook
 
 from skilleval_shared import topics
 from skilleval_shared.auth import Role
-from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
 from support.assessment_samples import (
     CLIENT_USCC,
     SERIAL,
     USCC,
     candidate,
-    filing_events,
-    plan_content,
+    on_file,
+    plan_body,
     resident_id,
 )
-from support.kafka import eventually, read_until
+from support.kafka import read_until
 
 pytestmark = pytest.mark.integration
 TODAY = date.today().isoformat()
-
-
-def plan_body(**overrides: Any) -> dict[str, Any]:
-    direct = PlanSubject(
-        occupation_code="6-18-02-04",
-        occupation_name="焊工",
-        levels=frozenset({5}),
-        method=AssessmentMethod.DIRECT_RECOGNITION,
-    )
-    content = plan_content(**overrides)
-    content = content.model_copy(update={"subjects": (content.subjects[0], direct)})
-    return content.model_dump(mode="json")
-
-
-async def on_file(assessment, publish_filing, *names: str) -> None:
-    events = filing_events()
-    for name in names:
-        await publish_filing(events[name])
-    projection = assessment.app.state.enterprises
-
-    async def applied() -> bool:
-        found = await projection.get(USCC)
-        wanted = "suspended" if "suspended" in names else "filed"
-        return (
-            found is not None
-            and found.status == wanted
-            and ("entrusted" not in names or bool(found.entrustments))
-        )
-
-    await eventually(applied)
 
 
 async def test_a_suspended_enterprise_cannot_start_a_plan(

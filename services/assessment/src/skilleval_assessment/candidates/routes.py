@@ -22,11 +22,11 @@ from skilleval_assessment.web import (
     EnterpriseOrStaff,
     enterprise_uscc,
     owner_of,
+    read_body,
 )
 from skilleval_shared.domain_errors import InvalidRequest, NotFound
 from skilleval_shared.envelope import new_event_id
 from skilleval_shared.events.assessment_parts import Registration
-from skilleval_shared.problems import payload_too_large
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(prefix="/api/v1", tags=["candidates"], route_class=DomainErrorRoute)
@@ -93,7 +93,7 @@ async def import_candidates(
 ) -> ImportReport:
     import_id = import_id or new_event_id()
     uscc = enterprise_uscc(principal)
-    content = await _body(request, parts.settings.max_import_bytes)
+    content = await read_body(request, parts.settings.max_import_bytes)
     await get_plan(plans=parts.plans, plan_id=plan_id, owner=uscc)
     progress_id = f"{plan_id}/{import_id}"
 
@@ -135,20 +135,6 @@ async def import_candidates(
 
 def _problem(error: RowError) -> RowProblem:
     return RowProblem(row=error.row, column=error.column, message=error.message)
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise payload_too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise payload_too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @router.get(

@@ -65,7 +65,7 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -78,7 +78,7 @@ def _cell(value: Any) -> str | None:
     return text or None
 
 
-def _table(content: bytes, kind: str) -> list[list[Any]]:
+def table_of(content: bytes, kind: str) -> list[list[Any]]:
     try:
         if kind == "csv":
             text = content.decode("utf-8-sig")
@@ -103,10 +103,10 @@ def _column_of(error: dict[str, str]) -> str:
 
 
 def read(content: bytes, kind: str) -> tuple[list[tuple[int, CandidateForm]], list[RowError]]:
-    table = _table(content, kind)
+    table = table_of(content, kind)
     if not table:
         raise SheetError("文件中没有表头")
-    headers = [_cell(title) or "" for title in table[0]]
+    headers = [cell_text(title) or "" for title in table[0]]
     unknown = [title for title in headers if title and title not in FIELD_OF]
     if unknown:
         raise SheetError(f"无法识别的列：{'、'.join(unknown)}（请使用下载的模板）")
@@ -119,7 +119,7 @@ def read(content: bytes, kind: str) -> tuple[list[tuple[int, CandidateForm]], li
         values = {
             field: text
             for field, cell in zip(fields, cells, strict=False)
-            if field and (text := _cell(cell)) is not None
+            if field and (text := cell_text(cell)) is not None
         }
         if not values:
             continue  # an empty line

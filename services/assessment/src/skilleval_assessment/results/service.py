@@ -8,6 +8,7 @@ batch in the chunk store (``insert_many``), then one commit of a small state wit
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import date
 
 from skilleval_assessment.candidates.model import Enrolment, RowError
@@ -76,10 +77,12 @@ async def record(
     inputs: list[tuple[int, ResultInput]],
     recorded_by: str,
     today: date,
+    bad_rows: Sequence[RowError] = (),
     partial: bool = False,
 ) -> tuple[list[ResultEntry], list[RowError]]:
-    """All or nothing unless ``partial``: any bad row refuses the whole entry, each bad row
-    reported. Returns the entries recorded and the rows refused."""
+    """All or nothing unless ``partial``: any bad row (with ``bad_rows`` already found by a
+    sheet's reader) refuses the whole entry, each bad row reported. Returns the entries
+    recorded and the rows refused."""
     plan = (await get(plans=plans, plan_id=plan_id, owner=uscc)).state
     registered = await enrolled(enrolments=enrolments, batches=batches, plan_id=plan_id)
 
@@ -96,13 +99,14 @@ async def record(
             today=today,
             batch_id=batch_id,
         )
-        if outcome.errors and (not partial or not outcome.entries):
-            _refuse(outcome.errors)
+        errors = sorted([*bad_rows, *outcome.errors], key=lambda e: e.row)
+        if errors and (not partial or not outcome.entries):
+            _refuse(errors)
         items = [entry.model_dump(mode="json") for entry in outcome.entries]
         await entries_store.put(_batch_key(plan_id, batch_id), items)
         version = found.version if found else 0
         await results.save(plan_id, version, outcome.results, list(map(wrap, outcome.events)))
-        return outcome.entries, outcome.errors
+        return outcome.entries, errors
 
     return await results.retrying(attempt)
 
