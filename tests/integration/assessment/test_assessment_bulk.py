@@ -4,6 +4,7 @@ with the header last, whose progress through certification the enterprise then s
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import date
@@ -67,11 +68,23 @@ async def test_a_sheet_of_ten_thousand_reports_exactly_its_bad_rows(
     listed = await assessment.get(f"{base}/candidates", headers=enterprise)
     assert listed.json()["count"] == 0  # nothing half-imported
 
-    imported = await assessment.post(
-        f"{base}/candidates/import?format=xlsx&partial=true",
-        content=sheet,
-        headers=enterprise | {"X-Import-ID": "second"},
+    running = asyncio.create_task(
+        assessment.post(
+            f"{base}/candidates/import?format=xlsx&partial=true",
+            content=sheet,
+            headers=enterprise | {"X-Import-ID": "second"},
+        )
     )
+    # While it runs, the progress shows rows read or checked so far.
+    seen: list[tuple[str, int]] = []
+    while not running.done():
+        await asyncio.sleep(0.1)
+        found = await assessment.get(f"{base}/imports/second", headers=enterprise)
+        if found.status_code == 200:
+            seen.append((found.json()["stage"], found.json()["rows"]))
+    imported = await running
+    midway = [(stage, rows) for stage, rows in seen if 0 < rows < ROWS]
+    assert {stage for stage, _ in midway} & {"reading", "checking"}, seen
     assert imported.status_code == 200, imported.text
     report = imported.json()
     assert report["registered"] == ROWS - len(SPOILT_ROWS)

@@ -336,3 +336,26 @@ async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -
     )
     assert [e.registration_id for e in found] == [r.registration_id for r in listed]
     assert sum(e.passed for e in found) == 100
+
+
+async def test_a_big_import_reports_rows_checked_while_it_runs() -> None:
+    parts = Parts()
+    content = plan_content(expected_candidates=1200)
+    lathe = content.subjects[0].model_copy(update={"method": AssessmentMethod.PROCESS})
+    content = content.model_copy(update={"subjects": (lathe,)})
+    plan = await plans.create(
+        plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=content
+    )
+    sheet = [(n + 1, CandidateForm.model_validate(candidate(n))) for n in range(1, 1201)]
+    notes: list[tuple[str, int]] = []
+    outcome = await candidates.register(
+        plans=parts.plans,
+        enrolments=parts.enrolments,
+        batches=parts.batches,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        rows=sheet,
+        progress=lambda stage, count: notes.append((stage, count)),
+    )
+    assert len(outcome.registered) == 1200
+    assert notes == [("checking", 500), ("checking", 1000), ("checked", 1200), ("registered", 1200)]

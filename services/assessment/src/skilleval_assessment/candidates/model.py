@@ -7,6 +7,7 @@ are stored by batch); a person registers once per plan, for one occupation (х╖еч
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Self
@@ -31,6 +32,7 @@ from skilleval_shared.validation import OccupationCode, birth_date_of, sex_of, v
 from skilleval_shared.validation.id_number import IdType
 
 KIND = "enrolment"
+PROGRESS_EVERY = 500  # rows between two progress notes of a bulk import
 
 
 class CandidateForm(BaseModel):
@@ -183,6 +185,7 @@ def admit(
     rows: list[tuple[int, CandidateForm]],
     *,
     batch_id: str,
+    on_checked: Callable[[int], None] = lambda count: None,
 ) -> Admission:
     """The registrations the rows make (eligible or not), every row refused with its column and
     reason, and the rows registered as ineligible with the reason."""
@@ -192,7 +195,9 @@ def admit(
     registrations: list[Registration] = []
     errors: list[RowError] = []
     ineligible: list[RowError] = []
-    for row, form in rows:
+    for checked, (row, form) in enumerate(rows):
+        if checked % PROGRESS_EVERY == 0 and checked:
+            on_checked(checked)
 
         def refuse(field: str, message: str, row: int = row) -> None:
             errors.append(RowError(row, COLUMN_OF[field], message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
@@ -95,34 +96,33 @@ async def import_candidates(
     uscc = enterprise_uscc(principal)
     content = await read_body(request, parts.settings.max_import_bytes)
     await get_plan(plans=parts.plans, plan_id=plan_id, owner=uscc)
-    progress_id = f"{plan_id}/{import_id}"
-
-    async def note(stage: str, count: int) -> None:
-        fields = {"stage": stage, "registered" if stage == "registered" else "rows": count}
-        await parts.imports.update_one({"_id": progress_id}, {"$set": fields}, upsert=True)
-
-    await note("reading", 0)
-    try:
-        forms, bad = sheets.read(content, file_format)
-    except sheets.SheetError as error:
-        await note("failed", 0)
-        raise InvalidRequest(str(error)) from None
-    stages: list[tuple[str, int]] = []
-    outcome = await service.register(
-        plans=parts.plans,
-        enrolments=parts.enrolments,
-        batches=parts.batches,
-        uscc=uscc,
-        plan_id=plan_id,
-        rows=forms,
-        bad_rows=bad,
-        partial=partial,
-        progress=lambda stage, count: stages.append((stage, count)),
-    )
-    for stage, count in stages:
-        await note(stage, count)
-    if not outcome.registered:
-        await note("failed", len(forms) + len(bad))
+    log = service.ImportProgressLog(parts.imports, f"{plan_id}/{import_id}")
+    async with log:
+        try:
+            forms, bad = await asyncio.to_thread(
+                sheets.read, content, file_format, lambda rows: log.note("reading", rows)
+            )
+        except sheets.SheetError as error:
+            log.note("failed", 0)
+            raise InvalidRequest(str(error)) from None
+        log.total(len(forms) + len(bad))
+        try:
+            outcome = await service.register(
+                plans=parts.plans,
+                enrolments=parts.enrolments,
+                batches=parts.batches,
+                uscc=uscc,
+                plan_id=plan_id,
+                rows=forms,
+                bad_rows=bad,
+                partial=partial,
+                progress=log.note,
+            )
+        except BaseException:
+            log.note("failed", 0)
+            raise
+        if not outcome.registered:
+            log.note("failed", len(forms) + len(bad))
     service.refuse_import(outcome)
     return ImportReport(
         import_id=import_id,

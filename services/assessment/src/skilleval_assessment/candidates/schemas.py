@@ -26,9 +26,13 @@ class ImportReport(BaseModel):
 class ImportProgress(BaseModel):
     import_id: str = Field(title="导入编号")
     stage: str = Field(
-        title="阶段：reading 读取 / checked 已校验 / registered 已导入 / failed 失败"
+        title=(
+            "阶段：reading 读取 / checking 校验中 / checked 已校验 / registered 已导入"
+            " / failed 失败"
+        )
     )
-    rows: int = Field(default=0, title="已处理行数")
+    rows: int = Field(default=0, title="已读取或已校验的行数（导入过程中随时更新）")
+    total: int | None = Field(default=None, title="文件中的数据行数（读取完成后可知）")
     registered: int = Field(default=0, title="导入人数")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 from python_calamine import CalamineWorkbook
 
-from skilleval_assessment.candidates.model import CandidateForm, RowError
+from skilleval_assessment.candidates.model import PROGRESS_EVERY, CandidateForm, RowError
 from skilleval_shared.problems import field_errors
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -102,7 +103,11 @@ def _column_of(error: dict[str, str]) -> str:
     return "证件号"
 
 
-def read(content: bytes, kind: str) -> tuple[list[tuple[int, CandidateForm]], list[RowError]]:
+def read(
+    content: bytes, kind: str, on_rows: Callable[[int], None] = lambda count: None
+) -> tuple[list[tuple[int, CandidateForm]], list[RowError]]:
+    """The forms of the sheet's rows and every bad row; ``on_rows`` hears how many rows have
+    been read so far, every few hundred."""
     table = table_of(content, kind)
     if not table:
         raise SheetError("文件中没有表头")
@@ -116,6 +121,8 @@ def read(content: bytes, kind: str) -> tuple[list[tuple[int, CandidateForm]], li
     forms: list[tuple[int, CandidateForm]] = []
     errors: list[RowError] = []
     for number, cells in enumerate(table[1:], start=2):
+        if number % PROGRESS_EVERY == 0:
+            on_rows(number - 2)  # data rows read so far (the header is row 1)
         values = {
             field: text
             for field, cell in zip(fields, cells, strict=False)
