@@ -9,7 +9,6 @@ from fastapi import Request
 from skilleval_filing.accounts import service as accounts
 from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
-from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
@@ -19,6 +18,7 @@ from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer, issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
+from skilleval_shared.storage.files import FileStore
 from skilleval_shared.web.ratelimit import RateLimit
 
 

@@ -10,8 +10,6 @@ import uuid_utils
 
 from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
-from skilleval_filing.adapters.files import FileStore
-from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.catalog.book import CatalogBooks
 from skilleval_filing.entrustments.model import WHAT, review_entrustment, submit_entrustment
 from skilleval_filing.entrustments.records import (
@@ -28,8 +26,10 @@ from skilleval_shared.events.filing import (
     EntrustmentRejected,
     EntrustmentSubmitted,
 )
+from skilleval_shared.file_types import CheckedUpload
 from skilleval_shared.repository import retry_on_conflict
 from skilleval_shared.storage.aggregates import AggregateStore
+from skilleval_shared.storage.files import FileStore
 
 
 async def submit(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.adapters.files import FileStore, StoredFile
-from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.filings.service import editable, load
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.envelope import utc_now
+from skilleval_shared.file_types import CheckedUpload
+from skilleval_shared.storage.files import FileStore, StoredFile
 from skilleval_shared.storage.mongo import Document
 
 
