@@ -359,3 +359,100 @@ async def test_a_big_import_reports_rows_checked_while_it_runs() -> None:
     )
     assert len(outcome.registered) == 1200
     assert notes == [("checking", 500), ("checking", 1000), ("checked", 1200), ("registered", 1200)]
+
+
+class MemoryFiles:
+    def __init__(self) -> None:
+        self.stored: dict[str, Any] = {}
+
+    async def save(self, **fields: Any) -> Any:
+        import hashlib
+
+        from skilleval_shared.storage.files import StoredFile
+
+        content = fields.pop("content")
+        stored = StoredFile(
+            file_id=fields.pop("file_id"),
+            size_bytes=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            chunks=1,
+            uploaded_at=TODAY,  # type: ignore[arg-type]
+            **fields,
+        )
+        self.stored.setdefault(stored.file_id, stored)
+        return self.stored[stored.file_id]
+
+    async def get(self, file_id: str) -> Any:
+        return self.stored.get(file_id)
+
+
+async def test_a_photo_or_evidence_must_be_an_uploaded_file_of_the_plan() -> None:
+    from skilleval_assessment.files import service as uploads
+    from skilleval_shared.file_types import JPEG, PDF, CheckedUpload
+
+    parts = Parts()
+    files = MemoryFiles()
+    plan = await plans.create(
+        plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=plan_content()
+    )
+    photo = await uploads.upload(
+        plans=parts.plans,
+        files=files,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        checked=CheckedUpload("照片.jpg", JPEG, b"\xff\xd8\xff photo"),
+    )
+    proof = await uploads.upload(
+        plans=parts.plans,
+        files=files,
+        uscc=USCC,
+        plan_id=plan.plan_id,
+        checked=CheckedUpload("获奖证书.pdf", PDF, b"%PDF-1.7 award"),
+    )
+
+    async def register(n: int, **fields: Any) -> Any:
+        return await candidates.register_one(
+            plans=parts.plans,
+            enrolments=parts.enrolments,
+            batches=parts.batches,
+            uscc=USCC,
+            plan_id=plan.plan_id,
+            form=CandidateForm.model_validate(candidate(n, **fields)),
+            files=files,
+        )
+
+    with pytest.raises(InvalidRequest) as missing:
+        await register(1, photo_sha256="ab" * 32)
+    assert missing.value.errors[0]["field"] == "照片"
+    assert "未上传" in missing.value.errors[0]["message"]
+    with pytest.raises(InvalidRequest) as not_an_image:
+        await register(1, photo_sha256=proof.sha256)
+    assert "JPEG、PNG" in not_an_image.value.errors[0]["message"]
+    assert (
+        await candidates.registrations(
+            enrolments=parts.enrolments, batches=parts.batches, plan_id=plan.plan_id
+        )
+        == []
+    )  # nothing stored
+    registered = await register(
+        1,
+        photo_sha256=photo.sha256,
+        years_in_occupation=1,
+        condition_id="x-4",
+        ground="市级竞赛第二名",
+        evidence_sha256=proof.sha256,
+    )
+    assert registered.candidate.photo_sha256 == photo.sha256
+    assert registered.eligibility.evidence_sha256 == proof.sha256
+    found = await uploads.find(
+        plans=parts.plans, files=files, owner=None, plan_id=plan.plan_id, sha256=proof.sha256
+    )
+    assert found.filename == "获奖证书.pdf"
+    with pytest.raises(NotFound):
+        await uploads.find(
+            plans=parts.plans,
+            files=files,
+            owner=CLIENT_USCC,
+            plan_id=plan.plan_id,
+            sha256=proof.sha256,
+        )

@@ -20,6 +20,7 @@ from skilleval_assessment.rosters.service import RosterProgress, RosterRepositor
 from skilleval_assessment.settings import AssessmentSettings
 from skilleval_shared.auth import STAFF_ROLES, Principal, Role, require_roles
 from skilleval_shared.problems import payload_too_large
+from skilleval_shared.storage.files import FileStore
 from skilleval_shared.storage.mongo import Document
 
 
@@ -36,6 +37,7 @@ class AssessmentParts:
     roster_rows: BatchStore
     progress: RosterProgress
     imports: AsyncCollection[Document]
+    files: FileStore
 
 
 def container(request: Request) -> AssessmentParts:

@@ -158,6 +158,8 @@ COLUMN_OF = {
     "birth_date": "出生日期",
     "id_number": "证件号",
     "condition_id": "申报条件",
+    "photo_sha256": "照片",
+    "evidence_sha256": "证明材料",
 }
 
 

@@ -49,6 +49,7 @@ async def register(
         uscc=enterprise_uscc(principal),
         plan_id=plan_id,
         form=form,
+        files=parts.files,
     )
 
 
@@ -117,6 +118,7 @@ async def import_candidates(
                 bad_rows=bad,
                 partial=partial,
                 progress=log.note,
+                files=parts.files,
             )
         except BaseException:
             log.note("failed", 0)

@@ -20,6 +20,8 @@ from skilleval_assessment.candidates.model import (
     admit,
     enrol,
 )
+from skilleval_assessment.files.service import Files, Purpose
+from skilleval_assessment.files.service import problems as file_problems
 from skilleval_assessment.plans.service import PlanRepository, get
 from skilleval_shared.domain_errors import AlreadyExists, InvalidRequest
 from skilleval_shared.envelope import new_event_id, wrap
@@ -75,9 +77,12 @@ async def register(
     bad_rows: Sequence[RowError] = (),
     partial: bool = False,
     progress: Progress = lambda stage, count: None,
+    files: Files | None = None,
 ) -> ImportOutcome:
     """Register ``rows``; every refused row (with ``bad_rows`` already found by the reader) is
     reported, and nothing is stored when any row is bad unless ``partial`` is asked for."""
+
+    rows, bad_rows = await _check_files(files, plan_id, rows, bad_rows)
 
     async def attempt() -> ImportOutcome:
         plan = (await get(plans=plans, plan_id=plan_id, owner=uscc)).state
@@ -113,6 +118,41 @@ async def register(
     return await enrolments.retrying(attempt)
 
 
+async def _check_files(
+    files: Files | None,
+    plan_id: str,
+    rows: list[tuple[int, CandidateForm]],
+    bad_rows: Sequence[RowError],
+) -> tuple[list[tuple[int, CandidateForm]], Sequence[RowError]]:
+    """Rows whose photo or evidence is not an uploaded file of the plan become bad rows."""
+    wanted = [
+        (sha, purpose)
+        for _, form in rows
+        for sha, purpose in (
+            (form.photo_sha256, Purpose.PHOTO),
+            (form.evidence_sha256, Purpose.EVIDENCE),
+        )
+        if sha is not None
+    ]
+    if not wanted:
+        return rows, bad_rows
+    wrong = await file_problems(files, plan_id, wanted)
+    if not wrong:
+        return rows, bad_rows
+    kept: list[tuple[int, CandidateForm]] = []
+    refused = list(bad_rows)
+    for row, form in rows:
+        found = [
+            RowError(row, column, wrong[sha])
+            for sha, column in ((form.photo_sha256, "照片"), (form.evidence_sha256, "证明材料"))
+            if sha is not None and sha in wrong
+        ]
+        refused.extend(found)
+        if not found:
+            kept.append((row, form))
+    return kept, refused
+
+
 async def register_one(
     *,
     plans: PlanRepository,
@@ -121,6 +161,7 @@ async def register_one(
     uscc: str,
     plan_id: str,
     form: CandidateForm,
+    files: Files | None = None,
 ) -> Registration:
     outcome = await register(
         plans=plans,
@@ -129,6 +170,7 @@ async def register_one(
         uscc=uscc,
         plan_id=plan_id,
         rows=[(1, form)],
+        files=files,
     )
     if outcome.errors:
         error = outcome.errors[0]

@@ -41,13 +41,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("condition_id", "申报条件编号"),
     ("ground", "破格理由"),
     ("evidence", "破格依据"),
+    ("evidence_sha256", "破格证明材料SHA-256"),
+    ("photo_sha256", "照片SHA-256"),
 )
 FIELD_OF = {title: field for field, title in COLUMNS}
 TITLE_OF = dict(COLUMNS)
 EXAMPLE = (
     "张三", "居民身份证", "11010519491231002X", "", "", "13800000000", "zhangsan@example.com",
     "在岗职工", "青岛示例机械有限公司", "数控车床操作", "2015-03-01", "8", "技工学校", "", "5", "",
-    "6-18-01-01", "数控车工", "4", "", "", "", "",
+    "6-18-01-01", "数控车工", "4", "", "", "", "", "", "",
 )  # fmt: skip
 MAX_ROWS = 100_000
 

@@ -49,6 +49,7 @@ async def record(
         inputs=list(enumerate(batch.results, start=1)),
         recorded_by=actor_id(principal),
         today=today(),
+        files=parts.files,
     )
     return _listed(entries)
 
@@ -147,6 +148,7 @@ async def import_results(
         partial=partial,
         recorded_by=actor_id(principal),
         today=today(),
+        files=parts.files,
     )
     return ResultImportReport(
         recorded=len(entries),

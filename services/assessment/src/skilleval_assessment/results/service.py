@@ -18,6 +18,8 @@ from skilleval_assessment.candidates.service import (
     registrations,
     row_errors_as_problem,
 )
+from skilleval_assessment.files.service import Files, Purpose
+from skilleval_assessment.files.service import problems as file_problems
 from skilleval_assessment.plans.service import PlanRepository, get
 from skilleval_assessment.results import model
 from skilleval_assessment.results.model import KIND, Enrolled, ResultInput, Results
@@ -79,12 +81,25 @@ async def record(
     today: date,
     bad_rows: Sequence[RowError] = (),
     partial: bool = False,
+    files: Files | None = None,
 ) -> tuple[list[ResultEntry], list[RowError]]:
     """All or nothing unless ``partial``: any bad row (with ``bad_rows`` already found by a
     sheet's reader) refuses the whole entry, each bad row reported. Returns the entries
     recorded and the rows refused."""
     plan = (await get(plans=plans, plan_id=plan_id, owner=uscc)).state
     registered = await enrolled(enrolments=enrolments, batches=batches, plan_id=plan_id)
+    wanted = [(g.evidence_sha256, Purpose.EVIDENCE) for _, g in inputs if g.evidence_sha256]
+    wrong = await file_problems(files, plan_id, wanted) if wanted else {}
+    if wrong:
+        bad_rows = [
+            *bad_rows,
+            *(
+                RowError(row, "证明材料", wrong[g.evidence_sha256])
+                for row, g in inputs
+                if g.evidence_sha256 in wrong
+            ),
+        ]
+        inputs = [(row, g) for row, g in inputs if g.evidence_sha256 not in wrong]
 
     async def attempt() -> tuple[list[ResultEntry], list[RowError]]:
         found = await results.load(plan_id)
