@@ -184,10 +184,13 @@ SPOILT_ROWS: dict[int, str] = {
     120: "联系电话",
     999: "姓名",  # blank
     2500: "证件号",  # the person of row 2 again
-    4321: "申报条件",  # one year in the occupation
     7777: "职业编码",  # not in the plan
     9001: "出生日期",  # contradicts the ID number
 }
+
+
+# Rows registered but ineligible (资格审核 not passed): one year in the occupation.
+INELIGIBLE_ROWS: dict[int, str] = {4321: "申报条件"}
 
 
 @functools.lru_cache(maxsize=4)
@@ -206,6 +209,8 @@ def candidates_sheet(count: int = 10_000, spoilt: bool = True) -> bytes:
         values = candidate(row_number)
         if spoilt and row_number in SPOILT_ROWS:
             values |= _spoil(row_number, values)
+        if spoilt and row_number in INELIGIBLE_ROWS:
+            values |= {"years_in_occupation": 1}
         sheet.append([values.get(field, "") for field, _ in COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -269,3 +274,37 @@ def filing_events(uscc: str = USCC, *, client_uscc: str = CLIENT_USCC) -> dict[s
         "entrusted": wrap(entrusted).model_copy(update={"sequence": "1000"}),
         "suspended": wrap(suspended).model_copy(update={"sequence": "6000"}),
     }
+
+
+def plan_body(**overrides: Any) -> dict[str, Any]:
+    """A plan (车工 by exam, 焊工 五级 by 直接认定) as a request body."""
+    direct = PlanSubject(
+        occupation_code="6-18-02-04",
+        occupation_name="焊工",
+        levels=frozenset({5}),
+        method=AssessmentMethod.DIRECT_RECOGNITION,
+    )
+    content = plan_content(**overrides)
+    content = content.model_copy(update={"subjects": (content.subjects[0], direct)})
+    return content.model_dump(mode="json")
+
+
+async def on_file(assessment: Any, publish_filing: Any, *names: str) -> None:
+    """Filing's events sent, and waited for until the enterprise is on file."""
+    from support.kafka import eventually
+
+    events = filing_events()
+    for name in names:
+        await publish_filing(events[name])
+    projection = assessment.app.state.enterprises
+
+    async def applied() -> bool:
+        found = await projection.get(USCC)
+        wanted = "suspended" if "suspended" in names else "filed"
+        return (
+            found is not None
+            and found.status == wanted
+            and ("entrusted" not in names or bool(found.entrustments))
+        )
+
+    await eventually(applied)

@@ -4,6 +4,7 @@ with the header last, whose progress through certification the enterprise then s
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import date
@@ -18,6 +19,7 @@ from skilleval_shared.events.assessment_parts import AssessmentMethod
 from skilleval_shared.events.certification import RosterCityApproved, RosterValidated
 from skilleval_shared.events.roster import MAX_MESSAGE_BYTES
 from support.assessment_samples import (
+    INELIGIBLE_ROWS,
     SPOILT_ROWS,
     USCC,
     candidate,
@@ -66,15 +68,31 @@ async def test_a_sheet_of_ten_thousand_reports_exactly_its_bad_rows(
     listed = await assessment.get(f"{base}/candidates", headers=enterprise)
     assert listed.json()["count"] == 0  # nothing half-imported
 
-    imported = await assessment.post(
-        f"{base}/candidates/import?format=xlsx&partial=true",
-        content=sheet,
-        headers=enterprise | {"X-Import-ID": "second"},
+    running = asyncio.create_task(
+        assessment.post(
+            f"{base}/candidates/import?format=xlsx&partial=true",
+            content=sheet,
+            headers=enterprise | {"X-Import-ID": "second"},
+        )
     )
+    # While it runs, the progress shows rows read or checked so far.
+    seen: list[tuple[str, int]] = []
+    while not running.done():
+        await asyncio.sleep(0.1)
+        found = await assessment.get(f"{base}/imports/second", headers=enterprise)
+        if found.status_code == 200:
+            seen.append((found.json()["stage"], found.json()["rows"]))
+    imported = await running
+    midway = [(stage, rows) for stage, rows in seen if 0 < rows < ROWS]
+    assert {stage for stage, _ in midway} & {"reading", "checking"}, seen
     assert imported.status_code == 200, imported.text
     report = imported.json()
     assert report["registered"] == ROWS - len(SPOILT_ROWS)
+    assert report["eligible"] == ROWS - len(SPOILT_ROWS) - len(INELIGIBLE_ROWS)
     assert {r["row"] for r in report["rejected_rows"]} == set(SPOILT_ROWS)
+    assert {(r["row"], r["column"]) for r in report["ineligible_rows"]} == set(
+        INELIGIBLE_ROWS.items()
+    )
     progress = await assessment.get(f"{base}/imports/second", headers=enterprise)
     assert progress.json()["stage"] == "registered"
     assert progress.json()["registered"] == ROWS - len(SPOILT_ROWS)

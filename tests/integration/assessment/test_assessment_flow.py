@@ -14,50 +14,19 @@ from python_calamine import CalamineWorkbook
 
 from skilleval_shared import topics
 from skilleval_shared.auth import Role
-from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
 from support.assessment_samples import (
     CLIENT_USCC,
     SERIAL,
     USCC,
     candidate,
-    filing_events,
-    plan_content,
+    on_file,
+    plan_body,
     resident_id,
 )
-from support.kafka import eventually, read_until
+from support.kafka import read_until
 
 pytestmark = pytest.mark.integration
 TODAY = date.today().isoformat()
-
-
-def plan_body(**overrides: Any) -> dict[str, Any]:
-    direct = PlanSubject(
-        occupation_code="6-18-02-04",
-        occupation_name="焊工",
-        levels=frozenset({5}),
-        method=AssessmentMethod.DIRECT_RECOGNITION,
-    )
-    content = plan_content(**overrides)
-    content = content.model_copy(update={"subjects": (content.subjects[0], direct)})
-    return content.model_dump(mode="json")
-
-
-async def on_file(assessment, publish_filing, *names: str) -> None:
-    events = filing_events()
-    for name in names:
-        await publish_filing(events[name])
-    projection = assessment.app.state.enterprises
-
-    async def applied() -> bool:
-        found = await projection.get(USCC)
-        wanted = "suspended" if "suspended" in names else "filed"
-        return (
-            found is not None
-            and found.status == wanted
-            and ("entrusted" not in names or bool(found.entrustments))
-        )
-
-    await eventually(applied)
 
 
 async def test_a_suspended_enterprise_cannot_start_a_plan(
@@ -110,8 +79,15 @@ async def test_plan_to_roster(assessment, assessment_settings, headers, publish_
     welder = await register(3, occupation_code="6-18-02-04", work_type=None, level=5, post="焊接")
     assert welder.status_code == 201
     ineligible = await register(4, years_in_occupation=2)
-    assert ineligible.status_code == 422
-    assert "不符合四级/中级工申报条件" in ineligible.json()["detail"]
+    assert ineligible.status_code == 201, ineligible.text  # recorded, 资格审核 not passed
+    assert ineligible.json()["eligibility"]["eligible"] is False
+    assert "不符合四级/中级工申报条件" in ineligible.json()["eligibility"]["reason"]
+    seen_by_centre = await assessment.get(f"{base}/candidates", headers=city)
+    assert seen_by_centre.status_code == 200, seen_by_centre.text
+    outcome = {
+        r["registration_id"]: r["eligibility"] for r in seen_by_centre.json()["registrations"]
+    }
+    assert outcome[ineligible.json()["registration_id"]]["eligible"] is False
     bad_id = await register(5, id_number=resident_id(5)[:-1] + "Y")
     assert bad_id.status_code == 422
     duplicate = await register(1, level=3, certificate_level=4)
@@ -163,6 +139,22 @@ async def test_plan_to_roster(assessment, assessment_settings, headers, publish_
     )
     assert results.status_code == 200, results.text
     assert [r["passed"] for r in results.json()["results"]] == [True, False, True]
+    no_result = await assessment.post(
+        f"{base}/results",
+        json={
+            "results": [
+                {
+                    "registration_id": ineligible.json()["registration_id"],
+                    "scores": {"理论知识": 90, "操作技能": 90},
+                    "evaluated_on": TODAY,
+                    "examiners": examiners,
+                }
+            ]
+        },
+        headers=enterprise,
+    )
+    assert no_result.status_code == 422
+    assert "资格审核未通过" in no_result.json()["errors"][0]["message"]
     no_reason = await assessment.post(
         f"{base}/results/{ids[1]}/correction",
         json={"result": {"registration_id": ids[1], "evaluated_on": TODAY, "examiners": examiners}},
@@ -216,6 +208,7 @@ async def test_plan_to_roster(assessment, assessment_settings, headers, publish_
         "enrolment.registered",
         "enrolment.registered",
         "enrolment.registered",
+        "enrolment.registered",  # the ineligible one, recorded with its reason
         "plan.submitted",
         "plan.returned",
         "plan.resubmitted",
@@ -230,5 +223,5 @@ async def test_plan_to_roster(assessment, assessment_settings, headers, publish_
     assert header["roster_id"] == roster_id and header["row_count"] == 3
     rows = records[-2].json()["data"]["rows"]
     assert [row["name"] for row in rows] == ["职工1", "职工2", "职工3"]
-    plan_event = records[3].json()["data"]
+    plan_event = records[4].json()["data"]
     assert plan_event["candidate_count"] == 3 and len(json.dumps(plan_event)) < 256 * 1024

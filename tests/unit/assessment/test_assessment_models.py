@@ -111,3 +111,13 @@ def test_each_component_must_reach_its_pass_mark() -> None:
 
 def test_the_roster_has_the_21_official_columns() -> None:
     assert HEADERS[0] == "序号" and HEADERS[-1] == "发证日期" and len(HEADERS) == 21
+
+
+def test_reading_a_sheet_reports_rows_read_so_far() -> None:
+    from skilleval_assessment.candidates import sheets
+    from support.assessment_samples import candidates_sheet
+
+    seen: list[int] = []
+    forms, bad = sheets.read(candidates_sheet(1100, spoilt=False), "xlsx", seen.append)
+    assert len(forms) == 1100 and not bad
+    assert seen == [498, 998]  # data rows read before sheet rows 500 and 1000

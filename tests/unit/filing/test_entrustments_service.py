@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.adapters.file_types import PDF
-from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.catalog import service as catalog
 from skilleval_filing.entrustments import service
 from skilleval_filing.entrustments.model import EntrustmentRecord
@@ -19,6 +17,8 @@ from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.review import ReviewState
 from skilleval_shared.domain_errors import IllegalTransition, NotFound
 from skilleval_shared.events.filing import EntrustmentAccepted, EntrustmentSubmitted
+from skilleval_shared.file_types import PDF
+from skilleval_shared.web.uploads import CheckedUpload
 from support.filing_samples import OTHER_USCC, THIRD_USCC, USCC, entrustment_agreement, put_on_file
 from support.memory_store import MemoryStore
 

@@ -9,8 +9,6 @@ from datetime import date
 import pytest
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.adapters.file_types import PDF
-from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings import material_service, objections, service
 from skilleval_filing.filings.lifecycle import Actor, FilingState
@@ -19,6 +17,8 @@ from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.filings.submission import IncompleteFiling
 from skilleval_shared.domain_errors import Conflict, NotFound
 from skilleval_shared.events import filing as s
+from skilleval_shared.file_types import PDF
+from skilleval_shared.web.uploads import CheckedUpload
 from support.filing_samples import USCC, catalog, complete_draft
 from support.memory_store import MemoryStore
 

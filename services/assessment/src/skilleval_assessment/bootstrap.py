@@ -8,6 +8,7 @@ from skilleval_assessment.candidates import routes as candidate_routes
 from skilleval_assessment.candidates import service as candidates
 from skilleval_assessment.enterprises import consumers as enterprise_consumers
 from skilleval_assessment.enterprises.service import EnterpriseProjection
+from skilleval_assessment.files import routes as file_routes
 from skilleval_assessment.plans import routes as plan_routes
 from skilleval_assessment.plans import service as plans
 from skilleval_assessment.results import routes as result_routes
@@ -20,6 +21,7 @@ from skilleval_assessment.web import AssessmentParts
 from skilleval_shared import topics
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.storage.chunks import ChunkStore
+from skilleval_shared.storage.files import FileStore
 from skilleval_shared.web.app import create_app
 
 
@@ -32,10 +34,12 @@ def build_parts(runtime: Runtime, settings: AssessmentSettings) -> AssessmentPar
         enrolments=candidates.repository(runtime.store(candidates.KIND)),
         batches=ChunkStore(db["enrolment_batches"]),
         results=results.repository(runtime.store(results.KIND)),
+        result_batches=ChunkStore(db["result_batches"]),
         rosters=rosters.repository(runtime.store(rosters.KIND)),
         roster_rows=ChunkStore(db["roster_rows"]),
         progress=rosters.RosterProgress(db),
         imports=db["candidate_imports"],
+        files=FileStore(db),
     )
 
 
@@ -56,6 +60,7 @@ def build_app(settings: AssessmentSettings | None = None) -> FastAPI:
             candidate_routes.router,
             result_routes.router,
             roster_routes.router,
+            file_routes.router,
         ],
     )
     app.state.assessment = parts

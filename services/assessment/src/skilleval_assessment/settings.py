@@ -12,3 +12,6 @@ class AssessmentSettings(Settings):
     # Staffing ratios checked on submission (DOMAIN.md defaults, configurable).
     staffing: StaffingRules = StaffingRules()
     max_import_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Uploads, refused past these sizes (the type is judged from the bytes).
+    max_photo_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_evidence_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

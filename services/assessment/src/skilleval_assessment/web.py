@@ -19,6 +19,8 @@ from skilleval_assessment.results.service import ResultRepository
 from skilleval_assessment.rosters.service import RosterProgress, RosterRepository
 from skilleval_assessment.settings import AssessmentSettings
 from skilleval_shared.auth import STAFF_ROLES, Principal, Role, require_roles
+from skilleval_shared.problems import payload_too_large
+from skilleval_shared.storage.files import FileStore
 from skilleval_shared.storage.mongo import Document
 
 
@@ -30,10 +32,12 @@ class AssessmentParts:
     enrolments: EnrolmentRepository
     batches: BatchStore
     results: ResultRepository
+    result_batches: BatchStore
     rosters: RosterRepository
     roster_rows: BatchStore
     progress: RosterProgress
     imports: AsyncCollection[Document]
+    files: FileStore
 
 
 def container(request: Request) -> AssessmentParts:
@@ -69,3 +73,18 @@ def enterprise_uscc(principal: Principal) -> str:
 def today() -> date:
     """The date in Qingdao."""
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw request body, refused (413) as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise payload_too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise payload_too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)

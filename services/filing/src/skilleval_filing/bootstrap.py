@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from skilleval_filing.accounts import routes as account_routes
 from skilleval_filing.accounts import service as accounts
 from skilleval_filing.accounts.throttle import LoginThrottle
-from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.catalog import routes as catalog_routes
 from skilleval_filing.catalog import service as catalog
 from skilleval_filing.clock import today
@@ -36,6 +35,7 @@ from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.auth import issuer_from_settings, load_public_key
 from skilleval_shared.runtime import Runtime
+from skilleval_shared.storage.files import FileStore
 from skilleval_shared.web.app import create_app
 from skilleval_shared.web.ratelimit import RateLimit
 

@@ -12,7 +12,6 @@ from fastapi import Request
 
 from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
-from skilleval_filing.adapters.files import FileStore
 from skilleval_filing.catalog.service import CatalogRepository
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.credit.service import CreditRepository
@@ -25,6 +24,7 @@ from skilleval_filing.inspections.service import InspectionRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer
 from skilleval_shared.runtime import Runtime
+from skilleval_shared.storage.files import FileStore
 from skilleval_shared.web.ratelimit import RateLimit
 
 

@@ -197,8 +197,9 @@ MAX_REGISTRATIONS_PER_EVENT = 32
 
 
 class CandidatesRegistered(AssessmentEvent):
-    """报名 and 资格审核 passed for a batch of candidates of one plan (one import, or one person);
-    a large batch is split over several events of one commit, ``part`` of ``parts``."""
+    """报名 and 资格审核 for a batch of candidates of one plan (one import, or one person): each
+    registration carries its eligibility outcome, eligible or not (with the reason); a large
+    batch is split over several events of one commit, ``part`` of ``parts``."""
 
     aggregate: ClassVar[str] = "enrolment"
     action: ClassVar[str] = "registered"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import Field, PlainSerializer, StringConstraints
+from pydantic import Field, PlainSerializer, StringConstraints, model_validator
 
 from skilleval_shared.events.fields import (
     Clause,
@@ -245,13 +245,25 @@ class Candidate(Value):
 
 
 class EligibilityOutcome(Value):
-    """资格审核: the condition met, or for 破格 the ground and its evidence."""
+    """资格审核: eligible with the condition met (for 破格 also the ground and its evidence), or
+    ineligible with the reason (Chinese). An ineligible registration is kept, visible to the
+    enterprise and the centre, but gets no result and never enters a roster."""
 
-    condition_id: Identifier
+    eligible: bool = True
+    condition_id: Identifier | None = None
     exceptional: bool = False
     ground: Clause | None = None
     evidence: Clause | None = None
     evidence_sha256: Sha256 | None = None
+    reason: Clause | None = None  # why not eligible
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.eligible and (self.condition_id is None or self.reason is not None):
+            raise ValueError("an eligible outcome names its condition and has no reason")
+        if not self.eligible and (self.reason is None or self.exceptional):
+            raise ValueError("an ineligible outcome gives its reason")
+        return self
 
 
 class Registration(Value):

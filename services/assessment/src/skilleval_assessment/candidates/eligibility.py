@@ -2,6 +2,10 @@
 
 A condition with criteria is met when all of them hold; one without criteria (学徒期满…) and
 every 破格 condition is met only when the candidate claims it and gives the ground and evidence.
+
+The outcome is recorded either way: eligible (the condition met) or ineligible (the reason). Only
+a claim that cannot be judged (an unknown condition, a 破格 claim without its ground and
+evidence) is an input error.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ def _checkable(criteria: ConditionCriteria) -> bool:
 def evaluate(
     conditions: list[EligibilityCondition], level: int, facts: Facts, claim: Claim
 ) -> EligibilityOutcome | str:
-    """The outcome, or why not (Chinese)."""
+    """The outcome (eligible or not, with the reason), or the input error (Chinese)."""
     title = SkillLevel(level).title
     if claim.condition_id:
         return _claimed(conditions, claim, facts, title)
@@ -77,7 +81,11 @@ def evaluate(
         if facts.certificate_level
         else "无职业技能等级证书"
     )
-    return f"不符合{title}申报条件（从事本职业{facts.years}年，{certificate}）"
+    return _ineligible(f"不符合{title}申报条件（从事本职业{facts.years}年，{certificate}）")
+
+
+def _ineligible(reason: str) -> EligibilityOutcome:
+    return EligibilityOutcome(eligible=False, reason=reason)
 
 
 def _claimed(
@@ -91,7 +99,7 @@ def _claimed(
         kind = "破格申报" if condition.exceptional else "按该条件申报"
         return f"{kind}须填写申报理由及证明材料"
     if not holds(condition.criteria, facts):
-        return f"不符合所选申报条件：{condition.text}"
+        return _ineligible(f"不符合所选申报条件：{condition.text}")
     return EligibilityOutcome(
         condition_id=condition.condition_id,
         exceptional=condition.exceptional,

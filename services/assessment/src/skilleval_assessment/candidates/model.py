@@ -7,6 +7,7 @@ are stored by batch); a person registers once per plan, for one occupation (工�
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Self
@@ -31,6 +32,7 @@ from skilleval_shared.validation import OccupationCode, birth_date_of, sex_of, v
 from skilleval_shared.validation.id_number import IdType
 
 KIND = "enrolment"
+PROGRESS_EVERY = 500  # rows between two progress notes of a bulk import
 
 
 class CandidateForm(BaseModel):
@@ -102,6 +104,8 @@ class EnrolledPerson(BaseModel):
     level: int
     batch_id: str
     direct: bool = False  # 直接认定: sits no exam
+    name: str | None = None  # what a result needs without reading the batch
+    eligible: bool = True  # 资格审核 passed; an ineligible person gets no result
 
 
 class Enrolment(BaseModel):
@@ -119,10 +123,13 @@ class Enrolment(BaseModel):
         lines = sorted(f"{e.registration_id}|{key}" for key, e in self.persons.items())
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
+    def eligible_count(self) -> int:
+        return sum(1 for entry in self.persons.values() if entry.eligible)
+
     def sitting(self) -> dict[tuple[str, str | None, int], int]:
         counts: dict[tuple[str, str | None, int], int] = {}
         for entry in self.persons.values():
-            if not entry.direct:
+            if entry.eligible and not entry.direct:
                 key = (entry.occupation_code, entry.work_type, entry.level)
                 counts[key] = counts.get(key, 0) + 1
         return counts
@@ -135,6 +142,13 @@ class RowError:
     message: str
 
 
+@dataclass(frozen=True)
+class Admission:
+    registrations: list[Registration]
+    errors: list[RowError]  # hard input errors: nothing of these rows is stored
+    ineligible: list[RowError]  # registered, but 资格审核 not passed (the reason)
+
+
 COLUMN_OF = {
     "occupation_code": "职业编码",
     "work_type": "工种名称",
@@ -144,6 +158,8 @@ COLUMN_OF = {
     "birth_date": "出生日期",
     "id_number": "证件号",
     "condition_id": "申报条件",
+    "photo_sha256": "照片",
+    "evidence_sha256": "证明材料",
 }
 
 
@@ -171,14 +187,19 @@ def admit(
     rows: list[tuple[int, CandidateForm]],
     *,
     batch_id: str,
-) -> tuple[list[Registration], list[RowError]]:
-    """The registrations the rows make, and every row refused with its column and reason."""
+    on_checked: Callable[[int], None] = lambda count: None,
+) -> Admission:
+    """The registrations the rows make (eligible or not), every row refused with its column and
+    reason, and the rows registered as ineligible with the reason."""
     content = plan.content
     on = content.starts_at.date()
     seen = set(enrolment.persons)
     registrations: list[Registration] = []
     errors: list[RowError] = []
-    for row, form in rows:
+    ineligible: list[RowError] = []
+    for checked, (row, form) in enumerate(rows):
+        if checked % PROGRESS_EVERY == 0 and checked:
+            on_checked(checked)
 
         def refuse(field: str, message: str, row: int = row) -> None:
             errors.append(RowError(row, COLUMN_OF[field], message))
@@ -218,9 +239,12 @@ def admit(
         )
         claim = Claim(form.condition_id, form.ground, form.evidence, form.evidence_sha256)
         outcome = evaluate(content.conditions_for(level), level, facts, claim)
-        if isinstance(outcome, str):
+        if isinstance(outcome, str):  # a claim that cannot be judged, not an ineligible person
             refuse("condition_id", outcome)
             continue
+        if not outcome.eligible:
+            assert outcome.reason is not None
+            ineligible.append(RowError(row, COLUMN_OF["condition_id"], outcome.reason))
         seen.add(form.person_key)
         registrations.append(
             Registration(
@@ -235,7 +259,7 @@ def admit(
                 amendment=plan.frozen,
             )
         )
-    return registrations, errors
+    return Admission(registrations, errors, ineligible)
 
 
 def enrol(
@@ -254,6 +278,8 @@ def enrol(
                 level=registration.level,
                 batch_id=batch_id,
                 direct=scheme is not None and scheme.method is AssessmentMethod.DIRECT_RECOGNITION,
+                name=registration.candidate.name,
+                eligible=registration.eligibility.eligible,
             )
         )
     size = MAX_REGISTRATIONS_PER_EVENT

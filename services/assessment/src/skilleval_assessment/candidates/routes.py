@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
@@ -22,11 +23,11 @@ from skilleval_assessment.web import (
     EnterpriseOrStaff,
     enterprise_uscc,
     owner_of,
+    read_body,
 )
 from skilleval_shared.domain_errors import InvalidRequest, NotFound
 from skilleval_shared.envelope import new_event_id
 from skilleval_shared.events.assessment_parts import Registration
-from skilleval_shared.problems import payload_too_large
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(prefix="/api/v1", tags=["candidates"], route_class=DomainErrorRoute)
@@ -35,7 +36,7 @@ router = APIRouter(prefix="/api/v1", tags=["candidates"], route_class=DomainErro
 @router.post(
     "/plans/{plan_id}/candidates",
     status_code=status.HTTP_201_CREATED,
-    summary="报名（资格审核随即进行）",
+    summary="报名（资格审核随即进行，结果随报名记录：通过的申报条件或未通过的原因）",
     response_model=Registration,
 )
 async def register(
@@ -48,6 +49,7 @@ async def register(
         uscc=enterprise_uscc(principal),
         plan_id=plan_id,
         form=form,
+        files=parts.files,
     )
 
 
@@ -93,60 +95,48 @@ async def import_candidates(
 ) -> ImportReport:
     import_id = import_id or new_event_id()
     uscc = enterprise_uscc(principal)
-    content = await _body(request, parts.settings.max_import_bytes)
+    content = await read_body(request, parts.settings.max_import_bytes)
     await get_plan(plans=parts.plans, plan_id=plan_id, owner=uscc)
-    progress_id = f"{plan_id}/{import_id}"
-
-    async def note(stage: str, count: int) -> None:
-        fields = {"stage": stage, "registered" if stage == "registered" else "rows": count}
-        await parts.imports.update_one({"_id": progress_id}, {"$set": fields}, upsert=True)
-
-    await note("reading", 0)
-    try:
-        forms, bad = sheets.read(content, file_format)
-    except sheets.SheetError as error:
-        await note("failed", 0)
-        raise InvalidRequest(str(error)) from None
-    stages: list[tuple[str, int]] = []
-    outcome = await service.register(
-        plans=parts.plans,
-        enrolments=parts.enrolments,
-        batches=parts.batches,
-        uscc=uscc,
-        plan_id=plan_id,
-        rows=forms,
-        bad_rows=bad,
-        partial=partial,
-        progress=lambda stage, count: stages.append((stage, count)),
-    )
-    for stage, count in stages:
-        await note(stage, count)
-    if not outcome.registered:
-        await note("failed", len(forms) + len(bad))
+    log = service.ImportProgressLog(parts.imports, f"{plan_id}/{import_id}")
+    async with log:
+        try:
+            forms, bad = await asyncio.to_thread(
+                sheets.read, content, file_format, lambda rows: log.note("reading", rows)
+            )
+        except sheets.SheetError as error:
+            log.note("failed", 0)
+            raise InvalidRequest(str(error)) from None
+        log.total(len(forms) + len(bad))
+        try:
+            outcome = await service.register(
+                plans=parts.plans,
+                enrolments=parts.enrolments,
+                batches=parts.batches,
+                uscc=uscc,
+                plan_id=plan_id,
+                rows=forms,
+                bad_rows=bad,
+                partial=partial,
+                progress=log.note,
+                files=parts.files,
+            )
+        except BaseException:
+            log.note("failed", 0)
+            raise
+        if not outcome.registered:
+            log.note("failed", len(forms) + len(bad))
     service.refuse_import(outcome=outcome)
     return ImportReport(
         import_id=import_id,
         registered=len(outcome.registered),
+        eligible=sum(1 for r in outcome.registered if r.eligibility.eligible),
+        ineligible_rows=[_problem(error) for error in outcome.ineligible],
         rejected_rows=[_problem(error) for error in outcome.errors],
     )
 
 
 def _problem(error: RowError) -> RowProblem:
     return RowProblem(row=error.row, column=error.column, message=error.message)
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise payload_too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise payload_too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @router.get(

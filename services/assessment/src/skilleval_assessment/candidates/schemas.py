@@ -15,16 +15,24 @@ class RowProblem(BaseModel):
 
 class ImportReport(BaseModel):
     import_id: str = Field(title="导入编号")
-    registered: int = Field(title="导入人数")
+    registered: int = Field(title="导入人数（含资格审核未通过的人员）")
+    eligible: int = Field(title="资格审核通过人数")
+    ineligible_rows: list[RowProblem] = Field(
+        default_factory=list, title="已导入但资格审核未通过的行及原因"
+    )
     rejected_rows: list[RowProblem] = Field(title="未导入的行及原因")
 
 
 class ImportProgress(BaseModel):
     import_id: str = Field(title="导入编号")
     stage: str = Field(
-        title="阶段：reading 读取 / checked 已校验 / registered 已导入 / failed 失败"
+        title=(
+            "阶段：reading 读取 / checking 校验中 / checked 已校验 / registered 已导入"
+            " / failed 失败"
+        )
     )
-    rows: int = Field(default=0, title="已处理行数")
+    rows: int = Field(default=0, title="已读取或已校验的行数（导入过程中随时更新）")
+    total: int | None = Field(default=None, title="文件中的数据行数（读取完成后可知）")
     registered: int = Field(default=0, title="导入人数")
 
 

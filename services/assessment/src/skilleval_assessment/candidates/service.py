@@ -4,9 +4,13 @@ chunk store first (orphans are harmless), then the enrolment index commits with 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 from skilleval_assessment.candidates.model import (
     KIND,
@@ -16,14 +20,19 @@ from skilleval_assessment.candidates.model import (
     admit,
     enrol,
 )
+from skilleval_assessment.files.service import Files, Purpose
+from skilleval_assessment.files.service import problems as file_problems
 from skilleval_assessment.plans.service import PlanRepository, get
 from skilleval_shared.domain_errors import AlreadyExists, InvalidRequest
 from skilleval_shared.envelope import new_event_id, wrap
 from skilleval_shared.events.assessment_parts import Registration
 from skilleval_shared.repository import Repository, Store
+from skilleval_shared.storage.mongo import Document
 
 EnrolmentRepository = Repository[Enrolment]
+IN_THREAD_ABOVE = 1000  # rows checked in a worker thread
 Progress = Callable[[str, int], None]
+logger = logging.getLogger(__name__)
 
 __all__ = ["KIND", "EnrolmentRepository", "ImportOutcome", "register", "registrations"]
 
@@ -40,8 +49,9 @@ def repository(store: Store) -> EnrolmentRepository:
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    registered: list[Registration]
+    registered: list[Registration]  # eligible or not
     errors: list[RowError]
+    ineligible: list[RowError] = field(default_factory=list)  # registered, 资格审核 not passed
 
 
 def row_errors_as_problem(*, errors: list[RowError]) -> list[dict[str, str]]:
@@ -67,17 +77,30 @@ async def register(
     bad_rows: Sequence[RowError] = (),
     partial: bool = False,
     progress: Progress = lambda stage, count: None,
+    files: Files | None = None,
 ) -> ImportOutcome:
     """Register ``rows``; every refused row (with ``bad_rows`` already found by the reader) is
     reported, and nothing is stored when any row is bad unless ``partial`` is asked for."""
+
+    rows, bad_rows = await _check_files(files, plan_id, rows, bad_rows)
 
     async def attempt() -> ImportOutcome:
         plan = (await get(plans=plans, plan_id=plan_id, owner=uscc)).state
         found = await enrolments.load(plan_id)
         enrolment = found.state if found else Enrolment(plan_id=plan_id, uscc=plan.uscc)
         batch_id = "B" + new_event_id().replace("-", "")
-        admitted, refused = admit(plan, enrolment, rows, batch_id=batch_id)
-        errors = sorted([*bad_rows, *refused], key=lambda e: e.row)
+
+        def checked(count: int) -> None:
+            progress("checking", count + len(bad_rows))
+
+        if len(rows) > IN_THREAD_ABOVE:  # CPU-bound: keep the loop free to record progress
+            admission = await asyncio.to_thread(
+                admit, plan, enrolment, rows, batch_id=batch_id, on_checked=checked
+            )
+        else:
+            admission = admit(plan, enrolment, rows, batch_id=batch_id, on_checked=checked)
+        admitted = admission.registrations
+        errors = sorted([*bad_rows, *admission.errors], key=lambda e: e.row)
         progress("checked", len(rows) + len(bad_rows))
         if errors and not partial:
             return ImportOutcome([], errors)
@@ -90,9 +113,44 @@ async def register(
             plan_id, found.version if found else 0, updated, list(map(wrap, events))
         )
         progress("registered", len(admitted))
-        return ImportOutcome(admitted, errors)
+        return ImportOutcome(admitted, errors, admission.ineligible)
 
     return await enrolments.retrying(attempt)
+
+
+async def _check_files(
+    files: Files | None,
+    plan_id: str,
+    rows: list[tuple[int, CandidateForm]],
+    bad_rows: Sequence[RowError],
+) -> tuple[list[tuple[int, CandidateForm]], Sequence[RowError]]:
+    """Rows whose photo or evidence is not an uploaded file of the plan become bad rows."""
+    wanted = [
+        (sha, purpose)
+        for _, form in rows
+        for sha, purpose in (
+            (form.photo_sha256, Purpose.PHOTO),
+            (form.evidence_sha256, Purpose.EVIDENCE),
+        )
+        if sha is not None
+    ]
+    if not wanted:
+        return rows, bad_rows
+    wrong = await file_problems(files=files, plan_id=plan_id, wanted=wanted)
+    if not wrong:
+        return rows, bad_rows
+    kept: list[tuple[int, CandidateForm]] = []
+    refused = list(bad_rows)
+    for row, form in rows:
+        found = [
+            RowError(row, column, wrong[sha])
+            for sha, column in ((form.photo_sha256, "照片"), (form.evidence_sha256, "证明材料"))
+            if sha is not None and sha in wrong
+        ]
+        refused.extend(found)
+        if not found:
+            kept.append((row, form))
+    return kept, refused
 
 
 async def register_one(
@@ -103,6 +161,7 @@ async def register_one(
     uscc: str,
     plan_id: str,
     form: CandidateForm,
+    files: Files | None = None,
 ) -> Registration:
     outcome = await register(
         plans=plans,
@@ -111,6 +170,7 @@ async def register_one(
         uscc=uscc,
         plan_id=plan_id,
         rows=[(1, form)],
+        files=files,
     )
     if outcome.errors:
         error = outcome.errors[0]
@@ -137,3 +197,54 @@ async def registrations(
     stored = await asyncio.gather(*(batches.read(f"{plan_id}/{b}") for b in found.state.batches))
     result = [Registration.model_validate(item) for items in stored for item in items or ()]
     return sorted(result, key=lambda registration: registration.registration_id)
+
+
+class ImportProgressLog:
+    """An import's progress as the client sees it (``GET …/imports/{id}``): notes are taken
+    synchronously (cheap, from any thread) and written by a background task a few times a
+    second, so a 10,000-row import shows rows checked so far without waiting on the database."""
+
+    def __init__(
+        self, collection: AsyncCollection[Document], progress_id: str, every: float = 0.25
+    ) -> None:
+        self.collection = collection
+        self.progress_id = progress_id
+        self.every = every
+        self.fields: dict[str, Any] = {"stage": "reading", "rows": 0}
+        self.written: dict[str, Any] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    def note(self, stage: str, count: int) -> None:
+        key = "registered" if stage == "registered" else "rows"
+        self.fields = self.fields | {"stage": stage, key: count}
+
+    def total(self, rows: int) -> None:
+        self.fields = self.fields | {"total": rows}
+
+    async def flush(self) -> None:
+        fields = self.fields
+        if fields != self.written:
+            await self.collection.update_one(
+                {"_id": self.progress_id}, {"$set": fields}, upsert=True
+            )
+            self.written = fields
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.every)
+            try:
+                await self.flush()
+            except Exception:  # progress is advisory; the import goes on
+                logger.warning("import progress not recorded", exc_info=True)
+
+    async def __aenter__(self) -> ImportProgressLog:
+        await self.flush()
+        self.task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        await self.flush()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 from python_calamine import CalamineWorkbook
 
-from skilleval_assessment.candidates.model import CandidateForm, RowError
+from skilleval_assessment.candidates.model import PROGRESS_EVERY, CandidateForm, RowError
 from skilleval_shared.problems import field_errors
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -40,13 +41,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("condition_id", "申报条件编号"),
     ("ground", "破格理由"),
     ("evidence", "破格依据"),
+    ("evidence_sha256", "破格证明材料SHA-256"),
+    ("photo_sha256", "照片SHA-256"),
 )
 FIELD_OF = {title: field for field, title in COLUMNS}
 TITLE_OF = dict(COLUMNS)
 EXAMPLE = (
     "张三", "居民身份证", "11010519491231002X", "", "", "13800000000", "zhangsan@example.com",
     "在岗职工", "青岛示例机械有限公司", "数控车床操作", "2015-03-01", "8", "技工学校", "", "5", "",
-    "6-18-01-01", "数控车工", "4", "", "", "", "",
+    "6-18-01-01", "数控车工", "4", "", "", "", "", "", "",
 )  # fmt: skip
 MAX_ROWS = 100_000
 
@@ -65,7 +68,7 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -78,7 +81,7 @@ def _cell(value: Any) -> str | None:
     return text or None
 
 
-def _table(content: bytes, kind: str) -> list[list[Any]]:
+def table_of(content: bytes, kind: str) -> list[list[Any]]:
     try:
         if kind == "csv":
             text = content.decode("utf-8-sig")
@@ -102,11 +105,15 @@ def _column_of(error: dict[str, str]) -> str:
     return "证件号"
 
 
-def read(content: bytes, kind: str) -> tuple[list[tuple[int, CandidateForm]], list[RowError]]:
-    table = _table(content, kind)
+def read(
+    content: bytes, kind: str, on_rows: Callable[[int], None] = lambda count: None
+) -> tuple[list[tuple[int, CandidateForm]], list[RowError]]:
+    """The forms of the sheet's rows and every bad row; ``on_rows`` hears how many rows have
+    been read so far, every few hundred."""
+    table = table_of(content, kind)
     if not table:
         raise SheetError("文件中没有表头")
-    headers = [_cell(title) or "" for title in table[0]]
+    headers = [cell_text(title) or "" for title in table[0]]
     unknown = [title for title in headers if title and title not in FIELD_OF]
     if unknown:
         raise SheetError(f"无法识别的列：{'、'.join(unknown)}（请使用下载的模板）")
@@ -116,10 +123,12 @@ def read(content: bytes, kind: str) -> tuple[list[tuple[int, CandidateForm]], li
     forms: list[tuple[int, CandidateForm]] = []
     errors: list[RowError] = []
     for number, cells in enumerate(table[1:], start=2):
+        if number % PROGRESS_EVERY == 0:
+            on_rows(number - 2)  # data rows read so far (the header is row 1)
         values = {
             field: text
             for field, cell in zip(fields, cells, strict=False)
-            if field and (text := _cell(cell)) is not None
+            if field and (text := cell_text(cell)) is not None
         }
         if not values:
             continue  # an empty line

@@ -95,7 +95,7 @@ async def submit(
         enrolment = enrolled.state if enrolled else Enrolment(plan_id=plan_id, uscc=uscc)
         submitted, event = model.submit(
             found.state,
-            candidate_count=len(enrolment.persons),
+            candidate_count=enrolment.eligible_count(),
             candidates_sha256=enrolment.digest(),
             rules=rules,
             needs=model.seat_needs(found.state.content, enrolment.sitting()),

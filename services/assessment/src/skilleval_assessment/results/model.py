@@ -1,8 +1,13 @@
 """成绩: component scores checked against the plan's scheme, pass/fail by its rules, and
-corrections that always carry a reason."""
+corrections that always carry a reason.
+
+The aggregate keeps one small mark per registration (its batch, pass/fail, corrections); the
+entries themselves are stored by batch in the chunk store, like the registrations, so entering
+10,000 results commits a small state (the entries travel once in the chunks, once in events)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,12 +46,60 @@ class ResultInput(BaseModel):
     evidence_sha256: Sha256 | None = None
 
 
+class ResultMark(BaseModel):
+    """Where a registration's current entry is stored, and whether it passed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    batch_id: str
+    passed: bool
+    corrections: int = 0
+
+
 class Results(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     plan_id: str
     uscc: str
-    entries: dict[str, ResultEntry] = {}
+    marks: dict[str, ResultMark] = {}
+    batches: tuple[str, ...] = ()
+
+    def passed(self, registration_id: str) -> bool:
+        mark = self.marks.get(registration_id)
+        return mark is not None and mark.passed
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """What a result needs of a registration (read from the enrolment index, one get)."""
+
+    registration_id: str
+    name: str
+    id_number: str
+    occupation_code: str
+    work_type: str | None
+    level: int
+    eligible: bool
+
+    @classmethod
+    def of(cls, registration: Registration) -> Enrolled:
+        return cls(
+            registration.registration_id,
+            registration.candidate.name,
+            registration.candidate.id_number,
+            registration.occupation_code,
+            registration.work_type,
+            registration.level,
+            registration.eligibility.eligible,
+        )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    results: Results
+    entries: list[ResultEntry]
+    events: list[ResultsRecorded]
+    errors: list[RowError]
 
 
 def judge(
@@ -80,7 +133,7 @@ def judge(
 
 
 def entry_for(
-    plan: Plan, registration: Registration, given: ResultInput, *, today: date
+    plan: Plan, registration: Enrolled, given: ResultInput, *, today: date
 ) -> ResultEntry | str:
     if given.evaluated_on > today or given.evaluated_on < plan.content.starts_at.date():
         return "评价日期应在方案评价开始之后且不晚于今天"
@@ -92,10 +145,11 @@ def entry_for(
     if isinstance(judged, str):
         return judged
     scores, total, passed = judged
-    return ResultEntry(
+    # Every value has been validated already (the input, the registration, the scheme).
+    return ResultEntry.model_construct(
         registration_id=registration.registration_id,
-        candidate_name=registration.candidate.name,
-        id_number=registration.candidate.id_number,
+        candidate_name=registration.name,
+        id_number=registration.id_number,
         occupation_code=registration.occupation_code,
         level=registration.level,
         method=scheme.method,
@@ -106,6 +160,7 @@ def entry_for(
         examiners=given.examiners,
         evidence=given.evidence,
         evidence_sha256=given.evidence_sha256,
+        corrections=0,
     )
 
 
@@ -117,14 +172,16 @@ def _ensure_accepted(plan: Plan) -> None:
 def record(
     plan: Plan,
     results: Results,
-    registrations: dict[str, Registration],
+    registrations: dict[str, Enrolled],
     inputs: list[tuple[int, ResultInput]],
     *,
     recorded_by: str,
     today: date,
-) -> tuple[Results, list[ResultsRecorded], list[RowError]]:
+    batch_id: str,
+) -> Recorded:
+    """The entries of ``inputs`` as one new batch, its events, and every row refused."""
     _ensure_accepted(plan)
-    entries = dict(results.entries)
+    marks = dict(results.marks)
     new: list[ResultEntry] = []
     errors: list[RowError] = []
     for row, given in inputs:
@@ -132,19 +189,22 @@ def record(
         if registration is None:
             errors.append(RowError(row, "报名编号", "本方案没有该报名编号"))
             continue
-        if given.registration_id in entries:
+        if not registration.eligible:
+            errors.append(RowError(row, "报名编号", "该人员资格审核未通过，不能登记成绩"))
+            continue
+        if given.registration_id in marks:
             errors.append(RowError(row, "报名编号", "成绩已登记，如需更正请提交更正并说明理由"))
             continue
         entry = entry_for(plan, registration, given, today=today)
         if isinstance(entry, str):
             errors.append(RowError(row, "成绩", entry))
             continue
-        entries[given.registration_id] = entry
+        marks[given.registration_id] = ResultMark(batch_id=batch_id, passed=entry.passed)
         new.append(entry)
     size = MAX_RESULTS_PER_EVENT
     parts = [new[i : i + size] for i in range(0, len(new), size)]
     events = [
-        ResultsRecorded(
+        ResultsRecorded.model_construct(
             uscc=plan.uscc,
             plan_id=plan.plan_id,
             recorded_by=recorded_by,
@@ -154,22 +214,26 @@ def record(
         )
         for index, part in enumerate(parts)
     ]
-    return results.model_copy(update={"entries": entries}), events, errors
+    batches = (*results.batches, batch_id) if new else results.batches
+    updated = results.model_copy(update={"marks": marks, "batches": batches})
+    return Recorded(updated, new, events, errors)
 
 
 def correct(
     plan: Plan,
     results: Results,
-    registration: Registration,
+    registration: Enrolled,
+    previous: ResultEntry | None,
     given: ResultInput,
     *,
     reason: str,
     corrected_by: str,
     today: date,
-) -> tuple[Results, ResultCorrected]:
+    batch_id: str,
+) -> tuple[Results, ResultEntry, ResultCorrected]:
+    """``previous``: the registration's current entry (read from its batch)."""
     _ensure_accepted(plan)
-    previous = results.entries.get(registration.registration_id)
-    if previous is None:
+    if previous is None or registration.registration_id not in results.marks:
         raise NotFound("该报名人员尚未登记成绩")
     if not reason.strip():
         raise InvalidRequest("更正成绩须说明理由")
@@ -185,5 +249,7 @@ def correct(
         previous=previous,
         result=entry,
     )
-    entries = results.entries | {registration.registration_id: entry}
-    return results.model_copy(update={"entries": entries}), event
+    mark = ResultMark(batch_id=batch_id, passed=entry.passed, corrections=entry.corrections)
+    marks = results.marks | {registration.registration_id: mark}
+    batches = (*results.batches, batch_id)
+    return results.model_copy(update={"marks": marks, "batches": batches}), entry, event

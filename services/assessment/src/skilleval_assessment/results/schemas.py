@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from skilleval_assessment.candidates.schemas import RowProblem
 from skilleval_assessment.results.model import ResultInput
 from skilleval_shared.events.assessment_parts import ResultEntry
 from skilleval_shared.fields import Clause
@@ -26,3 +27,9 @@ class ResultList(BaseModel):
     count: int = Field(title="人数")
     passed: int = Field(title="合格人数")
     results: list[ResultEntry] = Field(title="成绩")
+
+
+class ResultImportReport(BaseModel):
+    recorded: int = Field(title="登记人数")
+    passed: int = Field(title="合格人数")
+    rejected_rows: list[RowProblem] = Field(title="未登记的行及原因")

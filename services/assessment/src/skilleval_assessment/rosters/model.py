@@ -29,8 +29,9 @@ def build_rows(
     """One row per passing candidate, numbered from 1 in registration order."""
     rows: list[RosterRow] = []
     for registration in registrations:
-        entry = results.entries.get(registration.registration_id)
-        if entry is None or not entry.passed:
+        if not results.passed(registration.registration_id):
+            continue
+        if not registration.eligibility.eligible:
             continue
         person = registration.candidate
         rows.append(

@@ -10,9 +10,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 
-from skilleval_filing.adapters.file_types import JPEG, PDF, PNG
-from skilleval_filing.adapters.multipart import FIELD, bounded_form, upload_body_schema
-from skilleval_filing.adapters.uploads import checked_upload
 from skilleval_filing.clock import today
 from skilleval_filing.entrustments import service
 from skilleval_filing.entrustments.schemas import (
@@ -32,7 +29,10 @@ from skilleval_filing.web import (
     caller_of,
 )
 from skilleval_shared.domain_errors import NotFound
+from skilleval_shared.file_types import JPEG, PDF, PNG
 from skilleval_shared.web.errors import DomainErrorRoute
+from skilleval_shared.web.multipart import FIELD, bounded_form, upload_body_schema
+from skilleval_shared.web.uploads import checked_upload
 
 router = APIRouter(tags=["entrustments"], route_class=DomainErrorRoute)
 BASE = "/api/v1/entrustments"

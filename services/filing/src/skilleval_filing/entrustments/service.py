@@ -10,8 +10,6 @@ import uuid_utils
 
 from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
-from skilleval_filing.adapters.files import FileStore
-from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.catalog import service as catalog
 from skilleval_filing.entrustments.model import (
     WHAT,
@@ -30,7 +28,9 @@ from skilleval_shared.events.filing import (
     EntrustmentRejected,
     EntrustmentSubmitted,
 )
+from skilleval_shared.file_types import CheckedUpload
 from skilleval_shared.repository import Repository, Store
+from skilleval_shared.storage.files import FileStore
 
 KIND = "entrustment"
 MISSING = "没有这份委托评价协议"

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from skilleval_filing.adapters.file_types import ACCEPTED
-from skilleval_filing.adapters.files import StoredFile
-from skilleval_filing.adapters.multipart import FIELD, single_file, upload_body_schema
-from skilleval_filing.adapters.uploads import checked_upload
 from skilleval_filing.filings import material_service as materials
 from skilleval_filing.filings import service as filings
 from skilleval_filing.filings.access import accessible_filing_id
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.schemas import MaterialUploaded, material_view
 from skilleval_filing.web import Container, EnterpriseOrStaff, EnterprisePrincipal, caller_of
+from skilleval_shared.file_types import ACCEPTED
 from skilleval_shared.web.errors import DomainErrorRoute
+from skilleval_shared.web.multipart import FIELD, single_file, upload_body_schema
+from skilleval_shared.web.uploads import checked_upload, download_headers
 
 router = APIRouter(route_class=DomainErrorRoute)
 _TYPES = "、".join(file_type.name for file_type in ACCEPTED)
@@ -79,21 +76,5 @@ async def download_material(
     return StreamingResponse(
         container.files.stream(found),
         media_type=found.content_type,
-        headers=_download_headers(found),
+        headers=download_headers(found),
     )
-
-
-def _download_headers(found: StoredFile) -> dict[str, str]:
-    fallback = "".join(
-        ch if ch.isascii() and ch.isprintable() and ch != '"' else "_" for ch in found.filename
-    )
-    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode("ascii")
-    return {
-        "Content-Length": str(found.size_bytes),
-        "Content-Disposition": (
-            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(found.filename)}"
-        ),
-        "X-Content-Type-Options": "nosniff",
-        "ETag": f'"{found.sha256}"',
-        "Repr-Digest": f"sha-256=:{digest}:",
-    }

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from skilleval_filing.actors import Caller
-from skilleval_filing.adapters.files import FileStore, StoredFile
-from skilleval_filing.adapters.uploads import CheckedUpload
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.model import UploadedMaterial
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.filings.service import editable
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.envelope import utc_now
+from skilleval_shared.file_types import CheckedUpload
+from skilleval_shared.storage.files import FileStore, StoredFile
 
 
 async def attach_material(

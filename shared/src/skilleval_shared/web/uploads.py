@@ -1,29 +1,27 @@
-"""An uploaded file read within a size limit and accepted only if its bytes prove an allowed type.
+"""An uploaded file read within a size limit and accepted only if its bytes prove an allowed type,
+and the headers a stored file is downloaded with.
 
 The type is what the content is (``file_types.sniff``), never what the client claims.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from urllib.parse import quote
 
 from fastapi import UploadFile
 
-from skilleval_filing.adapters.file_types import FileType, sniff
+from skilleval_shared.file_types import CheckedUpload, FileType, sniff
 from skilleval_shared.problems import field_error, payload_too_large, unsupported_media_type
+from skilleval_shared.storage.files import StoredFile
+
+__all__ = ["CheckedUpload", "checked_upload", "download_headers", "safe_filename"]
 
 _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f\"]")
 MAX_FILENAME = 100
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    filename: str
-    file_type: FileType
-    content: bytes
 
 
 def safe_filename(raw: str | None, fallback: str) -> str:
@@ -54,3 +52,21 @@ async def checked_upload(
     return CheckedUpload(
         safe_filename(upload.filename, fallback_stem + file_type.extension), file_type, content
     )
+
+
+def download_headers(found: StoredFile) -> dict[str, str]:
+    """Attachment (UTF-8 name and an ASCII fallback), no sniffing, the SHA-256 as ETag and
+    ``Repr-Digest``."""
+    fallback = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch != '"' else "_" for ch in found.filename
+    )
+    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode("ascii")
+    return {
+        "Content-Length": str(found.size_bytes),
+        "Content-Disposition": (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(found.filename)}"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "ETag": f'"{found.sha256}"',
+        "Repr-Digest": f"sha-256=:{digest}:",
+    }

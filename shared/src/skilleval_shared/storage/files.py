@@ -9,9 +9,10 @@ from datetime import datetime
 
 import uuid_utils
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import utc_now
-from skilleval_shared.storage.mongo import Document
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
 
 CHUNK_BYTES = 255 * 1024
 
@@ -42,15 +43,31 @@ class FileStore:
         self.chunks = db["file_chunks"]
 
     async def save(
-        self, *, owner_uscc: str, filename: str, content_type: str, content: bytes
+        self,
+        *,
+        owner_uscc: str,
+        filename: str,
+        content_type: str,
+        content: bytes,
+        file_id: str | None = None,
     ) -> StoredFile:
-        """Chunks first, then the file record: a file is visible only once complete."""
-        file_id = str(uuid_utils.uuid7())
+        """Chunks first, then the file record: a file is visible only once complete.
+
+        ``file_id`` given (e.g. derived from the content's SHA-256): saving it again is
+        idempotent, answering the file already stored."""
+        if file_id is not None and (found := await self.get(file_id)) is not None:
+            return found
+        file_id = file_id or str(uuid_utils.uuid7())
         pieces = [content[i : i + CHUNK_BYTES] for i in range(0, len(content), CHUNK_BYTES)]
         if pieces:
-            await self.chunks.insert_many(
-                [{"_id": f"{file_id}:{n}", "data": piece} for n, piece in enumerate(pieces)]
-            )
+            try:
+                await self.chunks.insert_many(
+                    [{"_id": f"{file_id}:{n}", "data": piece} for n, piece in enumerate(pieces)],
+                    ordered=False,
+                )
+            except BulkWriteError as error:  # an interrupted save of the same id left these
+                if len(duplicate_indexes(error)) != len(error.details.get("writeErrors", [])):
+                    raise
         stored = StoredFile(
             file_id=file_id,
             owner_uscc=owner_uscc,
@@ -61,7 +78,14 @@ class FileStore:
             chunks=len(pieces),
             uploaded_at=utc_now(),
         )
-        await self.files.insert_one(stored.as_document())
+        try:
+            await self.files.insert_one(stored.as_document())
+        except Exception as error:
+            if not is_duplicate_key(error):
+                raise
+            found = await self.get(file_id)
+            assert found is not None
+            return found
         return stored
 
     async def get(self, file_id: str) -> StoredFile | None:

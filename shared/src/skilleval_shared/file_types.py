@@ -18,6 +18,15 @@ class FileType:
     extension: str
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload whose size and type (from its bytes) have been checked."""
+
+    filename: str
+    file_type: FileType
+    content: bytes
+
+
 PDF = FileType("PDF", "application/pdf", ".pdf")
 JPEG = FileType("JPEG", "image/jpeg", ".jpg")
 PNG = FileType("PNG", "image/png", ".png")

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from skilleval_filing.adapters import file_types as t
+from skilleval_shared import file_types as t
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
