@@ -404,13 +404,19 @@ async def test_the_whole_story(clients: dict[str, httpx.AsyncClient]) -> None:
     assert site.status_code == 200 and f"{holder[0]}*" in site.text, site.text[-1500:]
     assert person["id_number"] not in site.text
 
+    last: list[str] = []
+
     async def verified() -> dict[str, Any] | None:
         response = await registry.get("/api/v1/public/verify", params={"s": token})
+        last[:] = [f"{response.status_code} {response.text[:600]}"]
         found = response.json() if response.status_code == 200 else {}
         return found if found.get("verdict") == "valid" else None
 
     # Public lookups are limited per address (LOOKUPS_PER_MINUTE): poll gently.
-    checked = await eventually(verified, timeout=90, interval=4)
+    try:
+        checked = await eventually(verified, timeout=90, interval=4)
+    except AssertionError:
+        pytest.fail(f"二维码验证未得到“有效”：{last} token={token[:60]}…")
     assert lathe_number in str(checked), checked
     verify_page = await registry.get("/verify", params={"s": token})
     assert verify_page.status_code == 200 and "有效" in verify_page.text
