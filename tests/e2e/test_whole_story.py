@@ -436,11 +436,15 @@ async def test_the_whole_story(clients: dict[str, httpx.AsyncClient]) -> None:
     assert {state["status"] for state in acks} <= {"accepted", "rejected"}, acks
 
     # 15. The emails are in Mailpit: the enterprise's and each holder's.
-    enterprise_mail = await messages_to(MAILPIT, run.email, at_least=5, timeout=120)
+    enterprise_mail = await messages_to(MAILPIT, run.email, at_least=10, timeout=120)
     subjects = [message["Subject"] for message in enterprise_mail]
     print(f"[e2e] mail to {run.email}: {subjects}")
     assert len(enterprise_mail) >= 5, subjects
+    for expected in ("企业账号注册成功", "备案完成", "评价考核方案已通过", "证书已全部发放"):
+        assert any(expected in subject for subject in subjects), (expected, subjects)
     for n in (1, 2, 3):
         holder_mail = await messages_to(MAILPIT, run.worker_email(n), timeout=120)
         assert holder_mail, f"没有发给 {run.worker_email(n)} 的证书邮件"
+        assert any("证书" in message["Subject"] for message in holder_mail), holder_mail
+    print(f"[e2e] look up {lathe_number} with 姓名 {holder} at {REGISTRY}/")
     print(f"[e2e] done: registry {REGISTRY}/ , mailbox {MAILPIT}/ , run {run.tag}")
