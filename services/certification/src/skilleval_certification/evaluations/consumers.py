@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from skilleval_certification.evaluations.service import EvaluationProjection
 from skilleval_shared.events.assessment import (
+    CandidatesRegistered,
     PlanAccepted,
     PlanResubmitted,
     PlanReturned,
     PlanSubmitted,
+    ResultCorrected,
     ResultRecorded,
+    ResultsRecorded,
 )
 from skilleval_shared.messaging import EventConsumer
 
@@ -17,3 +20,6 @@ def register(consumer: EventConsumer, evaluations: EvaluationProjection) -> None
     consumer.on(PlanSubmitted, PlanResubmitted)(evaluations.record_plan)
     consumer.on(PlanAccepted, PlanReturned)(evaluations.record_plan_decision)
     consumer.on(ResultRecorded)(evaluations.record_result)
+    # What assessment publishes: candidates in batches, then results in batches and corrections.
+    consumer.on(CandidatesRegistered)(evaluations.record_registrations)
+    consumer.on(ResultsRecorded, ResultCorrected)(evaluations.record_results)

@@ -11,7 +11,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_certification.evaluations.model import Plan, person_key
 from skilleval_shared.envelope import CloudEvent
-from skilleval_shared.events.assessment import ResultRecorded
+from skilleval_shared.events.assessment import (
+    CandidatesRegistered,
+    ResultCorrected,
+    ResultRecorded,
+    ResultsRecorded,
+)
+from skilleval_shared.events.assessment_parts import ResultEntry
 from skilleval_shared.storage.mongo import Document, get_each
 from skilleval_shared.storage.projection import Projection
 from skilleval_shared.validation.id_number import IdType
@@ -23,6 +29,8 @@ class EvaluationProjection:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.plans = Projection(db["plans"])
         self.results = Projection(db["results"])
+        # registration id → the candidate's ID type, which a result entry does not carry
+        self.registrations = Projection(db["registrations"])
 
     async def record_plan(self, event: CloudEvent[Any]) -> None:
         data = event.data
@@ -48,6 +56,40 @@ class EvaluationProjection:
             return body | {"plans": body.get("plans", {}) | {data.plan_id: data.passed}}
 
         await self.results.apply(key, event, change)
+
+    async def record_registrations(self, event: CloudEvent[Any]) -> None:
+        data: CandidatesRegistered = event.data
+        items = []
+        for item in data.registrations:
+
+            def change(body: Document, id_type: str = str(item.candidate.id_type)) -> Document:
+                return body | {"id_type": id_type}
+
+            items.append((item.registration_id, event, change))
+        await self.registrations.apply_many(items)
+
+    async def record_results(self, event: CloudEvent[Any]) -> None:
+        """The batch results assessment publishes (``ResultsRecorded``), and a correction."""
+        data: ResultsRecorded | ResultCorrected = event.data
+        entries: tuple[ResultEntry, ...] = (
+            data.results if isinstance(data, ResultsRecorded) else (data.result,)
+        )
+        found = await get_each(
+            self.registrations.collection, [entry.registration_id for entry in entries]
+        )
+        items = []
+        for entry, registration in zip(entries, found, strict=True):
+            if registration is None:
+                raise LookupError(f"registration {entry.registration_id} not known yet")
+            key = person_key(
+                IdType(registration["id_type"]), entry.id_number, entry.occupation_code, entry.level
+            )
+
+            def change(body: Document, entry: ResultEntry = entry) -> Document:
+                return body | {"plans": body.get("plans", {}) | {data.plan_id: entry.passed}}
+
+            items.append((key, event, change))
+        await self.results.apply_many(items)
 
     async def plan(self, plan_id: str) -> Plan | None:
         found = await self.plans.get(plan_id)
