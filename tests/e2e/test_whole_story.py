@@ -30,9 +30,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from integration.filing.conftest import ENTERPRISE_PASSWORD, registration
-from integration.filing.flows import application, catalog, fill_draft
+from integration.filing.flows import fill_draft
 from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
 from support.assessment_samples import candidate, make_uscc, plan_content
+from support.filing_samples import application_json as application
+from support.filing_samples import catalog_json as catalog
 from support.kafka import eventually
 from support.mailpit import messages_to
 
