@@ -107,3 +107,39 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
         "total_to_issued_s": issued_at - started,
         "issued_events_relayed_s": relayed_at - started,
     }
+
+
+async def _main(repeats: int, rows: int) -> list[dict[str, float]]:
+    import uuid
+
+    from support.infra import provide_infra
+    from support.kafka import delete_namespace_topics
+
+    rounds = []
+    with provide_infra() as infra:
+        for _ in range(repeats):
+            settings = Settings(
+                service_name="bench",
+                kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+                mongodb_url=infra.mongodb_url,
+                namespace="bench" + uuid.uuid4().hex[:8],
+                outbox_poll_seconds=0.05,
+            )
+            try:
+                result = await bench_roster_issue(settings, rows)
+            finally:
+                await delete_namespace_topics(
+                    settings.kafka_bootstrap_servers, settings.namespace
+                )
+            print({k: round(v, 2) for k, v in result.items()}, flush=True)
+            rounds.append(result)
+    return rounds
+
+
+if __name__ == "__main__":
+    import os
+    import statistics
+
+    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    done = asyncio.run(_main(repeats, int(os.environ.get("BENCH_ROWS", str(ROWS)))))
+    print("median", {k: round(statistics.median(r[k] for r in done), 2) for k in done[0]})
