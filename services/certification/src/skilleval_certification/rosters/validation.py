@@ -14,7 +14,11 @@ from collections.abc import Mapping, Sequence, Set
 from pydantic import BaseModel, ConfigDict
 
 from skilleval_certification.evaluations.model import Plan, person_key, plan_problem
-from skilleval_certification.institutions.model import Institution, status_problem
+from skilleval_certification.institutions.model import (
+    Institution,
+    entrustment_problem,
+    status_problem,
+)
 from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.validation.id_number import IdType, validate_resident_id
 
@@ -130,6 +134,18 @@ def check_roster(
     checked = []
     for item in sorted(rows, key=lambda item: item.row.seq):
         problems = list(shared) + list(item.problems)
+        row = item.row
+        if plan is not None and (
+            problem := entrustment_problem(
+                institution,
+                row.occupation_code,
+                row.work_type,
+                row.level,
+                start=plan.starts_on,
+                end=plan.ends_on,
+            )
+        ):
+            problems.append(Problem(column="occupation_code", message=problem))
         passed = item.results.get(plan_id)
         if passed is None:
             problems.append(
