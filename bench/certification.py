@@ -18,7 +18,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from skilleval_certification.bootstrap import build_app
-from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.rosters import service as rosters
 from skilleval_certification.settings import CertificationSettings
 from skilleval_shared.envelope import wrap
@@ -54,16 +53,7 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
         await parts.rosters.evaluations.record_plan(wrap(samples.plan_submitted(plan_id)))
         await parts.rosters.evaluations.record_plan_decision(wrap(samples.plan_accepted(plan_id)))
         results = [wrap(samples.result(plan_id, row)) for row in roster_rows]
-        await parts.rosters.evaluations.results.apply_many(
-            [
-                (
-                    person_key(r.id_type, r.id_number, r.occupation_code, r.level),
-                    event,
-                    lambda body: body | {"plans": {plan_id: True}},
-                )
-                for r, event in zip(roster_rows, results, strict=True)
-            ]
-        )
+        await parts.rosters.evaluations.record_results(results)
         chunks, header = samples.roster_events(roster_id, plan_id, roster_rows)
         await send(certification, *chunks)
         await send(certification, header)
@@ -128,9 +118,7 @@ async def _main(repeats: int, rows: int) -> list[dict[str, float]]:
             try:
                 result = await bench_roster_issue(settings, rows)
             finally:
-                await delete_namespace_topics(
-                    settings.kafka_bootstrap_servers, settings.namespace
-                )
+                await delete_namespace_topics(settings.kafka_bootstrap_servers, settings.namespace)
             print({k: round(v, 2) for k, v in result.items()}, flush=True)
             rounds.append(result)
     return rounds

@@ -16,4 +16,4 @@ from skilleval_shared.messaging import EventConsumer
 def register(consumer: EventConsumer, evaluations: EvaluationProjection) -> None:
     consumer.on(PlanSubmitted, PlanResubmitted)(evaluations.record_plan)
     consumer.on(PlanAccepted, PlanReturned)(evaluations.record_plan_decision)
-    consumer.on(ResultRecorded)(evaluations.record_result)
+    consumer.on_batch(ResultRecorded)(evaluations.record_results)

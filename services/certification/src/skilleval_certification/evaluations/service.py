@@ -1,10 +1,18 @@
 """certification's projection of evaluation plans and of each person's results, from
-assessment's events. Results are kept per person, occupation and level (``person_key``), so a
-chunk of rows is checked with one get by ``_id`` per row, before its roster's header is in."""
+assessment's events.
+
+Results are kept per plan in ``RESULT_BUCKETS`` bucket documents ``<plan_id>#<b>`` (the bucket
+from a CRC of the ``person_key``), each a list of results: a roster of any size
+reads its plan's results with ``RESULT_BUCKETS`` gets by ``_id`` (FerretDB indexes only an exact
+``_id``), never one per row. (A list of ``{"key", "passed"}``: FerretDB stores no nested
+arrays and a person key is no safe field name.) Result events of one plan are keyed by its
+institution, so one consumer at a time writes a plan's buckets, in bulk per batch.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +26,11 @@ from skilleval_shared.storage.projection import Projection
 from skilleval_shared.validation.id_number import IdType
 
 CONCURRENT_GETS = 32
+RESULT_BUCKETS = 32
+
+
+def result_bucket(plan_id: str, key: str) -> str:
+    return f"{plan_id}#{zlib.crc32(key.encode()) % RESULT_BUCKETS}"
 
 
 async def get_each(
@@ -56,13 +69,11 @@ class EvaluationProjection:
         await self.plans.apply(event.data.plan_id, event, lambda body: body | {"status": status})
 
     async def record_result(self, event: CloudEvent[Any]) -> None:
-        data: ResultRecorded = event.data
-        key = person_key(IdType(data.id_type), data.id_number, data.occupation_code, data.level)
+        await self.record_results([event])
 
-        def change(body: Document) -> Document:
-            return body | {"plans": body.get("plans", {}) | {data.plan_id: data.passed}}
-
-        await self.results.apply(key, event, change)
+    async def record_results(self, events: Sequence[CloudEvent[Any]]) -> None:
+        """Each result into its plan's bucket, in order; one bulk write for the batch."""
+        await self.results.apply_many([_result_change(event) for event in events])
 
     async def plan(self, plan_id: str) -> Plan | None:
         found = await self.plans.get(plan_id)
@@ -70,6 +81,22 @@ class EvaluationProjection:
             return None
         return Plan.model_validate({k: v for k, v in found.items() if k not in ("_id", "seen")})
 
-    async def results_of(self, keys: Sequence[str]) -> dict[str, dict[str, bool]]:
-        found = await get_each(self.results.collection, keys, {"plans": 1})
-        return {key: doc.get("plans", {}) for key, doc in zip(keys, found, strict=True) if doc}
+    async def results_of(self, plan_id: str) -> dict[str, bool]:
+        """Every result recorded under the plan: person_key -> passed."""
+        ids = [f"{plan_id}#{b}" for b in range(RESULT_BUCKETS)]
+        found = await get_each(self.results.collection, ids, {"results": 1})
+        return {
+            item["key"]: item["passed"] for doc in found if doc for item in doc.get("results", [])
+        }
+
+
+def _result_change(event: CloudEvent[Any]) -> tuple[str, CloudEvent[Any], Any]:
+    data: ResultRecorded = event.data
+    key = person_key(IdType(data.id_type), data.id_number, data.occupation_code, data.level)
+
+    def change(body: Document) -> Document:
+        results = {item["key"]: item["passed"] for item in body.get("results", [])}
+        results[key] = data.passed
+        return body | {"results": [{"key": k, "passed": v} for k, v in results.items()]}
+
+    return result_bucket(data.plan_id, key), event, change

@@ -2,9 +2,13 @@
 topic (keyed by institution, so one institution's rosters are numbered one at a time).
 
 Idempotent end to end: the block of each level is the allocator's answer for (series, roster),
-the same on every redelivery and for every process; certificate records and holdings are
-inserted by their natural ``_id``; the ``CertificateIssued`` events go out in commits of one
-chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed once).
+the same on every redelivery and for every process. The commit point of each certificate is the
+unique insert of its holding (``person_key`` -> number: one valid certificate per person,
+occupation and level): a row whose person already holds another valid certificate loses it, and
+its number stays a gap; a redelivery finds its own numbers there and goes on. Then the records
+of the winners (``_id`` = number), the holding filter, and the ``CertificateIssued`` events in
+commits of one chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed
+once). Every write is bulk: ``insert_many(ordered=False)`` in batches, no get per row.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
+from skilleval_certification.certificates.holdings import HoldingIndex
 from skilleval_certification.certificates.model import Certificate, from_row, issued_event
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.evaluations.service import get_each
@@ -34,7 +39,7 @@ from skilleval_shared.storage.sequences import BlockAllocator
 
 ISSUANCE = "issuance"
 CONCURRENT_COMMITS = 4
-INSERT_BATCH = 500
+INSERT_BATCH = 1000
 
 
 class NumberReused(Exception):
@@ -47,7 +52,7 @@ class NumberingParts:
     checked: ChunkStore
     allocator: BlockAllocator
     certificates: AsyncCollection[Document]  # the record of each certificate, _id = number
-    holdings: AsyncCollection[Document]  # person_key -> number of a valid certificate
+    holdings: HoldingIndex  # person_key -> number of a valid certificate, and its filter
     issuance: AggregateStore
 
 
@@ -85,13 +90,25 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         for row in assign(rows, blocks, prefix, order.issue_date)
     ]
     # Each write idempotent, in bounded batches; the roster is marked issued only after all.
-    documents = [record(c) for c in certificates]
+    issued: list[Certificate] = []
     for start in range(0, len(certificates), INSERT_BATCH):
+        issued += await _commit_holdings(
+            parts.holdings.holdings, certificates[start : start + INSERT_BATCH]
+        )
+    documents = [record(c) for c in issued]
+    for start in range(0, len(documents), INSERT_BATCH):
         await _insert_records(parts.certificates, documents[start : start + INSERT_BATCH])
-        await _insert_holdings(parts.holdings, certificates[start : start + INSERT_BATCH])
-    await _publish(parts.issuance, order.roster_id, certificates)
-    await _mark_issued(parts.rosters, order.roster_id, len(certificates))
-    return len(certificates)
+    await parts.holdings.add(_key(c) for c in issued)
+    await _publish(parts.issuance, order.roster_id, issued)
+    numbers = {c.certificate_number for c in issued}
+    refused = [c.row.seq for c in certificates if c.certificate_number not in numbers]
+    await _mark_issued(parts.rosters, order.roster_id, len(issued), refused)
+    return len(issued)
+
+
+def _key(certificate: Certificate) -> str:
+    c = certificate
+    return person_key(c.id_type, c.id_number, c.occupation_code, c.level)
 
 
 async def _insert_records(collection: AsyncCollection[Document], documents: list[Document]) -> None:
@@ -110,22 +127,27 @@ async def _insert_records(collection: AsyncCollection[Document], documents: list
                 raise NumberReused(f"{mine['_id']} is held by another roster row") from error
 
 
-async def _insert_holdings(
+async def _commit_holdings(
     collection: AsyncCollection[Document], certificates: list[Certificate]
-) -> None:
-    documents = [
-        {
-            "_id": person_key(c.id_type, c.id_number, c.occupation_code, c.level),
-            "certificate_number": c.certificate_number,
-        }
-        for c in certificates
-    ]
+) -> list[Certificate]:
+    """The certificates whose holding is theirs: inserted now, or by an earlier attempt. One
+    whose person holds another number (another roster won the unique insert) is left out."""
+    documents = [{"_id": _key(c), "certificate_number": c.certificate_number} for c in certificates]
     if not documents:
-        return
+        return []
     try:
         await collection.insert_many(documents, ordered=False)
     except BulkWriteError as error:
-        duplicate_indexes(error)  # re-raises anything but duplicates (a redelivery)
+        clashes = sorted(duplicate_indexes(error))  # re-raises anything but duplicates
+        held = await get_each(collection, [documents[i]["_id"] for i in clashes])
+        mine = [documents[index]["certificate_number"] for index in clashes]
+        lost = {
+            index
+            for index, number, holder in zip(clashes, mine, held, strict=True)
+            if holder is None or holder["certificate_number"] != number
+        }
+        return [c for index, c in enumerate(certificates) if index not in lost]
+    return certificates
 
 
 async def _publish(store: AggregateStore, roster_id: str, certificates: list[Certificate]) -> None:
@@ -150,12 +172,14 @@ async def _publish(store: AggregateStore, roster_id: str, certificates: list[Cer
     await asyncio.gather(*(commit(index, part) for index, part in enumerate(parts)))
 
 
-async def _mark_issued(repository: RosterRepository, roster_id: str, count: int) -> None:
+async def _mark_issued(
+    repository: RosterRepository, roster_id: str, count: int, refused: list[int]
+) -> None:
     async def attempt() -> None:
         found = await repository.get(roster_id)
         if found.state.status is RosterStatus.ISSUED:
             return
-        roster, events = rosters.issued(found.state, certificate_count=count)
+        roster, events = rosters.issued(found.state, certificate_count=count, refused_seqs=refused)
         await repository.save(roster_id, found.version, roster, [wrap(e) for e in events])
 
     await repository.retrying(attempt)

@@ -83,6 +83,9 @@ class Roster(BaseModel):
     issue_date: date | None = None
     numbering_refused: str | None = None
     certificate_count: int = 0
+    # Approved rows left without a certificate: the person held a valid one of the same
+    # occupation and level by the time of issue (another roster's issuance won).
+    held_elsewhere_seqs: tuple[int, ...] = ()
 
     @property
     def passed_count(self) -> int:
@@ -222,7 +225,9 @@ def numbering_refused(roster: Roster, reason: str) -> Roster:
     return roster.model_copy(update={"numbering_refused": reason})
 
 
-def issued(roster: Roster, *, certificate_count: int) -> tuple[Roster, list[EventData]]:
+def issued(
+    roster: Roster, *, certificate_count: int, refused_seqs: Sequence[int] = ()
+) -> tuple[Roster, list[EventData]]:
     _expect(roster, RosterStatus.NUMBERING, "登记发证")
     assert roster.issue_date is not None
     event = RosterIssued(
@@ -231,5 +236,9 @@ def issued(roster: Roster, *, certificate_count: int) -> tuple[Roster, list[Even
         certificate_count=certificate_count,
         issue_date=roster.issue_date,
     )
-    update = {"status": RosterStatus.ISSUED, "certificate_count": certificate_count}
+    update = {
+        "status": RosterStatus.ISSUED,
+        "certificate_count": certificate_count,
+        "held_elsewhere_seqs": tuple(refused_seqs),
+    }
     return roster.model_copy(update=update), [event]

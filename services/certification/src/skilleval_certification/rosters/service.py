@@ -17,6 +17,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from skilleval_certification.certificates.holdings import HoldingIndex
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.evaluations.service import EvaluationProjection, get_each
 from skilleval_certification.institutions.service import InstitutionProjection
@@ -43,7 +44,7 @@ class RosterParts:
     chunks: AsyncCollection[Document]  # rows as they arrived, checked: <roster_id>:<n>
     headers: AsyncCollection[Document]  # RosterSubmitted as it arrived: <roster_id>
     checked: ChunkStore  # the validated rows of a complete roster
-    holdings: AsyncCollection[Document]  # person_key -> a valid certificate's number
+    holdings: HoldingIndex  # who holds a valid certificate
     institutions: InstitutionProjection
     evaluations: EvaluationProjection
 
@@ -61,17 +62,10 @@ async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> No
         await finish(parts=parts, roster_id=chunk.roster_id)
         return
     keys = [person_key(r.id_type, r.id_number, r.occupation_code, r.level) for r in chunk.rows]
-    institution, held, results = await asyncio.gather(
-        parts.institutions.get(chunk.uscc),
-        get_each(parts.holdings, keys, {"_id": 1}),
-        parts.evaluations.results_of(keys),
+    institution, held = await asyncio.gather(
+        parts.institutions.get(chunk.uscc), parts.holdings.held(keys)
     )
-    checked = check_chunk(
-        chunk.rows,
-        institution=institution,
-        held={doc["_id"] for doc in held if doc},
-        results=results,
-    )
+    checked = check_chunk(chunk.rows, institution=institution, held=held, results={})
     await _insert_once(
         parts.chunks,
         {
@@ -103,13 +97,23 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     chunks = await get_each(parts.chunks, chunk_ids)
     if any(chunk is None for chunk in chunks):
         return None
-    rows = [CheckedRow.model_validate(r) for chunk in chunks if chunk for r in chunk["rows"]]
+    plan, institution, results = await asyncio.gather(
+        parts.evaluations.plan(header.plan_id),
+        parts.institutions.get(header.uscc),
+        parts.evaluations.results_of(header.plan_id),
+    )
+    rows = [
+        _with_result(CheckedRow.model_validate(r), header.plan_id, results)
+        for chunk in chunks
+        if chunk
+        for r in chunk["rows"]
+    ]
     checked = check_roster(
         rows,
         institution_uscc=header.uscc,
         plan_id=header.plan_id,
-        plan=await parts.evaluations.plan(header.plan_id),
-        institution=await parts.institutions.get(header.uscc),
+        plan=plan,
+        institution=institution,
     )
     try:
         await parts.checked.put(roster_id, [item.model_dump(mode="json") for item in checked])
@@ -127,6 +131,14 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     with contextlib.suppress(ConcurrentUpdate):  # validated already, by a redelivery
         await parts.rosters.add(roster_id, roster, [wrap(event) for event in events])
     return roster
+
+
+def _with_result(item: CheckedRow, plan_id: str, results: Mapping[str, bool]) -> CheckedRow:
+    """The row with the person's result under the roster's plan, if one is recorded."""
+    passed = results.get(item.key())
+    if passed is None:
+        return item
+    return item.model_copy(update={"results": item.results | {plan_id: passed}})
 
 
 @dataclass(frozen=True)
