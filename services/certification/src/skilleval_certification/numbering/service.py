@@ -31,14 +31,17 @@ from skilleval_certification.rosters.service import RosterRepository
 from skilleval_certification.rosters.validation import CheckedRow
 from skilleval_shared.envelope import wrap
 from skilleval_shared.events.certification import NumberingRequested
-from skilleval_shared.events.roster import ROWS_PER_CHUNK
+from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
 from skilleval_shared.storage.chunks import ChunkStore
 from skilleval_shared.storage.mongo import Document, duplicate_indexes
 from skilleval_shared.storage.sequences import BlockAllocator
 
 ISSUANCE = "issuance"
-CONCURRENT_COMMITS = 4
+CONCURRENT_COMMITS = 2
+# CertificateIssued events per issuance commit (~1 MB of events; the core keeps a commit's
+# events past 4 MB in part documents). Fixed: a re-processing must cut the same commits.
+ISSUED_PER_COMMIT = 500
 INSERT_BATCH = 1000
 
 
@@ -65,15 +68,8 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     found = await parts.rosters.get(order.roster_id)
     if found.state.status is RosterStatus.ISSUED:
         return found.state.certificate_count
-    approved = set(found.state.approved_seqs())
-    stored = await parts.checked.read(order.roster_id) or []
-    rows = [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
-    blocks = {
-        level: await parts.allocator.allocate(
-            series(order.institution_uscc, order.issue_date, level), order.roster_id, count
-        )
-        for level, count in sorted(count_by_level(rows).items())
-    }
+    rows = await _read_approved(parts.checked, order.roster_id, found.state.approved_seqs())
+    blocks = await _allocate(parts.allocator, order, rows)
     prefix = NumberPrefix(
         category=order.institution_category,
         institution_code=order.institution_code,
@@ -95,9 +91,9 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         issued += await _commit_holdings(
             parts.holdings.holdings, certificates[start : start + INSERT_BATCH]
         )
-    documents = [record(c) for c in issued]
-    for start in range(0, len(documents), INSERT_BATCH):
-        await _insert_records(parts.certificates, documents[start : start + INSERT_BATCH])
+    # After the commit point: the records, the filter, the events. One after the other: on
+    # FerretDB's SQLite every write waits for the one database lock anyway.
+    await _insert_all(parts.certificates, [record(c) for c in issued])
     await parts.holdings.add(_key(c) for c in issued)
     await _publish(parts.issuance, order.roster_id, issued)
     numbers = {c.certificate_number for c in issued}
@@ -106,9 +102,32 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     return len(issued)
 
 
+async def _read_approved(checked: ChunkStore, roster_id: str, seqs: list[int]) -> list[RosterRow]:
+    approved = set(seqs)
+    stored = await checked.read(roster_id) or []
+    return [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
+
+
+async def _allocate(
+    allocator: BlockAllocator, order: NumberingRequested, rows: list[RosterRow]
+) -> dict[int, range]:
+    """One block per level: the allocator's answer for (series, roster), the same every time."""
+    return {
+        level: await allocator.allocate(
+            series(order.institution_uscc, order.issue_date, level), order.roster_id, count
+        )
+        for level, count in sorted(count_by_level(rows).items())
+    }
+
+
 def _key(certificate: Certificate) -> str:
     c = certificate
     return person_key(c.id_type, c.id_number, c.occupation_code, c.level)
+
+
+async def _insert_all(collection: AsyncCollection[Document], documents: list[Document]) -> None:
+    for start in range(0, len(documents), INSERT_BATCH):
+        await _insert_records(collection, documents[start : start + INSERT_BATCH])
 
 
 async def _insert_records(collection: AsyncCollection[Document], documents: list[Document]) -> None:
@@ -166,8 +185,8 @@ async def _publish(store: AggregateStore, roster_id: str, certificates: list[Cer
                 )
 
     parts = [
-        certificates[start : start + ROWS_PER_CHUNK]
-        for start in range(0, len(certificates), ROWS_PER_CHUNK)
+        certificates[start : start + ISSUED_PER_COMMIT]
+        for start in range(0, len(certificates), ISSUED_PER_COMMIT)
     ]
     await asyncio.gather(*(commit(index, part) for index, part in enumerate(parts)))
 

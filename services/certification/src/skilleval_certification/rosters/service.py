@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -23,6 +23,7 @@ from skilleval_certification.evaluations.service import EvaluationProjection, ge
 from skilleval_certification.institutions.service import InstitutionProjection
 from skilleval_certification.numbering.model import MissingInstitutionSerial
 from skilleval_certification.rosters import model
+from skilleval_certification.rosters.cache import ChunkCache
 from skilleval_certification.rosters.model import Roster, RosterStatus
 from skilleval_certification.rosters.validation import CheckedRow, check_chunk, check_roster
 from skilleval_shared.domain_errors import NotFound, NotPermitted
@@ -47,14 +48,18 @@ class RosterParts:
     holdings: HoldingIndex  # who holds a valid certificate
     institutions: InstitutionProjection
     evaluations: EvaluationProjection
+    cache: ChunkCache = field(default_factory=ChunkCache)  # chunks this process stored
 
 
-async def _insert_once(collection: AsyncCollection[Document], document: Document) -> None:
+async def _insert_once(collection: AsyncCollection[Document], document: Document) -> bool:
+    """True when this insert stored the document, False when it was there already."""
     try:
         await collection.insert_one(document)
     except Exception as error:
         if not is_duplicate_key(error):
             raise
+        return False
+    return True
 
 
 async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> None:
@@ -66,7 +71,7 @@ async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> No
         parts.institutions.get(chunk.uscc), parts.holdings.held(keys)
     )
     checked = check_chunk(chunk.rows, institution=institution, held=held, results={})
-    await _insert_once(
+    stored = await _insert_once(
         parts.chunks,
         {
             "_id": f"{chunk.roster_id}:{chunk.chunk_index}",
@@ -76,6 +81,8 @@ async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> No
             "failed": sum(not item.ok for item in checked),
         },
     )
+    if stored:
+        parts.cache.put(chunk.roster_id, chunk.chunk_index, checked)
     await finish(parts=parts, roster_id=chunk.roster_id)
 
 
@@ -93,27 +100,11 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     if found is not None:
         return found.state
     header = RosterSubmitted.model_validate({k: v for k, v in document.items() if k != "_id"})
-    chunk_ids = [f"{roster_id}:{n}" for n in range(header.chunk_count)]
-    chunks = await get_each(parts.chunks, chunk_ids)
-    if any(chunk is None for chunk in chunks):
+    chunks = await _checked_chunks(parts, roster_id, header.chunk_count)
+    if chunks is None:
         return None
-    plan, institution, results = await asyncio.gather(
-        parts.evaluations.plan(header.plan_id),
-        parts.institutions.get(header.uscc),
-        parts.evaluations.results_of(header.plan_id),
-    )
-    rows = [
-        _with_result(CheckedRow.model_validate(r), header.plan_id, results)
-        for chunk in chunks
-        if chunk
-        for r in chunk["rows"]
-    ]
-    checked = check_roster(
-        rows,
-        institution_uscc=header.uscc,
-        plan_id=header.plan_id,
-        plan=plan,
-        institution=institution,
+    checked = await check_roster_wide(
+        parts=parts, header=header, rows=[row for rows in chunks for row in rows]
     )
     try:
         await parts.checked.put(roster_id, [item.model_dump(mode="json") for item in checked])
@@ -130,7 +121,42 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     )
     with contextlib.suppress(ConcurrentUpdate):  # validated already, by a redelivery
         await parts.rosters.add(roster_id, roster, [wrap(event) for event in events])
+    parts.cache.forget(roster_id)
     return roster
+
+
+async def _checked_chunks(
+    parts: RosterParts, roster_id: str, count: int
+) -> list[list[CheckedRow]] | None:
+    """Every checked chunk of the roster, in order (from the cache, else stored); None while
+    one is missing."""
+    cached = parts.cache.get(roster_id)
+    missing = [n for n in range(count) if n not in cached]
+    found = await get_each(parts.chunks, [f"{roster_id}:{n}" for n in missing])
+    if any(chunk is None for chunk in found):
+        return None
+    for n, chunk in zip(missing, found, strict=True):
+        assert chunk is not None
+        cached[n] = [CheckedRow.model_validate(r) for r in chunk["rows"]]
+    return [cached[n] for n in range(count)]
+
+
+async def check_roster_wide(
+    *, parts: RosterParts, header: RosterSubmitted, rows: Sequence[CheckedRow]
+) -> list[CheckedRow]:
+    """The roster-wide checks over the checked rows: the plan's results read once."""
+    plan, institution, results = await asyncio.gather(
+        parts.evaluations.plan(header.plan_id),
+        parts.institutions.get(header.uscc),
+        parts.evaluations.results_of(header.plan_id),
+    )
+    return check_roster(
+        [_with_result(item, header.plan_id, results) for item in rows],
+        institution_uscc=header.uscc,
+        plan_id=header.plan_id,
+        plan=plan,
+        institution=institution,
+    )
 
 
 def _with_result(item: CheckedRow, plan_id: str, results: Mapping[str, bool]) -> CheckedRow:
