@@ -88,6 +88,15 @@ def build_app(settings: CertificationSettings | None = None) -> FastAPI:
     runtime.declare_publications(topics.CERTIFICATION_EVENTS)
     runtime.declare_publications(topics.CERTIFICATION_NUMBERING)
     runtime.every(3600, parts.signing.publish, "signing-key-publication")
+
+    async def resume_numbering() -> None:
+        await rosters.resume_numbering(
+            parts=parts.rosters,
+            after_seconds=settings.numbering_resume_after_seconds,
+            max_orders=settings.numbering_max_orders,
+        )
+
+    runtime.every(settings.numbering_resume_interval_seconds, resume_numbering, "numbering-resume")
     app = create_app(
         runtime,
         title="证书服务 (certification)",

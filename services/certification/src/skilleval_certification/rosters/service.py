@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -27,7 +27,7 @@ from skilleval_certification.rosters.cache import ChunkCache
 from skilleval_certification.rosters.model import Roster, RosterStatus
 from skilleval_certification.rosters.validation import CheckedRow, check_chunk, check_roster
 from skilleval_shared.domain_errors import NotFound, NotPermitted
-from skilleval_shared.envelope import wrap
+from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.assessment import RosterRowsSubmitted, RosterSubmitted
 from skilleval_shared.events.certification import ReviewStage
 from skilleval_shared.events.fields import Remark
@@ -241,7 +241,7 @@ async def review(
             institution = await parts.institutions.get(roster.institution_uscc)
             try:
                 roster, more = model.request_numbering(
-                    roster, institution=institution, issue_date=today
+                    roster, institution=institution, issue_date=today, at=utc_now()
                 )
                 events += more
             except MissingInstitutionSerial as refusal:
@@ -263,12 +263,40 @@ async def request_numbering(
             raise NotPermitted("无权办理其他机构的名册")
         institution = await parts.institutions.get(found.state.institution_uscc)
         roster, events = model.request_numbering(
-            found.state, institution=institution, issue_date=today
+            found.state, institution=institution, issue_date=today, at=utc_now()
         )
         await parts.rosters.save(roster_id, found.version, roster, [wrap(e) for e in events])
         return roster
 
     return await parts.rosters.retrying(attempt)
+
+
+async def resume_numbering(
+    *, parts: RosterParts, after_seconds: float, max_orders: int, now: datetime | None = None
+) -> list[str]:
+    """Order again the numbering of every roster stalled at "numbering" (its order failed for
+    good, e.g. dead-lettered, or was lost); run at start and periodically. A roster ordered
+    ``max_orders`` times goes back to "province_approved", saying why. The rosters changed."""
+    at = now or utc_now()
+    changed = []
+    for found in await parts.rosters.find({"status": RosterStatus.NUMBERING.value}):
+        if not model.numbering_stalled(found.state, at=at, after_seconds=after_seconds):
+            continue
+        institution = await parts.institutions.get(found.state.institution_uscc)
+        try:
+            roster, events = model.reorder_numbering(
+                found.state, institution=institution, at=at, max_orders=max_orders
+            )
+        except MissingInstitutionSerial as refusal:
+            update = {"status": RosterStatus.PROVINCE_APPROVED}
+            roster = model.numbering_refused(found.state.model_copy(update=update), refusal.message)
+            events = []
+        with contextlib.suppress(ConcurrentUpdate):  # another replica, or the issue, was first
+            await parts.rosters.save(
+                found.id, found.version, roster, [wrap(event) for event in events]
+            )
+            changed.append(found.id)
+    return changed
 
 
 def repository(store: Any) -> RosterRepository:
