@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 from skilleval_certification.certificates.holdings import HoldingIndex
 from skilleval_certification.evaluations.model import person_key
@@ -34,9 +35,10 @@ from skilleval_shared.events.fields import Remark
 from skilleval_shared.repository import Repository
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 from skilleval_shared.storage.chunks import ChunkConflict, ChunkStore
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
 
 RosterRepository = Repository[Roster]
+CHUNKS_PER_INSERT = 16  # ~1 MB of checked rows per insert_many
 
 
 @dataclass
@@ -63,27 +65,56 @@ async def _insert_once(collection: AsyncCollection[Document], document: Document
 
 
 async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> None:
-    if await parts.chunks.find_one({"_id": f"{chunk.roster_id}:{chunk.chunk_index}"}, {"_id": 1}):
-        await finish(parts=parts, roster_id=chunk.roster_id)
-        return
-    keys = [person_key(r.id_type, r.id_number, r.occupation_code, r.level) for r in chunk.rows]
-    institution, held = await asyncio.gather(
-        parts.institutions.get(chunk.uscc), parts.holdings.held(keys)
+    await receive_chunks(parts=parts, chunks=[chunk])
+
+
+async def receive_chunks(*, parts: RosterParts, chunks: Sequence[RosterRowsSubmitted]) -> None:
+    """Check and store a batch of chunks: one get per institution, the holding filter once for
+    every row, one ``insert_many`` per ``CHUNKS_PER_INSERT`` (a chunk stored before, by a
+    redelivery, is a duplicate key and stays as stored); then each roster's finish, once."""
+    usccs = sorted({chunk.uscc for chunk in chunks})
+    keys = [
+        person_key(r.id_type, r.id_number, r.occupation_code, r.level)
+        for chunk in chunks
+        for r in chunk.rows
+    ]
+    institutions, held = await asyncio.gather(
+        asyncio.gather(*(parts.institutions.get(uscc) for uscc in usccs)),
+        parts.holdings.held(keys),
     )
-    checked = check_chunk(chunk.rows, institution=institution, held=held, results={})
-    stored = await _insert_once(
-        parts.chunks,
+    by_uscc = dict(zip(usccs, institutions, strict=True))
+    checked = [
+        check_chunk(chunk.rows, institution=by_uscc[chunk.uscc], held=held, results={})
+        for chunk in chunks
+    ]
+    documents = [
         {
             "_id": f"{chunk.roster_id}:{chunk.chunk_index}",
             "roster_id": chunk.roster_id,
             "uscc": chunk.uscc,
-            "rows": [item.model_dump(mode="json") for item in checked],
-            "failed": sum(not item.ok for item in checked),
-        },
-    )
-    if stored:
-        parts.cache.put(chunk.roster_id, chunk.chunk_index, checked)
-    await finish(parts=parts, roster_id=chunk.roster_id)
+            "rows": [item.model_dump(mode="json") for item in rows],
+            "failed": sum(not item.ok for item in rows),
+        }
+        for chunk, rows in zip(chunks, checked, strict=True)
+    ]
+    for start in range(0, len(documents), CHUNKS_PER_INSERT):
+        part = documents[start : start + CHUNKS_PER_INSERT]
+        stored = await _insert_new(parts.chunks, part)
+        for index in range(start, start + len(part)):
+            if index - start in stored:
+                chunk = chunks[index]
+                parts.cache.put(chunk.roster_id, chunk.chunk_index, checked[index])
+    for roster_id in dict.fromkeys(chunk.roster_id for chunk in chunks):
+        await finish(parts=parts, roster_id=roster_id)
+
+
+async def _insert_new(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
+    """The places of the documents this insert stored (the others were there already)."""
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        return set(range(len(documents))) - duplicate_indexes(error)
+    return set(range(len(documents)))
 
 
 async def receive_header(*, parts: RosterParts, header: RosterSubmitted) -> None:
