@@ -167,3 +167,10 @@ def test_an_entrustment_valid_over_the_evaluation_period_passes() -> None:
     assert messages([outside], inst=entrusted, roster_inst=entrusted, results=passed(outside)) == {
         1: []
     }
+
+
+def test_an_email_the_certificate_would_refuse_fails_the_row() -> None:
+    bad = row(1, email="worker@localhost")
+    assert "电子邮箱格式不正确" in messages([bad], results=passed(bad))[1]
+    good = row(2, email="Worker2@Example.COM")
+    assert messages([good], results=passed(good)) == {2: []}
