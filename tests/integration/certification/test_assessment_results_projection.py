@@ -26,13 +26,13 @@ async def test_batch_results_and_corrections_reach_the_projection(mongo, make_se
         REGISTRATION.candidate.id_type, RESULT.id_number, RESULT.occupation_code, RESULT.level
     )
     await evaluations.record_registrations(wrap(sample(assessment.CandidatesRegistered), version=1))
-    await evaluations.record_results(wrap(sample(assessment.ResultsRecorded), version=1))
-    assert await evaluations.results_of([key]) == {key: {"plan-1": RESULT.passed}}
+    await evaluations.record_results([wrap(sample(assessment.ResultsRecorded), version=1)])
+    assert await evaluations.results_of("plan-1") == {key: RESULT.passed}
 
     failed: ResultEntry = RESULT.model_copy(update={"passed": not RESULT.passed})
     corrected = sample(assessment.ResultCorrected).model_copy(update={"result": failed})
-    await evaluations.record_results(wrap(corrected, version=2))
-    assert await evaluations.results_of([key]) == {key: {"plan-1": not RESULT.passed}}
+    await evaluations.record_results([wrap(corrected, version=2)])
+    assert await evaluations.results_of("plan-1") == {key: not RESULT.passed}
 
 
 def test_certification_follows_what_assessment_publishes() -> None:
@@ -42,6 +42,8 @@ def test_certification_follows_what_assessment_publishes() -> None:
         def on(self, *classes: type):  # type: ignore[no-untyped-def]
             handled.extend(classes)
             return lambda handler: handler
+
+        on_batch = on
 
     register(Consumer(), MagicMock())  # type: ignore[arg-type]
     for cls in (

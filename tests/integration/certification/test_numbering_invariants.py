@@ -143,3 +143,33 @@ async def test_an_order_for_another_roster_state_is_refused_cleanly(
     with pytest.raises(Exception, match="名册不存在"):
         await numbering.number_roster(parts=parts.numbering, order=order)
     await runtime.mongo.close()
+
+
+async def test_two_rosters_for_the_same_people_issue_one_valid_certificate_each(
+    certification_settings, mongo
+) -> None:
+    """Validated side by side (neither person held a certificate yet), both approved, numbered
+    at once: the unique holding insert decides, so each person, occupation and level gets one
+    valid certificate; the losing rows are recorded on their roster, their numbers gaps."""
+    runtime, parts = parts_for(certification_settings)
+    plan_id = s.unique("plan")
+    people = [s.row(seq, n=700 + seq) for seq in range(1, 21)]
+    await prepare_projections(parts, plan_id, people)
+    first, second = s.unique("roster"), s.unique("roster")
+    orders = [await approved_roster(parts, r, plan_id, people) for r in (first, second)]
+    counts = await asyncio.gather(
+        *(numbering.number_roster(parts=parts.numbering, order=order) for order in orders)
+    )
+    assert sum(counts) == len(people)
+    issued = {r: await numbers_of(parts, r) for r in (first, second)}
+    assert sorted(seq for numbers in issued.values() for seq in numbers) == list(range(1, 21))
+    for roster_id, numbers in issued.items():
+        roster = (await parts.rosters.rosters.get(roster_id)).state
+        assert roster.status == "issued" and roster.certificate_count == len(numbers)
+        assert sorted(roster.held_elsewhere_seqs) == sorted(set(range(1, 21)) - set(numbers))
+    # re-processing changes nothing
+    assert [
+        await numbering.number_roster(parts=parts.numbering, order=order) for order in orders
+    ] == counts
+    assert {r: await numbers_of(parts, r) for r in (first, second)} == issued
+    await runtime.mongo.close()

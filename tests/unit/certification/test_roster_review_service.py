@@ -82,3 +82,39 @@ async def test_without_the_serial_the_roster_waits_and_says_why() -> None:
     roster = await service.request_numbering(parts=parts, roster_id="r1", uscc=USCC, today=TODAY)
     assert roster.status is RosterStatus.NUMBERING
     assert store.event_types()[-1] == "cn.skilleval.certification.numbering.requested.v1"
+
+
+async def test_a_stalled_numbering_is_ordered_again_then_given_a_definite_outcome() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    parts, store = await parts_with(institution())
+    roster = await both_reviews(parts)
+    assert roster.status is RosterStatus.NUMBERING
+    assert roster.numbering_ordered_at is not None
+    ordered = store.event_types().count("cn.skilleval.certification.numbering.requested.v1")
+    soon = roster.numbering_ordered_at + timedelta(seconds=10)
+
+    async def resume(at: datetime) -> list[str]:
+        return await service.resume_numbering(parts=parts, after_seconds=60, max_orders=3, now=at)
+
+    assert await resume(soon) == []  # not stalled yet
+    later = soon
+    for orders in (2, 3):  # stalled: ordered again, each time a fresh order on the topic
+        later += timedelta(seconds=120)
+        assert await resume(later) == ["r1"]
+        current = (await parts.rosters.get("r1")).state
+        assert current.status is RosterStatus.NUMBERING and current.numbering_orders == orders
+        assert current.issue_date == TODAY
+        assert (
+            store.event_types().count("cn.skilleval.certification.numbering.requested.v1")
+            == ordered + orders - 1
+        )
+    later += timedelta(seconds=120)
+    assert await resume(later) == ["r1"]  # the last order failed too: a definite outcome
+    current = (await parts.rosters.get("r1")).state
+    assert current.status is RosterStatus.PROVINCE_APPROVED
+    assert current.numbering_refused and "重新申请编号" in current.numbering_refused
+    assert await resume(later + timedelta(hours=1)) == []
+    again = await service.request_numbering(parts=parts, roster_id="r1", uscc=None, today=TODAY)
+    assert again.status is RosterStatus.NUMBERING and again.numbering_orders == 1
+    assert datetime.now(UTC) >= again.numbering_ordered_at  # type: ignore[operator]

@@ -133,3 +133,44 @@ def test_a_valid_certificate_already_held_fails() -> None:
     held = row(1)
     key = person_key(held.id_type, held.id_number, held.occupation_code, held.level)
     assert any("已持有" in m for m in messages([held], held={key}, results=passed(held))[1])
+
+
+def _entrusted(valid_from: date, valid_until: date):
+    return institution(
+        entrustments=(
+            Entrustment(
+                entrustment_id="e1",
+                client_uscc="91512081MA62K0260E",
+                scope=(Scope(occupation_code="4-01-02-03", levels={4}),),
+                valid_from=valid_from,
+                valid_until=valid_until,
+            ),
+        )
+    )
+
+
+def test_an_entrustment_not_valid_over_the_evaluation_period_fails() -> None:
+    outside = row(1, occupation_code="4-01-02-03", work_type=None)
+    for entrusted in (
+        _entrusted(date(2024, 1, 1), date(2025, 12, 31)),  # expired before the evaluation
+        _entrusted(date(2027, 1, 1), date(2027, 12, 31)),  # not yet in force
+    ):
+        found = messages([outside], inst=entrusted, roster_inst=entrusted, results=passed(outside))[
+            1
+        ]
+        assert any("委托评价协议在评价期间" in m for m in found), found
+
+
+def test_an_entrustment_valid_over_the_evaluation_period_passes() -> None:
+    outside = row(1, occupation_code="4-01-02-03", work_type=None)
+    entrusted = _entrusted(date(2026, 1, 1), date(2026, 12, 31))
+    assert messages([outside], inst=entrusted, roster_inst=entrusted, results=passed(outside)) == {
+        1: []
+    }
+
+
+def test_an_email_the_certificate_would_refuse_fails_the_row() -> None:
+    bad = row(1, email="worker@localhost")
+    assert "电子邮箱格式不正确" in messages([bad], results=passed(bad))[1]
+    good = row(2, email="Worker2@Example.COM")
+    assert messages([good], results=passed(good)) == {2: []}

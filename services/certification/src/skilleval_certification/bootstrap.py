@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from skilleval_certification.certificates import routes as certificate_routes
 from skilleval_certification.certificates import service as certificates
+from skilleval_certification.certificates.holdings import HoldingIndex
 from skilleval_certification.certificates.model import KIND as CERTIFICATE
 from skilleval_certification.certificates.service import CertificateParts
 from skilleval_certification.evaluations import consumers as evaluation_consumers
@@ -36,6 +37,7 @@ def build_parts(runtime: Runtime, settings: CertificationSettings) -> Certificat
     roster_repository = rosters.repository(runtime.store(ROSTER))
     checked = ChunkStore(db["roster_checked"])
     holdings = db["holdings"]
+    held = HoldingIndex(holdings, db["holding_index"])
     key_file = settings.certificate_signing_key_file
     signing = SigningKeys(
         keys=db["signing_keys"],
@@ -49,7 +51,7 @@ def build_parts(runtime: Runtime, settings: CertificationSettings) -> Certificat
             chunks=db["roster_chunks"],
             headers=db["roster_headers"],
             checked=checked,
-            holdings=holdings,
+            holdings=held,
             institutions=InstitutionProjection(db),
             evaluations=EvaluationProjection(db),
         ),
@@ -58,7 +60,7 @@ def build_parts(runtime: Runtime, settings: CertificationSettings) -> Certificat
             checked=checked,
             allocator=BlockAllocator(db["sequences"]),
             certificates=db["certificates"],
-            holdings=holdings,
+            holdings=held,
             issuance=runtime.store(ISSUANCE),
         ),
         certificates=CertificateParts(
@@ -86,6 +88,15 @@ def build_app(settings: CertificationSettings | None = None) -> FastAPI:
     runtime.declare_publications(topics.CERTIFICATION_EVENTS)
     runtime.declare_publications(topics.CERTIFICATION_NUMBERING)
     runtime.every(3600, parts.signing.publish, "signing-key-publication")
+
+    async def resume_numbering() -> None:
+        await rosters.resume_numbering(
+            parts=parts.rosters,
+            after_seconds=settings.numbering_resume_after_seconds,
+            max_orders=settings.numbering_max_orders,
+        )
+
+    runtime.every(settings.numbering_resume_interval_seconds, resume_numbering, "numbering-resume")
     app = create_app(
         runtime,
         title="证书服务 (certification)",

@@ -19,7 +19,7 @@ from skilleval_shared.messaging import EventConsumer
 def register(consumer: EventConsumer, evaluations: EvaluationProjection) -> None:
     consumer.on(PlanSubmitted, PlanResubmitted)(evaluations.record_plan)
     consumer.on(PlanAccepted, PlanReturned)(evaluations.record_plan_decision)
-    consumer.on(ResultRecorded)(evaluations.record_result)
-    # What assessment publishes: candidates in batches, then results in batches and corrections.
+    # What assessment publishes: candidates in batches, then results in batches and corrections
+    # (the single-result event too). One partition keeps registrations before their results.
     consumer.on(CandidatesRegistered)(evaluations.record_registrations)
-    consumer.on(ResultsRecorded, ResultCorrected)(evaluations.record_results)
+    consumer.on_batch(ResultRecorded, ResultsRecorded, ResultCorrected)(evaluations.record_results)

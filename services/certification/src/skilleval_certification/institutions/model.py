@@ -69,13 +69,50 @@ class Institution(BaseModel):
         return current
 
     def evaluates(self, occupation_code: str, work_type: str | None, level: int) -> bool:
-        if any(entry.covers(occupation_code, work_type, level) for entry in self.catalog):
-            return True
-        return any(
+        """In the catalog, or in the scope of an accepted entrustment (whatever its dates)."""
+        return self.in_catalog(occupation_code, work_type, level) or any(
             scope.covers(occupation_code, work_type, level)
             for entrustment in self.entrustments
             for scope in entrustment.scope
         )
+
+    def in_catalog(self, occupation_code: str, work_type: str | None, level: int) -> bool:
+        return any(entry.covers(occupation_code, work_type, level) for entry in self.catalog)
+
+    def entrusted_during(
+        self, occupation_code: str, work_type: str | None, level: int, start: date, end: date
+    ) -> bool:
+        """An entrustment covers the scope and is valid over the whole of ``start``…``end``."""
+        return any(
+            entrustment.valid_from <= start
+            and end <= entrustment.valid_until
+            and any(scope.covers(occupation_code, work_type, level) for scope in entrustment.scope)
+            for entrustment in self.entrustments
+        )
+
+
+def entrustment_problem(
+    institution: Institution | None,
+    occupation_code: str,
+    work_type: str | None,
+    level: int,
+    *,
+    start: date,
+    end: date,
+) -> str | None:
+    """Why a row evaluated only under an entrustment is not covered by one valid over the
+    evaluation period; None when the catalog or a valid entrustment covers it, and None when
+    nothing covers it at all (the catalog check reports that)."""
+    if institution is None or institution.in_catalog(occupation_code, work_type, level):
+        return None
+    if not institution.evaluates(occupation_code, work_type, level):
+        return None
+    if institution.entrusted_during(occupation_code, work_type, level, start, end):
+        return None
+    return (
+        f"委托评价协议在评价期间（{start.isoformat()}至{end.isoformat()}）不在有效期内，"
+        "不能评价该职业（工种）或等级"
+    )
 
 
 STATUS_WORDS = {"suspended": "处于暂停评价状态", "revoked": "已被取消评价资质"}

@@ -2,9 +2,13 @@
 topic (keyed by institution, so one institution's rosters are numbered one at a time).
 
 Idempotent end to end: the block of each level is the allocator's answer for (series, roster),
-the same on every redelivery and for every process; certificate records and holdings are
-inserted by their natural ``_id``; the ``CertificateIssued`` events go out in commits of one
-chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed once).
+the same on every redelivery and for every process. The commit point of each certificate is the
+unique insert of its holding (``person_key`` -> number: one valid certificate per person,
+occupation and level): a row whose person already holds another valid certificate loses it, and
+its number stays a gap; a redelivery finds its own numbers there and goes on. Then the records
+of the winners (``_id`` = number), the holding filter, and the ``CertificateIssued`` events in
+commits of one chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed
+once). Every write is bulk: ``insert_many(ordered=False)`` in batches, no get per row.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
+from skilleval_certification.certificates.holdings import HoldingIndex
 from skilleval_certification.certificates.model import Certificate, from_row, issued_event
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.numbering.model import NumberPrefix, assign, count_by_level, series
@@ -25,15 +30,18 @@ from skilleval_certification.rosters.service import RosterRepository
 from skilleval_certification.rosters.validation import CheckedRow
 from skilleval_shared.envelope import wrap
 from skilleval_shared.events.certification import NumberingRequested
-from skilleval_shared.events.roster import ROWS_PER_CHUNK
+from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
 from skilleval_shared.storage.chunks import ChunkStore
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
 from skilleval_shared.storage.sequences import BlockAllocator
 
 ISSUANCE = "issuance"
-CONCURRENT_COMMITS = 4
-INSERT_BATCH = 500
+CONCURRENT_COMMITS = 2
+# CertificateIssued events per issuance commit (~1 MB of events; the core keeps a commit's
+# events past 4 MB in part documents). Fixed: a re-processing must cut the same commits.
+ISSUED_PER_COMMIT = 500
+INSERT_BATCH = 1000
 
 
 class NumberReused(Exception):
@@ -46,7 +54,7 @@ class NumberingParts:
     checked: ChunkStore
     allocator: BlockAllocator
     certificates: AsyncCollection[Document]  # the record of each certificate, _id = number
-    holdings: AsyncCollection[Document]  # person_key -> number of a valid certificate
+    holdings: HoldingIndex  # person_key -> number of a valid certificate, and its filter
     issuance: AggregateStore
 
 
@@ -59,15 +67,10 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     found = await parts.rosters.get(order.roster_id)
     if found.state.status is RosterStatus.ISSUED:
         return found.state.certificate_count
-    approved = set(found.state.approved_seqs())
-    stored = await parts.checked.read(order.roster_id) or []
-    rows = [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
-    blocks = {
-        level: await parts.allocator.allocate(
-            series(order.institution_uscc, order.issue_date, level), order.roster_id, count
-        )
-        for level, count in sorted(count_by_level(rows).items())
-    }
+    if found.state.status is not RosterStatus.NUMBERING:
+        return 0  # a stale order: the roster's numbering was given up and must be asked again
+    rows = await _read_approved(parts.checked, order.roster_id, found.state.approved_seqs())
+    blocks = await _allocate(parts.allocator, order, rows)
     prefix = NumberPrefix(
         category=order.institution_category,
         institution_code=order.institution_code,
@@ -84,13 +87,49 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         for row in assign(rows, blocks, prefix, order.issue_date)
     ]
     # Each write idempotent, in bounded batches; the roster is marked issued only after all.
-    documents = [_record(c) for c in certificates]
+    issued: list[Certificate] = []
     for start in range(0, len(certificates), INSERT_BATCH):
-        await _insert_records(parts.certificates, documents[start : start + INSERT_BATCH])
-        await _insert_holdings(parts.holdings, certificates[start : start + INSERT_BATCH])
-    await _publish(parts.issuance, order.roster_id, certificates)
-    await _mark_issued(parts.rosters, order.roster_id, len(certificates))
-    return len(certificates)
+        issued += await _commit_holdings(
+            parts.holdings.holdings, certificates[start : start + INSERT_BATCH]
+        )
+    # After the commit point: the records, the filter, the events — one after the other, so an
+    # event never precedes its record (side by side measured no faster on FerretDB's SQLite,
+    # which takes one writer at a time).
+    await _insert_all(parts.certificates, [_record(c) for c in issued])
+    await parts.holdings.add(_key(c) for c in issued)
+    await _publish(parts.issuance, order.roster_id, issued)
+    numbers = {c.certificate_number for c in issued}
+    refused = [c.row.seq for c in certificates if c.certificate_number not in numbers]
+    await _mark_issued(parts.rosters, order.roster_id, len(issued), refused)
+    return len(issued)
+
+
+async def _read_approved(checked: ChunkStore, roster_id: str, seqs: list[int]) -> list[RosterRow]:
+    approved = set(seqs)
+    stored = await checked.read(roster_id) or []
+    return [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
+
+
+async def _allocate(
+    allocator: BlockAllocator, order: NumberingRequested, rows: list[RosterRow]
+) -> dict[int, range]:
+    """One block per level: the allocator's answer for (series, roster), the same every time."""
+    return {
+        level: await allocator.allocate(
+            series(order.institution_uscc, order.issue_date, level), order.roster_id, count
+        )
+        for level, count in sorted(count_by_level(rows).items())
+    }
+
+
+def _key(certificate: Certificate) -> str:
+    c = certificate
+    return person_key(c.id_type, c.id_number, c.occupation_code, c.level)
+
+
+async def _insert_all(collection: AsyncCollection[Document], documents: list[Document]) -> None:
+    for start in range(0, len(documents), INSERT_BATCH):
+        await _insert_records(collection, documents[start : start + INSERT_BATCH])
 
 
 async def _insert_records(collection: AsyncCollection[Document], documents: list[Document]) -> None:
@@ -109,22 +148,27 @@ async def _insert_records(collection: AsyncCollection[Document], documents: list
                 raise NumberReused(f"{mine['_id']} is held by another roster row") from error
 
 
-async def _insert_holdings(
+async def _commit_holdings(
     collection: AsyncCollection[Document], certificates: list[Certificate]
-) -> None:
-    documents = [
-        {
-            "_id": person_key(c.id_type, c.id_number, c.occupation_code, c.level),
-            "certificate_number": c.certificate_number,
-        }
-        for c in certificates
-    ]
+) -> list[Certificate]:
+    """The certificates whose holding is theirs: inserted now, or by an earlier attempt. One
+    whose person holds another number (another roster won the unique insert) is left out."""
+    documents = [{"_id": _key(c), "certificate_number": c.certificate_number} for c in certificates]
     if not documents:
-        return
+        return []
     try:
         await collection.insert_many(documents, ordered=False)
     except BulkWriteError as error:
-        duplicate_indexes(error)  # re-raises anything but duplicates (a redelivery)
+        clashes = sorted(duplicate_indexes(error))  # re-raises anything but duplicates
+        held = await get_each(collection, [documents[i]["_id"] for i in clashes])
+        mine = [documents[index]["certificate_number"] for index in clashes]
+        lost = {
+            index
+            for index, number, holder in zip(clashes, mine, held, strict=True)
+            if holder is None or holder["certificate_number"] != number
+        }
+        return [c for index, c in enumerate(certificates) if index not in lost]
+    return certificates
 
 
 async def _publish(store: AggregateStore, roster_id: str, certificates: list[Certificate]) -> None:
@@ -143,18 +187,20 @@ async def _publish(store: AggregateStore, roster_id: str, certificates: list[Cer
                 )
 
     parts = [
-        certificates[start : start + ROWS_PER_CHUNK]
-        for start in range(0, len(certificates), ROWS_PER_CHUNK)
+        certificates[start : start + ISSUED_PER_COMMIT]
+        for start in range(0, len(certificates), ISSUED_PER_COMMIT)
     ]
     await asyncio.gather(*(commit(index, part) for index, part in enumerate(parts)))
 
 
-async def _mark_issued(repository: RosterRepository, roster_id: str, count: int) -> None:
+async def _mark_issued(
+    repository: RosterRepository, roster_id: str, count: int, refused: list[int]
+) -> None:
     async def attempt() -> None:
         found = await repository.get(roster_id)
         if found.state.status is RosterStatus.ISSUED:
             return
-        roster, events = rosters.issued(found.state, certificate_count=count)
+        roster, events = rosters.issued(found.state, certificate_count=count, refused_seqs=refused)
         await repository.save(roster_id, found.version, roster, [wrap(e) for e in events])
 
     await repository.retrying(attempt)

@@ -12,9 +12,9 @@ from skilleval_shared.messaging import EventConsumer
 
 
 def register(consumer: EventConsumer, parts: RosterParts) -> None:
-    @consumer.on(RosterRowsSubmitted)
-    async def chunk_arrived(event: CloudEvent[Any]) -> None:
-        await service.receive_chunk(parts=parts, chunk=event.data)
+    @consumer.on_batch(RosterRowsSubmitted)
+    async def chunks_arrived(events: list[CloudEvent[Any]]) -> None:
+        await service.receive_chunks(parts=parts, chunks=[event.data for event in events])
 
     @consumer.on(RosterSubmitted)
     async def header_arrived(event: CloudEvent[Any]) -> None:

@@ -8,7 +8,7 @@ that passed validation and neither centre rejected is numbered.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -82,7 +82,13 @@ class Roster(BaseModel):
     reviews: tuple[Review, ...] = ()
     issue_date: date | None = None
     numbering_refused: str | None = None
+    # The numbering orders given since the last request, and when the latest was given.
+    numbering_orders: int = 0
+    numbering_ordered_at: datetime | None = None
     certificate_count: int = 0
+    # Approved rows left without a certificate: the person held a valid one of the same
+    # occupation and level by the time of issue (another roster's issuance won).
+    held_elsewhere_seqs: tuple[int, ...] = ()
 
     @property
     def passed_count(self) -> int:
@@ -197,7 +203,11 @@ def review(
 
 
 def request_numbering(
-    roster: Roster, *, institution: Institution | None, issue_date: date
+    roster: Roster,
+    *,
+    institution: Institution | None,
+    issue_date: date,
+    at: datetime | None = None,
 ) -> tuple[Roster, list[EventData]]:
     """Order the numbering of a fully reviewed roster; refused while the serial is missing."""
     _expect(roster, RosterStatus.PROVINCE_APPROVED, "申请编号")
@@ -214,22 +224,69 @@ def request_numbering(
         issue_date=issue_date,
         row_count=len(roster.approved_seqs()),
     )
-    update = {"status": RosterStatus.NUMBERING, "issue_date": issue_date, "numbering_refused": None}
+    update = {
+        "status": RosterStatus.NUMBERING,
+        "issue_date": issue_date,
+        "numbering_refused": None,
+        "numbering_orders": 1,
+        "numbering_ordered_at": at,
+    }
     return roster.model_copy(update=update), [event]
+
+
+def numbering_stalled(roster: Roster, *, at: datetime, after_seconds: float) -> bool:
+    """Ordered, not issued, and the latest order older than ``after_seconds``."""
+    if roster.status is not RosterStatus.NUMBERING:
+        return False
+    ordered = roster.numbering_ordered_at
+    return ordered is None or (at - ordered).total_seconds() >= after_seconds
+
+
+def reorder_numbering(
+    roster: Roster,
+    *,
+    institution: Institution | None,
+    at: datetime,
+    max_orders: int,
+) -> tuple[Roster, list[EventData]]:
+    """A stalled numbering ordered again, with the same issue date; after ``max_orders`` orders
+    the roster goes back to "province_approved" and says why, so that it can be asked again."""
+    _expect(roster, RosterStatus.NUMBERING, "重新编号")
+    assert roster.issue_date is not None
+    if roster.numbering_orders >= max_orders:
+        reason = (
+            f"证书编号发放已尝试{roster.numbering_orders}次仍未完成，"
+            "请稍后重新申请编号；如仍失败请联系系统管理员"
+        )
+        update = {"status": RosterStatus.PROVINCE_APPROVED, "numbering_refused": reason}
+        return roster.model_copy(update=update), []
+    again = roster.model_copy(update={"status": RosterStatus.PROVINCE_APPROVED})
+    ordered, events = request_numbering(
+        again, institution=institution, issue_date=roster.issue_date, at=at
+    )
+    return ordered.model_copy(update={"numbering_orders": roster.numbering_orders + 1}), events
 
 
 def numbering_refused(roster: Roster, reason: str) -> Roster:
     return roster.model_copy(update={"numbering_refused": reason})
 
 
-def issued(roster: Roster, *, certificate_count: int) -> tuple[Roster, list[EventData]]:
+def issued(
+    roster: Roster, *, certificate_count: int, refused_seqs: Sequence[int] = ()
+) -> tuple[Roster, list[EventData]]:
     _expect(roster, RosterStatus.NUMBERING, "登记发证")
     assert roster.issue_date is not None
+    update = {
+        "status": RosterStatus.ISSUED,
+        "certificate_count": certificate_count,
+        "held_elsewhere_seqs": tuple(refused_seqs),
+    }
+    if not certificate_count:  # every approved person held a valid certificate by then
+        return roster.model_copy(update=update), []
     event = RosterIssued(
         roster_id=roster.roster_id,
         institution_uscc=roster.institution_uscc,
         certificate_count=certificate_count,
         issue_date=roster.issue_date,
     )
-    update = {"status": RosterStatus.ISSUED, "certificate_count": certificate_count}
     return roster.model_copy(update=update), [event]

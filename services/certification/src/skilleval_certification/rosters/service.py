@@ -11,30 +11,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
+from skilleval_certification.certificates.holdings import HoldingIndex
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.evaluations.service import EvaluationProjection
 from skilleval_certification.institutions.service import InstitutionProjection
 from skilleval_certification.numbering.model import MissingInstitutionSerial
 from skilleval_certification.rosters import model
+from skilleval_certification.rosters.cache import ChunkCache
 from skilleval_certification.rosters.model import Roster, RosterStatus
 from skilleval_certification.rosters.validation import CheckedRow, check_chunk, check_roster
 from skilleval_shared.domain_errors import NotFound, NotPermitted
-from skilleval_shared.envelope import wrap
+from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.assessment import RosterRowsSubmitted, RosterSubmitted
 from skilleval_shared.events.certification import ReviewStage
 from skilleval_shared.events.fields import Remark
 from skilleval_shared.repository import Repository
 from skilleval_shared.storage.aggregates import ConcurrentUpdate
 from skilleval_shared.storage.chunks import ChunkConflict, ChunkStore
-from skilleval_shared.storage.mongo import Document, get_each, is_duplicate_key
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each, is_duplicate_key
 
 RosterRepository = Repository[Roster]
+CHUNKS_PER_INSERT = 16  # ~1 MB of checked rows per insert_many
 
 
 @dataclass
@@ -43,46 +47,74 @@ class RosterParts:
     chunks: AsyncCollection[Document]  # rows as they arrived, checked: <roster_id>:<n>
     headers: AsyncCollection[Document]  # RosterSubmitted as it arrived: <roster_id>
     checked: ChunkStore  # the validated rows of a complete roster
-    holdings: AsyncCollection[Document]  # person_key -> a valid certificate's number
+    holdings: HoldingIndex  # who holds a valid certificate
     institutions: InstitutionProjection
     evaluations: EvaluationProjection
+    cache: ChunkCache = field(default_factory=ChunkCache)  # chunks this process stored
 
 
-async def _insert_once(collection: AsyncCollection[Document], document: Document) -> None:
+async def _insert_once(collection: AsyncCollection[Document], document: Document) -> bool:
+    """True when this insert stored the document, False when it was there already."""
     try:
         await collection.insert_one(document)
     except Exception as error:
         if not is_duplicate_key(error):
             raise
+        return False
+    return True
 
 
 async def receive_chunk(*, parts: RosterParts, chunk: RosterRowsSubmitted) -> None:
-    if await parts.chunks.find_one({"_id": f"{chunk.roster_id}:{chunk.chunk_index}"}, {"_id": 1}):
-        await finish(parts=parts, roster_id=chunk.roster_id)
-        return
-    keys = [person_key(r.id_type, r.id_number, r.occupation_code, r.level) for r in chunk.rows]
-    institution, held, results = await asyncio.gather(
-        parts.institutions.get(chunk.uscc),
-        get_each(parts.holdings, keys, {"_id": 1}),
-        parts.evaluations.results_of(keys),
+    await receive_chunks(parts=parts, chunks=[chunk])
+
+
+async def receive_chunks(*, parts: RosterParts, chunks: Sequence[RosterRowsSubmitted]) -> None:
+    """Check and store a batch of chunks: one get per institution, the holding filter once for
+    every row, one ``insert_many`` per ``CHUNKS_PER_INSERT`` (a chunk stored before, by a
+    redelivery, is a duplicate key and stays as stored); then each roster's finish, once."""
+    usccs = sorted({chunk.uscc for chunk in chunks})
+    keys = [
+        person_key(r.id_type, r.id_number, r.occupation_code, r.level)
+        for chunk in chunks
+        for r in chunk.rows
+    ]
+    institutions, held = await asyncio.gather(
+        asyncio.gather(*(parts.institutions.get(uscc) for uscc in usccs)),
+        parts.holdings.held(keys),
     )
-    checked = check_chunk(
-        chunk.rows,
-        institution=institution,
-        held={doc["_id"] for doc in held if doc},
-        results=results,
-    )
-    await _insert_once(
-        parts.chunks,
+    by_uscc = dict(zip(usccs, institutions, strict=True))
+    checked = [
+        check_chunk(chunk.rows, institution=by_uscc[chunk.uscc], held=held, results={})
+        for chunk in chunks
+    ]
+    documents = [
         {
             "_id": f"{chunk.roster_id}:{chunk.chunk_index}",
             "roster_id": chunk.roster_id,
             "uscc": chunk.uscc,
-            "rows": [item.model_dump(mode="json") for item in checked],
-            "failed": sum(not item.ok for item in checked),
-        },
-    )
-    await finish(parts=parts, roster_id=chunk.roster_id)
+            "rows": [item.model_dump(mode="json") for item in rows],
+            "failed": sum(not item.ok for item in rows),
+        }
+        for chunk, rows in zip(chunks, checked, strict=True)
+    ]
+    for start in range(0, len(documents), CHUNKS_PER_INSERT):
+        part = documents[start : start + CHUNKS_PER_INSERT]
+        stored = await _insert_new(parts.chunks, part)
+        for index in range(start, start + len(part)):
+            if index - start in stored:
+                chunk = chunks[index]
+                parts.cache.put(chunk.roster_id, chunk.chunk_index, checked[index])
+    for roster_id in dict.fromkeys(chunk.roster_id for chunk in chunks):
+        await finish(parts=parts, roster_id=roster_id)
+
+
+async def _insert_new(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
+    """The places of the documents this insert stored (the others were there already)."""
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        return set(range(len(documents))) - duplicate_indexes(error)
+    return set(range(len(documents)))
 
 
 async def receive_header(*, parts: RosterParts, header: RosterSubmitted) -> None:
@@ -99,17 +131,11 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     if found is not None:
         return found.state
     header = RosterSubmitted.model_validate({k: v for k, v in document.items() if k != "_id"})
-    chunk_ids = [f"{roster_id}:{n}" for n in range(header.chunk_count)]
-    chunks = await get_each(parts.chunks, chunk_ids)
-    if any(chunk is None for chunk in chunks):
+    chunks = await _checked_chunks(parts, roster_id, header.chunk_count)
+    if chunks is None:
         return None
-    rows = [CheckedRow.model_validate(r) for chunk in chunks if chunk for r in chunk["rows"]]
-    checked = check_roster(
-        rows,
-        institution_uscc=header.uscc,
-        plan_id=header.plan_id,
-        plan=await parts.evaluations.plan(header.plan_id),
-        institution=await parts.institutions.get(header.uscc),
+    checked = await check_roster_wide(
+        parts=parts, header=header, rows=[row for rows in chunks for row in rows]
     )
     try:
         await parts.checked.put(roster_id, [item.model_dump(mode="json") for item in checked])
@@ -126,7 +152,50 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     )
     with contextlib.suppress(ConcurrentUpdate):  # validated already, by a redelivery
         await parts.rosters.add(roster_id, roster, [wrap(event) for event in events])
+    parts.cache.forget(roster_id)
     return roster
+
+
+async def _checked_chunks(
+    parts: RosterParts, roster_id: str, count: int
+) -> list[list[CheckedRow]] | None:
+    """Every checked chunk of the roster, in order (from the cache, else stored); None while
+    one is missing."""
+    cached = parts.cache.get(roster_id)
+    missing = [n for n in range(count) if n not in cached]
+    found = await get_each(parts.chunks, [f"{roster_id}:{n}" for n in missing])
+    if any(chunk is None for chunk in found):
+        return None
+    for n, chunk in zip(missing, found, strict=True):
+        assert chunk is not None
+        cached[n] = [CheckedRow.model_validate(r) for r in chunk["rows"]]
+    return [cached[n] for n in range(count)]
+
+
+async def check_roster_wide(
+    *, parts: RosterParts, header: RosterSubmitted, rows: Sequence[CheckedRow]
+) -> list[CheckedRow]:
+    """The roster-wide checks over the checked rows: the plan's results read once."""
+    plan, institution, results = await asyncio.gather(
+        parts.evaluations.plan(header.plan_id),
+        parts.institutions.get(header.uscc),
+        parts.evaluations.results_of(header.plan_id),
+    )
+    return check_roster(
+        [_with_result(item, header.plan_id, results) for item in rows],
+        institution_uscc=header.uscc,
+        plan_id=header.plan_id,
+        plan=plan,
+        institution=institution,
+    )
+
+
+def _with_result(item: CheckedRow, plan_id: str, results: Mapping[str, bool]) -> CheckedRow:
+    """The row with the person's result under the roster's plan, if one is recorded."""
+    passed = results.get(item.key())
+    if passed is None:
+        return item
+    return item.model_copy(update={"results": item.results | {plan_id: passed}})
 
 
 @dataclass(frozen=True)
@@ -203,7 +272,7 @@ async def review(
             institution = await parts.institutions.get(roster.institution_uscc)
             try:
                 roster, more = model.request_numbering(
-                    roster, institution=institution, issue_date=today
+                    roster, institution=institution, issue_date=today, at=utc_now()
                 )
                 events += more
             except MissingInstitutionSerial as refusal:
@@ -225,12 +294,40 @@ async def request_numbering(
             raise NotPermitted("无权办理其他机构的名册")
         institution = await parts.institutions.get(found.state.institution_uscc)
         roster, events = model.request_numbering(
-            found.state, institution=institution, issue_date=today
+            found.state, institution=institution, issue_date=today, at=utc_now()
         )
         await parts.rosters.save(roster_id, found.version, roster, [wrap(e) for e in events])
         return roster
 
     return await parts.rosters.retrying(attempt)
+
+
+async def resume_numbering(
+    *, parts: RosterParts, after_seconds: float, max_orders: int, now: datetime | None = None
+) -> list[str]:
+    """Order again the numbering of every roster stalled at "numbering" (its order failed for
+    good, e.g. dead-lettered, or was lost); run at start and periodically. A roster ordered
+    ``max_orders`` times goes back to "province_approved", saying why. The rosters changed."""
+    at = now or utc_now()
+    changed = []
+    for found in await parts.rosters.find({"status": RosterStatus.NUMBERING.value}):
+        if not model.numbering_stalled(found.state, at=at, after_seconds=after_seconds):
+            continue
+        institution = await parts.institutions.get(found.state.institution_uscc)
+        try:
+            roster, events = model.reorder_numbering(
+                found.state, institution=institution, at=at, max_orders=max_orders
+            )
+        except MissingInstitutionSerial as refusal:
+            update = {"status": RosterStatus.PROVINCE_APPROVED}
+            roster = model.numbering_refused(found.state.model_copy(update=update), refusal.message)
+            events = []
+        with contextlib.suppress(ConcurrentUpdate):  # another replica, or the issue, was first
+            await parts.rosters.save(
+                found.id, found.version, roster, [wrap(event) for event in events]
+            )
+            changed.append(found.id)
+    return changed
 
 
 def repository(store: Any) -> RosterRepository:

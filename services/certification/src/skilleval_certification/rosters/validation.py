@@ -11,12 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from skilleval_certification.evaluations.model import Plan, person_key, plan_problem
-from skilleval_certification.institutions.model import Institution, status_problem
+from skilleval_certification.institutions.model import (
+    Institution,
+    entrustment_problem,
+    status_problem,
+)
 from skilleval_shared.events.roster import RosterRow
+from skilleval_shared.fields import Email
 from skilleval_shared.validation.id_number import IdType, validate_resident_id
+
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+
+
+def email_problem(email: str | None) -> Problem | None:
+    """The certificate's events carry the holder's email as ``Email``: a row whose address would
+    be refused there must fail here, not stop the numbering of its whole roster."""
+    if email is None:
+        return None
+    try:
+        _EMAIL.validate_python(email)
+    except ValidationError:
+        return Problem(column="email", message="电子邮箱格式不正确")
+    return None
 
 
 class Problem(BaseModel):
@@ -75,6 +94,8 @@ def check_row(
         problems.append(
             Problem(column="certificate_number", message="报送名册时证书编号和发证日期应为空")
         )
+    if problem := email_problem(row.email):
+        problems.append(problem)
     if row.hire_date < row.birth_date:
         problems.append(Problem(column="hire_date", message="入职时间早于出生日期"))
     if institution is not None and not institution.evaluates(
@@ -130,6 +151,18 @@ def check_roster(
     checked = []
     for item in sorted(rows, key=lambda item: item.row.seq):
         problems = list(shared) + list(item.problems)
+        row = item.row
+        if plan is not None and (
+            problem := entrustment_problem(
+                institution,
+                row.occupation_code,
+                row.work_type,
+                row.level,
+                start=plan.starts_on,
+                end=plan.ends_on,
+            )
+        ):
+            problems.append(Problem(column="occupation_code", message=problem))
         passed = item.results.get(plan_id)
         if passed is None:
             problems.append(
