@@ -5,9 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+async def gather_limited(calls: Iterable[Awaitable[T]], limit: int) -> list[T]:
+    """Await ``calls`` with at most ``limit`` in flight; results in the order given."""
+    gate = asyncio.Semaphore(limit)
+
+    async def limited(call: Awaitable[T]) -> T:
+        async with gate:
+            return await call
+
+    return list(await asyncio.gather(*(limited(call) for call in calls)))
 
 
 class Periodic:

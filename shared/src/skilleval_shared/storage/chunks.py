@@ -18,7 +18,6 @@ missing or altered chunk is a :class:`ChunkCorrupt`, never a silently shorter li
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
-from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each, is_duplicate_key
 
 DEFAULT_BUDGET = 256 * 1024
 
@@ -99,7 +98,12 @@ class ChunkStore:
                 await self.collection.insert_many(chunks, ordered=False)
             except BulkWriteError as error:
                 ids = [f"{payload_id}:{n}" for n in sorted(duplicate_indexes(error))]
-                for old in await self._get_each(ids, {"sha256": 1, "budget": 1}):
+                for old in await get_each(
+                    self.collection,
+                    ids,
+                    {"sha256": 1, "budget": 1},
+                    concurrency=self.read_concurrency,
+                ):
                     if old is not None and (old["sha256"], old["budget"]) != (sha, self.budget):
                         raise ChunkConflict(f"{old['_id']} holds another payload") from error
         header = {"_id": payload_id, "chunks": len(chunks), "items": len(items), "sha256": sha}
@@ -124,7 +128,11 @@ class ChunkStore:
         if header is None:
             return None
         count = int(header["chunks"])
-        found = await self._get_each([f"{payload_id}:{n}" for n in range(count)])
+        found = await get_each(
+            self.collection,
+            [f"{payload_id}:{n}" for n in range(count)],
+            concurrency=self.read_concurrency,
+        )
         items: list[Any] = []
         for n, chunk in enumerate(found):
             if chunk is None:
@@ -136,13 +144,3 @@ class ChunkStore:
         if len(items) != header["items"] or digest(texts) != header["sha256"]:
             raise ChunkCorrupt(f"the chunks of {payload_id} do not match its digest")
         return items
-
-    async def _get_each(self, ids: Sequence[str], fields: Any = None) -> list[Document | None]:
-        """Gets by ``_id``, a few at a time: on FerretDB even ``$in`` would scan the table."""
-        gate = asyncio.Semaphore(self.read_concurrency)
-
-        async def get(key: str) -> Document | None:
-            async with gate:
-                return await self.collection.find_one({"_id": key}, fields)
-
-        return list(await asyncio.gather(*(get(key) for key in ids)))

@@ -19,7 +19,6 @@ duplicates are then read, each by ``_id`` (FerretDB would answer ``$in`` with a 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +31,7 @@ from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import utc_now
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
+from skilleval_shared.tasks import gather_limited
 
 # Update statements per command (see ``Claims.record_many``).
 UPDATE_SLICE = 16
@@ -87,13 +87,8 @@ class Claims:
             await self.collection.insert_many(docs, ordered=False)
         except BulkWriteError as error:
             taken = [unique[index] for index in sorted(duplicate_indexes(error))]
-            gate = asyncio.Semaphore(self.read_concurrency)
-
-            async def state_of(key: str) -> ClaimState:
-                async with gate:
-                    return await self._state_of(key)
-
-            states.update(zip(taken, await asyncio.gather(*map(state_of, taken)), strict=True))
+            found = await gather_limited(map(self._state_of, taken), self.read_concurrency)
+            states.update(zip(taken, found, strict=True))
         return states
 
     async def record(self, key: str, outcome: str, **details: Any) -> None:

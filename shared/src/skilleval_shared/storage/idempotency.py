@@ -16,19 +16,14 @@ succeeded: it counts as done.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Sequence
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import utc_now
-from skilleval_shared.storage.mongo import Document
-
-T = TypeVar("T")
-
-DUPLICATE_KEY = 11000
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
+from skilleval_shared.tasks import gather_limited
 
 
 class ProcessedGuard:
@@ -59,7 +54,7 @@ class ProcessedGuard:
                 ordered=False,
             )
         except BulkWriteError as error:
-            taken = [event_ids[index] for index in sorted(_duplicate_indexes(error))]
+            taken = [event_ids[index] for index in sorted(duplicate_indexes(error))]
             unfinished = await self._unfinished(taken, batch_id)
             return set(event_ids) - set(taken) | unfinished
         return set(event_ids)
@@ -70,19 +65,24 @@ class ProcessedGuard:
 
     async def release(self, event_ids: Iterable[str]) -> None:
         """Forget the claims of dead-lettered events, so that a replay of them is handled."""
-        await self._gather(
-            self.collection.delete_one({"_id": self._key(event_id)}) for event_id in event_ids
+        await gather_limited(
+            (self.collection.delete_one({"_id": self._key(event_id)}) for event_id in event_ids),
+            self.concurrency,
         )
 
     async def _unfinished(self, event_ids: list[str], batch_id: str) -> set[str]:
         """Those of the already claimed ``event_ids`` whose batch is not done, claimed anew."""
-        claims = await self._gather(
-            self.collection.find_one({"_id": self._key(event_id)}) for event_id in event_ids
+        claims = await get_each(
+            self.collection,
+            [self._key(event_id) for event_id in event_ids],
+            concurrency=self.concurrency,
         )
         batches = sorted({claim["batch"] for claim in claims if claim and "batch" in claim})
-        found = await self._gather(
-            self.collection.find_one({"_id": self._batch_key(batch)}, {"_id": 1})
-            for batch in batches
+        found = await get_each(
+            self.collection,
+            [self._batch_key(batch) for batch in batches],
+            {"_id": 1},
+            concurrency=self.concurrency,
         )
         done = {batch for batch, doc in zip(batches, found, strict=True) if doc is not None}
         again = [
@@ -91,32 +91,15 @@ class ProcessedGuard:
             # No claim any more: it was released (dead-lettered) since the insert failed.
             if claim is None or ("batch" in claim and claim["batch"] not in done)
         ]
-        await self._gather(
-            self.collection.update_one(
-                {"_id": self._key(event_id)},
-                {"$set": {"batch": batch_id, "at": utc_now()}},
-                upsert=True,
-            )
-            for event_id in again
+        await gather_limited(
+            (
+                self.collection.update_one(
+                    {"_id": self._key(event_id)},
+                    {"$set": {"batch": batch_id, "at": utc_now()}},
+                    upsert=True,
+                )
+                for event_id in again
+            ),
+            self.concurrency,
         )
         return set(again)
-
-    async def _gather(self, calls: Iterable[Awaitable[T]]) -> list[T]:
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def limited(call: Awaitable[T]) -> T:
-            async with gate:
-                return await call
-
-        return await asyncio.gather(*(limited(call) for call in calls))
-
-
-def _duplicate_indexes(error: BulkWriteError) -> set[int]:
-    """Positions of the documents refused as duplicates; any other failure is raised again."""
-    details = error.details
-    failures = details.get("writeErrors", [])
-    if details.get("writeConcernErrors") or any(
-        item.get("code") != DUPLICATE_KEY for item in failures
-    ):
-        raise error
-    return {int(item["index"]) for item in failures}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from skilleval_shared.settings import Settings
+from skilleval_shared.tasks import gather_limited
 
 Document = dict[str, Any]
 
@@ -64,11 +64,6 @@ async def get_each(
 ) -> list[Document | None]:
     """Gets by ``_id``, several in flight, in the order of ``keys``: on FerretDB only an exact
     ``_id`` filter uses an index, so this, not ``$in``, is the bulk read."""
-    gate = asyncio.Semaphore(concurrency)
-
-    async def get(key: str) -> Document | None:
-        async with gate:
-            found: Document | None = await collection.find_one({"_id": key}, fields)
-            return found
-
-    return list(await asyncio.gather(*(get(key) for key in keys)))
+    return await gather_limited(
+        (collection.find_one({"_id": key}, fields) for key in keys), concurrency
+    )

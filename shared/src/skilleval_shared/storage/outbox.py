@@ -38,8 +38,8 @@ from skilleval_shared.storage.aggregates import (
     AggregateStore,
 )
 from skilleval_shared.storage.lease import Lease
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
-from skilleval_shared.tasks import Periodic
+from skilleval_shared.storage.mongo import Document, get_each, is_duplicate_key
+from skilleval_shared.tasks import Periodic, gather_limited
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class OutboxRelay:
         pointers = (
             await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).limit(BATCH).to_list(BATCH)
         )
-        commits = await self._gather(self._commit_of, pointers)
+        commits = await gather_limited(map(self._commit_of, pointers), CONCURRENT_GETS)
         now = time.monotonic()
         for index, (pointer, commit) in enumerate(zip(pointers, commits, strict=True)):
             if commit is None and self._fence_due(pointer["_id"], now):
@@ -111,7 +111,7 @@ class OutboxRelay:
             if commit is not None and commit["nonce"] == pointer["nonce"]
         ]
         await self._publish(published)
-        await self._gather(self._repair_snapshot, published)
+        await gather_limited(map(self._repair_snapshot, published), CONCURRENT_GETS)
         done = [p["_id"] for p, c in zip(pointers, commits, strict=True) if c is not None]
         if done:
             await self.outbox.delete_many({"_id": {"$in": done}})
@@ -143,9 +143,9 @@ class OutboxRelay:
     async def _events_of(self, commit: Document) -> list[Document]:
         if not commit.get("parts"):
             return list(commit.get("events", []))
-        parts = await self._gather(
-            lambda n: self.commits.find_one({"_id": f"{commit['_id']}#{commit['nonce']}#{n}"}),
-            list(range(commit["parts"])),
+        parts = await get_each(
+            self.commits,
+            [f"{commit['_id']}#{commit['nonce']}#{n}" for n in range(commit["parts"])],
         )
         return [entry for part in parts if part is not None for entry in part["events"]]
 
@@ -168,15 +168,6 @@ class OutboxRelay:
         snapshot = await store.snapshots.find_one({"_id": aggregate_id}, {"version": 1})
         if snapshot is None or snapshot["version"] < commit["version"]:
             await store.load(aggregate_id)
-
-    async def _gather(self, get: Any, items: list[Any]) -> list[Any]:
-        limit = asyncio.Semaphore(CONCURRENT_GETS)
-
-        async def one(item: Any) -> Any:
-            async with limit:
-                return await get(item)
-
-        return list(await asyncio.gather(*(one(item) for item in items)))
 
     async def _send(self, entry: Document) -> asyncio.Future[Any]:
         value = entry["value"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ from pymongo.errors import BulkWriteError
 
 from skilleval_notification.contacts.model import Contact, contact_updates, first_only
 from skilleval_shared.envelope import CloudEvent
-from skilleval_shared.storage.mongo import Document, duplicate_indexes
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
 from skilleval_shared.storage.projection import Change, Projection
 
 CONCURRENT_READS = 16
@@ -52,12 +51,6 @@ class ContactBook:
                 raise
 
     async def lookup(self, keys: Iterable[str]) -> dict[str, Contact]:
-        gate = asyncio.Semaphore(CONCURRENT_READS)
-
-        async def get(key: str) -> Document | None:
-            async with gate:
-                return await self.projection.get(key)
-
         wanted = sorted(set(keys))
-        found = await asyncio.gather(*(get(key) for key in wanted))
+        found = await get_each(self.projection.collection, wanted, concurrency=CONCURRENT_READS)
         return {key: document for key, document in zip(wanted, found, strict=True) if document}

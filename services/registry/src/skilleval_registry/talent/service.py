@@ -9,7 +9,6 @@ is a get by ``_id``.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from skilleval_shared.events.certification import (
 )
 from skilleval_shared.storage.mongo import Document, is_duplicate_key
 from skilleval_shared.storage.projection import Change, Projection, source_of
+from skilleval_shared.tasks import gather_limited
 
 CERTIFICATE_EVENTS = (
     CertificateIssued,
@@ -80,9 +80,10 @@ class TalentDatabase:
             for event in events
             if isinstance(event.data, CertificateReissued | CertificateCorrected)
         }
-        await self._gather(
+        await gather_limited(
             [self._index_identity(number, identity) for number, identity in sorted(issued)]
-            + [self._index(number) for number in sorted(changed)]
+            + [self._index(number) for number in sorted(changed)],
+            CONCURRENT,
         )
         return applied
 
@@ -104,7 +105,7 @@ class TalentDatabase:
             if found is None:
                 break
             numbers.append(found["certificate_number"])
-        records = await self._gather([self.get(number) for number in numbers])
+        records = await gather_limited([self.get(number) for number in numbers], CONCURRENT)
         return [
             record
             for record in records
@@ -157,13 +158,3 @@ class TalentDatabase:
     async def clear(self) -> None:
         await self.certificates.drop()
         await self.people.drop()
-
-    @staticmethod
-    async def _gather(work: Sequence[Any]) -> list[Any]:
-        limit = asyncio.Semaphore(CONCURRENT)
-
-        async def one(item: Any) -> Any:
-            async with limit:
-                return await item
-
-        return list(await asyncio.gather(*(one(item) for item in work)))
