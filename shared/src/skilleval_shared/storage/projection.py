@@ -36,6 +36,15 @@ def source_of(event: CloudEvent[Any]) -> str:
     return f"{service_and_aggregate}/{event.subject or ''}".replace(".", "_").replace("$", "_")
 
 
+def catalog_fields(data: Any) -> Document:
+    """The catalog and its version, as projections keep them, from a filing event that
+    carries them (``FilingFiled``, ``CatalogChanged``)."""
+    return {
+        "catalog_version": data.catalog_version,
+        "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
+    }
+
+
 def newer_catalog(body: Document, fields: Document) -> Document:
     """``fields`` without its catalog when the document already holds a newer catalog version:
     the catalog comes from two aggregates (the filing, then its catalog book), so only the

@@ -18,7 +18,7 @@ from skilleval_shared.events.filing import (
     InstitutionCodeAssigned,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, newer_catalog
+from skilleval_shared.storage.projection import Projection, catalog_fields, newer_catalog
 
 
 class Institutions(Protocol):
@@ -38,19 +38,14 @@ class EnterpriseProjection:
             "status": "filed",
             "institution_code": data.institution_code,
             "institution_serial": data.institution_serial,
-            "catalog_version": data.catalog_version,
-            "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
-        }
+        } | catalog_fields(data)
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
 
     async def record_catalog(self, event: CloudEvent[Any]) -> None:
         data: CatalogChanged = event.data
-        fields = {
-            "catalog_version": data.catalog_version,
-            "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
-        }
+        fields = catalog_fields(data)
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )

@@ -16,7 +16,7 @@ from skilleval_shared.events.filing import (
     InstitutionCodeAssigned,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, newer_catalog
+from skilleval_shared.storage.projection import Projection, catalog_fields, newer_catalog
 
 MAX_LISTED = 500
 
@@ -41,9 +41,7 @@ class Directory:
             "province_code": data.province_code,
             "institution_serial": data.institution_serial,
             "status": "filed",
-            "catalog_version": data.catalog_version,
-            "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
-        }
+        } | catalog_fields(data)
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
@@ -51,10 +49,7 @@ class Directory:
     async def record_catalog(self, event: CloudEvent[Any]) -> None:
         """An accepted catalog change: the directory lists exactly the new catalog."""
         data: CatalogChanged = event.data
-        fields = {
-            "catalog_version": data.catalog_version,
-            "catalog": [entry.model_dump(mode="json") for entry in data.catalog],
-        }
+        fields = catalog_fields(data)
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
