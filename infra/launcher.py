@@ -35,7 +35,6 @@ import probes
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("SKILLEVAL_CACHE", Path.home() / ".cache" / "skilleval"))
-RUN = Path(os.environ.get("SKILLEVAL_RUN_DIR", REPO / ".run"))
 
 # Kafka 4.1.1 is built against log4j2 2.24.3; without the slf4j binding at that version the
 # broker logs nothing at all.
@@ -44,15 +43,23 @@ LOG4J_VERSION = "2.24.3"
 FERRETDB_VERSION = "v1.24.2"
 MAILPIT_VERSION = "v1.33.1"
 
-KAFKA_PORT, KAFKA_CONTROLLER_PORT = 9092, 9093
-MONGO_PORT = 27017
-SMTP_PORT, MAILPIT_HTTP_PORT = 1025, 8025
+# SKILLEVAL_PORT_OFFSET shifts every port, so that a second copy of the system (another
+# checkout, a fault test that restarts Kafka) runs beside the first without touching it.
+PORT_OFFSET = int(os.environ.get("SKILLEVAL_PORT_OFFSET", "0"))
+KAFKA_PORT, KAFKA_CONTROLLER_PORT = 9092 + PORT_OFFSET, 9093 + PORT_OFFSET
+MONGO_PORT = 27017 + PORT_OFFSET
+SMTP_PORT, MAILPIT_HTTP_PORT = 1025 + PORT_OFFSET, 8025 + PORT_OFFSET
+FERRETDB_DEBUG_PORT = 8088 + PORT_OFFSET
+# Each copy keeps its own data, logs and pid files.
+RUN = Path(
+    os.environ.get("SKILLEVAL_RUN_DIR", REPO / (f".run-{PORT_OFFSET}" if PORT_OFFSET else ".run"))
+)
 SERVICE_PORTS = {
-    "filing": 8001,
-    "assessment": 8002,
-    "certification": 8003,
-    "registry": 8004,
-    "notification": 8005,
+    "filing": 8001 + PORT_OFFSET,
+    "assessment": 8002 + PORT_OFFSET,
+    "certification": 8003 + PORT_OFFSET,
+    "registry": 8004 + PORT_OFFSET,
+    "notification": 8005 + PORT_OFFSET,
 }
 
 
@@ -331,7 +338,7 @@ def _ferretdb_command() -> list[str]:
         f"--sqlite-url=file:{data}/?_pragma=synchronous(normal)",
         f"--state-dir={data}",
         f"--listen-addr=127.0.0.1:{MONGO_PORT}",
-        "--debug-addr=127.0.0.1:8088",
+        f"--debug-addr=127.0.0.1:{FERRETDB_DEBUG_PORT}",
         "--telemetry=disable",
         "--log-level=WARN",
     ]
@@ -390,13 +397,32 @@ INFRA = [
 ]
 # No provincial system is reachable from here: the registry answers for it (see
 # services/registry/docs/province-sync.md); production leaves PROVINCE_SIMULATOR unset.
-SERVICE_ENV = {"registry": {"PROVINCE_SIMULATOR": "true"}}
+SERVICE_ENV = {
+    "registry": {"PROVINCE_SIMULATOR": "true"},
+    "certification": {
+        "CERTIFICATE_VERIFICATION_URL": (
+            f"http://127.0.0.1:{SERVICE_PORTS['registry']}/public/certificates/verify"
+        )
+    },
+    "notification": {
+        "CERTIFICATE_LOOKUP_URL": (
+            f"http://127.0.0.1:{SERVICE_PORTS['registry']}/api/v1/public/certificates/{{number}}"
+        )
+    },
+}
+# Where every service finds the infrastructure this launcher runs.
+INFRA_ENV = {
+    "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{KAFKA_PORT}",
+    "MONGODB_URL": f"mongodb://127.0.0.1:{MONGO_PORT}",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": str(SMTP_PORT),
+}
 SERVICES = [
     Component(
         name,
         _service_command(name),
         _http_ready(port),
-        env={"HTTP_PORT": str(port)} | SERVICE_ENV.get(name, {}),
+        env=INFRA_ENV | {"HTTP_PORT": str(port)} | SERVICE_ENV.get(name, {}),
     )
     for name, port in SERVICE_PORTS.items()
 ]

@@ -42,10 +42,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = os.environ.get("E2E_HOST", "http://127.0.0.1")
+PORT_OFFSET = int(os.environ.get("SKILLEVAL_PORT_OFFSET", "0"))
 FILING, ASSESSMENT, CERTIFICATION, REGISTRY, NOTIFICATION = (
-    f"{HOST}:{port}" for port in (8001, 8002, 8003, 8004, 8005)
+    f"{HOST}:{port + PORT_OFFSET}" for port in (8001, 8002, 8003, 8004, 8005)
 )
-MAILPIT = os.environ.get("MAILPIT_API", f"{HOST}:8025")
+MAILPIT = os.environ.get("MAILPIT_API", f"{HOST}:{8025 + PORT_OFFSET}")
 STAFF_PASSWORD = "e2e-staff-password-123"
 DIGITS = "零一二三四五六七八九"
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -16,6 +16,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "infra" / "launcher.py"
+# The launcher shifts every port by this much (see infra/launcher.py).
+PORT_OFFSET = int(os.environ.get("SKILLEVAL_PORT_OFFSET", "0"))
+KAFKA_PORT, MONGO_PORT = 9092 + PORT_OFFSET, 27017 + PORT_OFFSET
+SMTP_PORT, MAILPIT_HTTP_PORT = 1025 + PORT_OFFSET, 8025 + PORT_OFFSET
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,9 @@ def _missing_infra() -> list[str]:
     import probes
 
     checks = {
-        "kafka": lambda: probes.kafka_metadata("127.0.0.1", 9092),
-        "mailpit": lambda: probes.smtp_banner("127.0.0.1", 1025),
-        "ferretdb": lambda: probes.mongodb_ping("127.0.0.1", 27017),
+        "kafka": lambda: probes.kafka_metadata("127.0.0.1", KAFKA_PORT),
+        "mailpit": lambda: probes.smtp_banner("127.0.0.1", SMTP_PORT),
+        "ferretdb": lambda: probes.mongodb_ping("127.0.0.1", MONGO_PORT),
     }
     missing = []
     for name, check in checks.items():
@@ -112,11 +116,11 @@ def _from_launcher() -> Iterator[Infra]:
         raise RuntimeError(f"local launcher failed:\n{result.stdout}\n{result.stderr}")
     try:
         yield Infra(
-            "127.0.0.1:9092",
-            "mongodb://127.0.0.1:27017",
+            f"127.0.0.1:{KAFKA_PORT}",
+            f"mongodb://127.0.0.1:{MONGO_PORT}",
             "127.0.0.1",
-            1025,
-            "http://127.0.0.1:8025",
+            SMTP_PORT,
+            f"http://127.0.0.1:{MAILPIT_HTTP_PORT}",
         )
     finally:
         if started_here:
