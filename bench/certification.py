@@ -5,11 +5,18 @@ projections it validates against (institution filed, plan accepted, a passing re
 are loaded first, untimed. Then the roster's chunks and its header (last) are published to
 assessment's topic; the clock starts when the header is sent. Both reviews are given the
 moment the roster is validated; the numbering consumer then numbers and issues.
+
+Besides wall time, the CPU seconds this process and the local FerretDB spent from the header to
+the last certificate (``cpu.*``): on a machine shared with other work the wall time follows the
+load, the CPU spent much less. ``python -m bench.certification`` also measures the raw floor in
+each round (``floor.*``: ``insert_many`` of as many roster rows, produce and consume as many
+row-sized messages) and the ratio of the total to the database floor.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +35,30 @@ from support.apps import serve_in_process
 from support.publish import send
 
 ROWS = 10_000
+
+
+def _ferretdb_pid() -> int | None:
+    """The local launcher's FerretDB (this offset's), when it runs on this machine."""
+    from support.infra import PORT_OFFSET, REPO
+
+    # Where infra/launcher.py keeps it.
+    default = REPO / (f".run-{PORT_OFFSET}" if PORT_OFFSET else ".run")
+    run = Path(os.environ.get("SKILLEVAL_RUN_DIR", default))
+    try:
+        return int((run / "pids" / "ferretdb.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process so far (0 where /proc cannot tell)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Stages:
@@ -110,6 +141,8 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
         await send(certification, *chunks)
         await send(certification, header)
         started = time.perf_counter()
+        ferretdb = _ferretdb_pid()
+        cpu_started = time.process_time(), _cpu_seconds(ferretdb)
 
         async def validated() -> bool:
             return await parts.rosters.rosters.load(roster_id) is not None
@@ -133,6 +166,8 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
 
         await _until(issued)
         issued_at = time.perf_counter()
+        cpu_bench = time.process_time() - cpu_started[0]
+        cpu_ferretdb = _cpu_seconds(ferretdb) - cpu_started[1]
         # (no count_documents: a scan of 10,000 certificates can outlast the timeout under load)
         done = await parts.rosters.rosters.load(roster_id)
         assert done is not None and done.state.certificate_count == rows, "not every row issued"
@@ -150,32 +185,47 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
         "numbered_and_issued_s": issued_at - reviewed_at,
         "total_to_issued_s": issued_at - started,
         "issued_events_relayed_s": relayed_at - started,
+        "cpu.bench_to_issued_s": cpu_bench,
+        "cpu.ferretdb_to_issued_s": cpu_ferretdb,
     }
 
 
 async def _main(repeats: int, rows: int) -> list[dict[str, float]]:
     import uuid
 
+    from bench import floor
     from support.infra import provide_infra
     from support.kafka import delete_namespace_topics
 
     rounds = []
     with provide_infra() as infra:
         for _ in range(repeats):
-            settings = Settings(
-                service_name="bench",
-                kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
-                mongodb_url=infra.mongodb_url,
-                namespace="bench" + uuid.uuid4().hex[:8],
-                outbox_poll_seconds=0.05,
-            )
+
+            def fresh() -> Settings:
+                return Settings(
+                    service_name="bench",
+                    kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+                    mongodb_url=infra.mongodb_url,
+                    namespace="bench" + uuid.uuid4().hex[:8],
+                    outbox_poll_seconds=0.05,
+                )
+
+            settings, floor_settings = fresh(), fresh()
             try:
                 result = await bench_roster_issue(settings, rows)
+                # The floor in the same minute, on the same row count.
+                found = await floor.insert_and_get(floor_settings, rows)
+                found |= await floor.produce_and_consume(floor_settings, rows)
             except Exception as error:  # a shared machine: the database may restart under us
                 print(f"run failed, not counted: {error!r}", flush=True)
                 continue
             finally:
-                await delete_namespace_topics(settings.kafka_bootstrap_servers, settings.namespace)
+                for used in (settings, floor_settings):
+                    await delete_namespace_topics(used.kafka_bootstrap_servers, used.namespace)
+            result |= {f"floor.{name}": value for name, value in found.items()}
+            result["ratio.total_to_insert_many_floor"] = (
+                result["total_to_issued_s"] / found["insert_many_s"]
+            )
             print({k: round(v, 2) for k, v in result.items()}, flush=True)
             rounds.append(result)
     return rounds

@@ -1,6 +1,10 @@
 """Numbering and issuance of an approved roster, run only by the consumer of the numbering
 topic (keyed by institution, so one institution's rosters are numbered one at a time).
 
+The approved rows are read from the roster's chunks as they arrived (stored once by unique
+insert, never changed): the 序号 that passed validation and neither review rejected, from the
+roster aggregate, pick them.
+
 Idempotent end to end: the block of each level is the allocator's answer for (series, roster),
 the same on every redelivery and for every process. The commit point of each certificate is the
 unique insert of its holding (``person_key`` -> number: one valid certificate per person,
@@ -27,12 +31,10 @@ from skilleval_certification.numbering.model import NumberPrefix, assign, count_
 from skilleval_certification.rosters import model as rosters
 from skilleval_certification.rosters.model import RosterStatus
 from skilleval_certification.rosters.service import RosterRepository
-from skilleval_certification.rosters.validation import CheckedRow
 from skilleval_shared.envelope import wrap
 from skilleval_shared.events.certification import NumberingRequested
 from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
-from skilleval_shared.storage.chunks import ChunkStore
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
 from skilleval_shared.storage.sequences import BlockAllocator
 
@@ -42,6 +44,7 @@ CONCURRENT_COMMITS = 2
 # events past 4 MB in part documents). Fixed: a re-processing must cut the same commits.
 ISSUED_PER_COMMIT = 500
 INSERT_BATCH = 1000
+CONCURRENT_READS = 8  # chunk gets in flight (~64 KB each)
 
 
 class NumberReused(Exception):
@@ -51,7 +54,7 @@ class NumberReused(Exception):
 @dataclass
 class NumberingParts:
     rosters: RosterRepository
-    checked: ChunkStore
+    chunks: AsyncCollection[Document]  # the roster's rows as they arrived: <roster_id>:<n>
     allocator: BlockAllocator
     certificates: AsyncCollection[Document]  # the record of each certificate, _id = number
     holdings: HoldingIndex  # person_key -> number of a valid certificate, and its filter
@@ -69,7 +72,9 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         return found.state.certificate_count
     if found.state.status is not RosterStatus.NUMBERING:
         return 0  # a stale order: the roster's numbering was given up and must be asked again
-    rows = await _read_approved(parts.checked, order.roster_id, found.state.approved_seqs())
+    rows = await _read_approved(
+        parts.chunks, order.roster_id, found.state.chunk_count, found.state.approved_seqs()
+    )
     blocks = await _allocate(parts.allocator, order, rows)
     prefix = NumberPrefix(
         category=order.institution_category,
@@ -104,10 +109,30 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     return len(issued)
 
 
-async def _read_approved(checked: ChunkStore, roster_id: str, seqs: list[int]) -> list[RosterRow]:
+class RowsMissing(Exception):
+    """An approved row is not in the roster's chunks: never expected, never numbered around."""
+
+
+async def _read_approved(
+    chunks: AsyncCollection[Document], roster_id: str, chunk_count: int, seqs: list[int]
+) -> list[RosterRow]:
+    """The approved rows, in 序号 order, from every chunk of the roster (just the rows, not
+    what their checks found), a few gets at a time."""
     approved = set(seqs)
-    stored = await checked.read(roster_id) or []
-    return [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
+    ids = [f"{roster_id}:{n}" for n in range(chunk_count)]
+    found = await get_each(chunks, ids, {"rows.row": 1}, concurrency=CONCURRENT_READS)
+    rows: list[RosterRow] = []
+    for chunk_id, chunk in zip(ids, found, strict=True):
+        if chunk is None:
+            raise RowsMissing(f"chunk {chunk_id} of the approved roster is missing")
+        rows += [
+            RosterRow.model_validate(item["row"])
+            for item in chunk["rows"]
+            if item["row"]["seq"] in approved
+        ]
+    if missing := sorted(approved - {row.seq for row in rows}):
+        raise RowsMissing(f"approved rows {missing[:10]} of {roster_id} are in none of its chunks")
+    return sorted(rows, key=lambda row: row.seq)
 
 
 async def _allocate(
