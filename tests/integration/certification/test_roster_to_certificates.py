@@ -77,6 +77,10 @@ async def test_a_roster_from_chunks_to_signed_certificates(
     assert any("校验位" in m for m in by_seq[5])
     assert any("不合格" in m for m in by_seq[6])
     assert any("与第1行重复" in m for m in by_seq[7])
+    assert problems["failed_count"] == 3 and sorted(by_seq) == [5, 6, 7]
+    # the stored outcome is the failing rows only; the numbering reads rows from the chunks
+    stored = await certification.app.state.certification.rosters.checked.read(roster_id)
+    assert sorted(item["row"]["seq"] for item in stored) == [5, 6, 7]
 
     # an enterprise cannot review; another enterprise cannot see the roster
     assert (

@@ -25,7 +25,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from skilleval_certification.certificates.holdings import HoldingIndex
-from skilleval_certification.certificates.model import Certificate, from_row, issued_event
+from skilleval_certification.certificates.model import (
+    Certificate,
+    from_row,
+    issue_record,
+    issued_event,
+)
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.numbering.model import NumberPrefix, assign, count_by_level, series
 from skilleval_certification.rosters import model as rosters
@@ -59,10 +64,6 @@ class NumberingParts:
     certificates: AsyncCollection[Document]  # the record of each certificate, _id = number
     holdings: HoldingIndex  # person_key -> number of a valid certificate, and its filter
     issuance: AggregateStore
-
-
-def _record(certificate: Certificate) -> Document:
-    return {"_id": certificate.certificate_number, **certificate.model_dump(mode="json")}
 
 
 async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> int:
@@ -100,7 +101,7 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     # After the commit point: the records, the filter, the events — one after the other, so an
     # event never precedes its record (side by side measured no faster on FerretDB's SQLite,
     # which takes one writer at a time).
-    await _insert_all(parts.certificates, [_record(c) for c in issued])
+    await _insert_all(parts.certificates, [issue_record(c) for c in issued])
     await parts.holdings.add(_key(c) for c in issued)
     await _publish(parts.issuance, order.roster_id, issued)
     numbers = {c.certificate_number for c in issued}

@@ -28,7 +28,12 @@ from skilleval_certification.numbering.model import MissingInstitutionSerial
 from skilleval_certification.rosters import model
 from skilleval_certification.rosters.cache import ChunkCache
 from skilleval_certification.rosters.model import Roster, RosterStatus
-from skilleval_certification.rosters.validation import CheckedRow, check_chunk, check_roster
+from skilleval_certification.rosters.validation import (
+    CheckedRow,
+    check_chunk,
+    check_roster,
+    with_outcome,
+)
 from skilleval_shared.domain_errors import NotFound, NotPermitted
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.assessment import RosterRowsSubmitted, RosterSubmitted
@@ -172,14 +177,6 @@ async def _checked_chunks(
         assert chunk is not None
         cached[n] = [CheckedRow.model_validate(r) for r in chunk["rows"]]
     return [cached[n] for n in range(count)]
-
-
-def with_outcome(rows: Sequence[CheckedRow], stored: Sequence[Document]) -> list[CheckedRow]:
-    """The rows as a stored outcome has them: a row stored there as it is stored (with its
-    problems), any other as passed. (Rosters validated before outcomes held only the failing
-    rows stored every row: the same rule reads them.)"""
-    outcome = {item.row.seq: item for item in map(CheckedRow.model_validate, stored)}
-    return [outcome.get(item.row.seq, item.model_copy(update={"problems": ()})) for item in rows]
 
 
 async def check_roster_wide(
