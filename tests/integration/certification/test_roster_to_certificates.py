@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from skilleval_certification.signing import cli
 from skilleval_certification.signing.model import SignatureInvalid, verify
 from skilleval_shared.auth import Role
-from skilleval_shared.events.certification import CertificateIssued
+from skilleval_shared.events.certification import CertificateIssuedV2
 from support import certification_samples as s
 from support.kafka import eventually, read_until
 from support.publish import send
@@ -131,10 +131,10 @@ async def test_a_roster_from_chunks_to_signed_certificates(
         settings.kafka_bootstrap_servers,
         settings.topic("certification.events.v1"),
         lambda records: (
-            sum(r.json()["type"] == CertificateIssued.event_type() for r in records) >= 3
+            sum(r.json()["type"] == CertificateIssuedV2.event_type() for r in records) >= 3
         ),
     )
-    issued_events = [r for r in events if r.json()["type"] == CertificateIssued.event_type()]
+    issued_events = [r for r in events if r.json()["type"] == CertificateIssuedV2.event_type()]
     assert sorted(r.key.decode() for r in issued_events) == sorted(found.values())
 
     # the PDF, read back by pypdf (reportlab wrote it), with the holder's photo

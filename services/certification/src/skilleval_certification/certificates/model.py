@@ -17,7 +17,7 @@ from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, No
 from skilleval_shared.envelope import EventData
 from skilleval_shared.events.certification import (
     CertificateCorrected,
-    CertificateIssued,
+    CertificateIssuedV2,
     CertificateReissued,
     CertificateRevoked,
     CorrectableField,
@@ -133,21 +133,13 @@ def from_issue_record(document: Mapping[str, Any]) -> Certificate:
     )
 
 
-def issued_event(certificate: Certificate) -> CertificateIssued:
-    return CertificateIssued(
+def issued_event(certificate: Certificate) -> CertificateIssuedV2:
+    """``certificate.issued`` version 2: the row carries the printed contents."""
+    return CertificateIssuedV2(
         certificate_number=certificate.certificate_number,
         institution_uscc=certificate.institution_uscc,
         roster_id=certificate.roster_id,
         institution_name=certificate.institution_name,
-        holder_name=certificate.holder_name,
-        id_type=certificate.id_type,
-        id_number=certificate.id_number,
-        occupation_code=certificate.occupation_code,
-        occupation_name=certificate.occupation_name,
-        work_type=certificate.work_type,
-        level=certificate.level,
-        issue_date=certificate.issue_date,
-        holder_email=certificate.holder_email,
         row=certificate.row,
     )
 

@@ -10,7 +10,7 @@ the same on every redelivery and for every process. The commit point of each cer
 unique insert of its holding (``person_key`` -> number: one valid certificate per person,
 occupation and level): a row whose person already holds another valid certificate loses it, and
 its number stays a gap; a redelivery finds its own numbers there and goes on. Then the records
-of the winners (``_id`` = number), the holding filter, and the ``CertificateIssued`` events in
+of the winners (``_id`` = number), the holding filter, and the ``CertificateIssued`` (v2) events in
 commits of one chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed
 once). Every write is bulk: ``insert_many(ordered=False)`` in batches, no get per row.
 """
