@@ -234,6 +234,8 @@ async def _main(repeats: int, rows: int) -> list[dict[str, float]]:
                     mongodb_url=infra.mongodb_url,
                     namespace="bench" + uuid.uuid4().hex[:8],
                     outbox_poll_seconds=0.05,
+                    # a shared machine stalls FerretDB for seconds at a time: wait, do not fail
+                    mongodb_timeout_ms=60_000,
                 )
 
             settings, floor_settings = fresh(), fresh()
