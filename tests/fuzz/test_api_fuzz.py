@@ -112,9 +112,18 @@ def bearer(client: httpx.Client, username: str, password: str) -> dict[str, str]
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+@dataclass(frozen=True)
+class Callers:
+    """Each caller's headers, and the ids of real objects of this run (path parameters that
+    reach past the 404: the enterprise's USCC and a draft filing of its own)."""
+
+    headers: dict[str, dict[str, str]]
+    known: dict[str, str]
+
+
 @pytest.fixture(scope="session")
-def role_headers() -> dict[str, dict[str, str]]:
-    """Headers of each caller: a fresh enterprise and fresh staff accounts of this run."""
+def callers() -> Callers:
+    """A fresh enterprise with a draft filing, and fresh staff accounts of this run."""
     tag = random.randrange(1_000_000, 9_999_999)
     with httpx.Client(base_url=SERVICES["filing"], timeout=30) as filing:
         _wait_ready(filing)
@@ -127,7 +136,9 @@ def role_headers() -> dict[str, dict[str, str]]:
             username = f"fuzz-{role}-{tag}"
             create_staff(username, role)
             headers[role] = bearer(filing, username, STAFF_PASSWORD)
-    return headers
+        draft = filing.post("/api/v1/filings", headers=headers["enterprise"])
+        assert draft.status_code == 201, draft.text
+    return Callers(headers, {"uscc": uscc, "filing_id": draft.json()["filing_id"]})
 
 
 def _wait_ready(client: httpx.Client, timeout: float = 60) -> None:
@@ -145,7 +156,7 @@ def _wait_ready(client: httpx.Client, timeout: float = 60) -> None:
 @pytest.fixture(scope="session")
 def schemas() -> dict[str, OpenApiSchema]:
     """Each service's OpenAPI document as its running process serves it."""
-    # The callers' tokens are sent as they are (role_headers); generation leaves Authorization
+    # The callers' tokens are sent as they are (Callers); generation leaves Authorization
     # alone, or a "negative" case without it would be sent with it and accepted.
     config = schemathesis.Config.from_dict(
         {"generation": {"max-examples": EXAMPLES, "with-security-parameters": False}}
@@ -158,10 +169,40 @@ def schemas() -> dict[str, OpenApiSchema]:
     return loaded
 
 
+def known_path_parameters(operation: APIOperation, known: dict[str, str]) -> dict[str, str]:
+    raw = operation.definition.raw
+    names = {p["name"] for p in raw.get("parameters", []) if p["in"] == "path"}
+    return {name: value for name, value in known.items() if name in names}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One operation, valid or invalid requests, with generated or known path parameters."""
+
+    operation: APIOperation
+    mode: GenerationMode
+    path_parameters: dict[str, str] | None
+
+    @property
+    def label(self) -> str:
+        known = " on known ids" if self.path_parameters else ""
+        return f"{self.operation.label} ({self.mode.value}{known})"
+
+
+def targets(operations: list[APIOperation], known: dict[str, str]) -> list[Target]:
+    found = []
+    for operation in operations:
+        fixed = known_path_parameters(operation, known)
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            found.append(Target(operation, mode, None))
+            if fixed:
+                found.append(Target(operation, mode, fixed))
+    return found
+
+
 @dataclass
 class Finding:
-    operation: str
-    mode: str
+    target: str
     error: str
 
 
@@ -174,8 +215,10 @@ class Run:
     skipped: list[str] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
 
-    def fuzz(self, operation: APIOperation, mode: GenerationMode, examples: int) -> bool:
-        """Up to ``examples`` generated requests; False once a check failed (shrunk, kept)."""
+    def fuzz(self, target: Target, examples: int) -> bool:
+        """Up to ``examples`` generated requests; False once a check failed (the failure shrunk
+        and kept)."""
+        operation, mode, path_parameters = target.operation, target.mode, target.path_parameters
 
         @settings(
             max_examples=examples,
@@ -185,19 +228,19 @@ class Run:
             phases=[Phase.explicit, Phase.generate, Phase.shrink],
             verbosity=Verbosity.quiet,
         )
-        @given(case=operation.as_strategy(generation_mode=mode))
+        @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
         def run(case: Case) -> None:
             response = case.call_and_validate(headers=self.headers, checks=CHECKS, timeout=30)
             self.statuses[response.status_code] += 1
 
-        if mode is GenerationMode.NEGATIVE and not can_be_invalid(operation):
+        if mode is GenerationMode.NEGATIVE and not can_be_invalid(operation, path_parameters):
             return True
         try:
             run()
         except Unsatisfiable:  # nothing the generator could make invalid: nothing to send
             return True
         except (Exception, FailureGroup) as error:  # a check failed: keep it, go on
-            self.findings.append(Finding(operation.label, mode.value, _first_lines(str(error))))
+            self.findings.append(Finding(target.label, _first_lines(str(error))))
             return False
         return True
 
@@ -206,13 +249,16 @@ class Run:
 _ANNOTATIONS = frozenset({"title", "description", "examples", "example", "default"})
 
 
-def can_be_invalid(operation: APIOperation) -> bool:
-    """Whether an invalid request exists: a body, or a parameter the schema constrains. Asking
-    Hypothesis to find one where none exists costs seconds before it gives up (Unsatisfiable)."""
+def can_be_invalid(operation: APIOperation, fixed: dict[str, str] | None = None) -> bool:
+    """Whether an invalid request exists: a body, or a parameter (not fixed) the schema
+    constrains. Asking Hypothesis to find one where none exists costs seconds before it gives
+    up (Unsatisfiable)."""
     raw = operation.definition.raw
     if raw.get("requestBody"):
         return True
     for parameter in raw.get("parameters", []):
+        if parameter["name"] in (fixed or {}) and parameter["in"] == "path":
+            continue
         schema = parameter.get("schema", {})
         if schema.get("type", "string") != "string" or set(schema) - _ANNOTATIONS - {"type"}:
             return True
@@ -224,9 +270,10 @@ def _first_lines(text: str, lines: int = 40) -> str:
 
 
 def item_budget(schemas: dict[str, OpenApiSchema], service: str) -> float:
-    """This service's share of the run's time budget, by its number of operations."""
+    """This service's share of the run's time budget, by its number of operations (at least
+    ten seconds: each operation has a fixed cost)."""
     counts = {name: len(list(schema.get_all_operations())) for name, schema in schemas.items()}
-    return BUDGET_SECONDS * counts[service] / (sum(counts.values()) * len(ROLES))
+    return max(10.0, BUDGET_SECONDS * counts[service] / (sum(counts.values()) * len(ROLES)))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -235,31 +282,37 @@ def test_api_answers_as_documented(
     service: str,
     role: str,
     schemas: dict[str, OpenApiSchema],
-    role_headers: dict[str, dict[str, str]],
+    callers: Callers,
 ) -> None:
     operations = [result.ok() for result in schemas[service].get_all_operations()]
     budget = item_budget(schemas, service)
     started = time.monotonic()
-    run = Run(role_headers[role])
-    # A first pass gives every operation a few requests of each kind, a second the rest of the
-    # example budget while this service's share of the time lasts.
+    run = Run(callers.headers[role])
+    # A first pass gives every target a few requests, a second the rest of the example budget
+    # while this service's share of the time lasts; a target that failed is not tried again.
     first = max(1, EXAMPLES // 3)
-    failing: set[tuple[str, GenerationMode]] = set()
-    for examples in (first, EXAMPLES - first):
-        for operation in operations:
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                if (operation.label, mode) in failing or examples <= 0:
-                    continue
-                if time.monotonic() - started > budget:
-                    run.skipped.append(f"{operation.label} ({mode.value}, {examples})")
-                elif not run.fuzz(operation, mode, examples):
-                    failing.add((operation.label, mode))
+    unreached: list[str] = []
+    remaining = targets(operations, callers.known)
+    for examples, is_first in ((first, True), (EXAMPLES - first, False)):
+        if not is_first and not callers.headers[role]:
+            # Without a token every secured operation answers 401 whatever it is sent: the
+            # first pass has shown that; the time is better spent on the open operations.
+            remaining = [t for t in remaining if not t.operation.definition.raw.get("security")]
+        for target in list(remaining):
+            if examples <= 0:
+                break
+            if time.monotonic() - started > budget:
+                if is_first:
+                    unreached.append(target.label)
+                continue
+            if not run.fuzz(target, examples):
+                remaining.remove(target)
     elapsed = time.monotonic() - started
     answered = ", ".join(f"{code}×{n}" for code, n in sorted(run.statuses.items()))
     print(
         f"\n[fuzz] {service} as {role}: {len(operations)} operations, {elapsed:.0f} s of "
         f"{budget:.0f} s; answers {answered}"
-        + (f"; time ran out before {len(run.skipped)} runs: {run.skipped}" if run.skipped else "")
+        + (f"; time ran out before {len(unreached)} targets: {unreached}" if unreached else "")
     )
-    report = "\n\n".join(f"{f.operation} [{f.mode}]\n{f.error}" for f in run.findings)
+    report = "\n\n".join(f"{f.target}\n{f.error}" for f in run.findings)
     assert not run.findings, f"{len(run.findings)} finding(s), {service} as {role}:\n\n{report}"
