@@ -39,7 +39,7 @@ e2e: setup  ## the whole story against the running system (starts it if nothing 
 	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
 	$(UV) run pytest -m e2e tests/e2e/test_whole_story.py -s -p no:cacheprovider
 
-fuzz: setup  ## schemathesis against every service's OpenAPI as each caller, ~5 min (starts the system if nothing answers); see docs/fuzzing.md
+fuzz: setup  ## schemathesis against every service's OpenAPI as each caller, ~5 min, FUZZ_BUDGET_SECONDS (starts the system if nothing answers); see docs/fuzzing.md
 	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
 	$(UV) run pytest -m fuzz tests/fuzz -s -p no:cacheprovider
 
