@@ -58,10 +58,9 @@ SERVICES = {
     )
 }
 ROLES = ("anonymous", "enterprise", "city_center", "province_center")
-# The example budget: generated requests per operation and kind (valid, invalid), per service
-# and caller. The time budget of the whole run, shared out by each service's number of
-# operations; what the time did not reach is printed (the first pass reaches every operation
-# unless the machine is very busy).
+# The example budget: generated requests per target (an operation, valid or invalid requests,
+# generated or known path parameters), per service and caller. The time budget of the whole run,
+# shared out by each service's number of operations; what the time did not reach is printed.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 BUDGET_SECONDS = float(os.environ.get("FUZZ_BUDGET_SECONDS", "300"))
 # The order targets are tried in (FUZZ_SEED repeats a run's order; Hypothesis' examples differ).
@@ -83,7 +82,9 @@ def create_staff(username: str, role: str) -> None:
     """The staff CLI, as an operator runs it, against this system's database."""
     command = [sys.executable, "-m", "skilleval_filing.staff", "create", username]
     command.extend(["--role", role, "--name", "模糊测试"])
-    env = os.environ | {"MONGODB_URL": f"mongodb://127.0.0.1:{27017 + PORT_OFFSET}"}
+    # The launcher's database of this offset, unless told otherwise (the CLI's default is 27017).
+    database = os.environ.get("MONGODB_URL", f"mongodb://127.0.0.1:{27017 + PORT_OFFSET}")
+    env = os.environ | {"MONGODB_URL": database}
     done = subprocess.run(
         command,
         input=STAFF_PASSWORD + "\n",
