@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
@@ -40,22 +37,16 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from integration.filing.conftest import ENTERPRISE_PASSWORD, registration
+from support import story
 from support.filing_samples import make_uscc
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(900)]
 
-REPO = Path(__file__).resolve().parents[2]
-HOST = os.environ.get("FUZZ_HOST", "http://127.0.0.1")
-PORT_OFFSET = int(os.environ.get("SKILLEVAL_PORT_OFFSET", "0"))
+# Ports from SKILLEVAL_PORT_OFFSET (and E2E_HOST), as `make up` uses them.
+ENDPOINTS = story.Endpoints.from_environment()
 SERVICES = {
-    name: f"{HOST}:{port + PORT_OFFSET}"
-    for name, port in (
-        ("filing", 8001),
-        ("assessment", 8002),
-        ("certification", 8003),
-        ("registry", 8004),
-        ("notification", 8005),
-    )
+    name: getattr(ENDPOINTS, name)
+    for name in ("filing", "assessment", "certification", "registry", "notification")
 }
 ROLES = ("anonymous", "enterprise", "city_center", "province_center")
 # The example budget: generated requests per target (an operation, valid or invalid requests,
@@ -65,7 +56,6 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 BUDGET_SECONDS = float(os.environ.get("FUZZ_BUDGET_SECONDS", "300"))
 # The order targets are tried in (FUZZ_SEED repeats a run's order; Hypothesis' examples differ).
 SEED = os.environ.get("FUZZ_SEED") or str(random.randrange(1_000_000))
-STAFF_PASSWORD = "fuzz-staff-password-123"
 
 CHECKS = [
     not_a_server_error,
@@ -76,25 +66,6 @@ CHECKS = [
     negative_data_rejection,
     ignored_auth,
 ]
-
-
-def create_staff(username: str, role: str) -> None:
-    """The staff CLI, as an operator runs it, against this system's database."""
-    command = [sys.executable, "-m", "skilleval_filing.staff", "create", username]
-    command.extend(["--role", role, "--name", "模糊测试"])
-    # The launcher's database of this offset, unless told otherwise (the CLI's default is 27017).
-    database = os.environ.get("MONGODB_URL", f"mongodb://127.0.0.1:{27017 + PORT_OFFSET}")
-    env = os.environ | {"MONGODB_URL": database}
-    done = subprocess.run(
-        command,
-        input=STAFF_PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def post_patiently(client: httpx.Client, path: str, body: dict[str, str]) -> httpx.Response:
@@ -137,8 +108,8 @@ def callers() -> Callers:
         headers = {"anonymous": {}, "enterprise": bearer(filing, uscc, ENTERPRISE_PASSWORD)}
         for role in ("city_center", "province_center"):
             username = f"fuzz-{role}-{tag}"
-            create_staff(username, role)
-            headers[role] = bearer(filing, username, STAFF_PASSWORD)
+            story.create_staff(username, role, "模糊测试")
+            headers[role] = bearer(filing, username, story.STAFF_PASSWORD)
         draft = filing.post("/api/v1/filings", headers=headers["enterprise"])
         assert draft.status_code == 201, draft.text
     return Callers(headers, {"uscc": uscc, "filing_id": draft.json()["filing_id"]})
