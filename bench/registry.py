@@ -41,6 +41,8 @@ SECONDS = float(os.environ.get("BENCH_LOOKUP_SECONDS", "10"))
 # Pins the load client (``taskset -c``), e.g. "1"; unpinned by default: on a shared 2-core
 # machine pinning the client and the server to one core each halved both (measured).
 CLIENT_CPUS = os.environ.get("BENCH_CLIENT_CPUS") or None
+# Registry processes behind the port (uvicorn --workers), each with its own consumers.
+WORKERS = int(os.environ.get("BENCH_REGISTRY_WORKERS", "1"))
 WARMUP_SECONDS = 2.0
 INSERT_BATCH = 5000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -100,8 +102,15 @@ def start_registry(settings: Settings, port: int) -> subprocess.Popen[bytes]:
         "LOOKUPS_PER_MINUTE": "1000000000",
         "PUBLIC_READS_PER_MINUTE": "1000000000",
     }
+    command = [sys.executable, "-m", "skilleval_registry"]
+    if WORKERS > 1:  # an experiment: the services run one process each (see the results)
+        command = [
+            *(sys.executable, "-m", "uvicorn", "--factory", "--no-access-log"),
+            *("--log-level", "warning", "--port", str(port), "--workers", str(WORKERS)),
+            "skilleval_registry.bootstrap:build_app",
+        ]
     return subprocess.Popen(
-        [sys.executable, "-m", "skilleval_registry"],
+        command,
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -122,12 +131,17 @@ async def wait_ready(base: str, timeout: float = 90.0) -> None:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time a process has used so far (Linux ``/proc``), else None."""
+    """User + system CPU time a process and its direct children (uvicorn's workers) have used
+    so far (Linux ``/proc``), else None."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for process in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def database_pid() -> int | None:
