@@ -1,3 +1,3 @@
 module skilleval/bench/loadgen
 
-go 1.26
+go 1.22
