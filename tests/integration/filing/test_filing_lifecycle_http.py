@@ -257,7 +257,7 @@ async def test_suspension_reinstatement_and_revocation(
 
     again = await filing.post(f"{base}/reinstate", headers=staff, json={"reason": "误撤销"})
     assert again.status_code == 409
-    assert again.json()["detail"] == "当前状态为“已撤销备案”，不能执行“恢复评价资格”"
+    assert again.json()["detail"] == "当前状态为“已取消评价资质”，不能执行“恢复评价资格”"
 
     records = of_filing(
         await published(filing_settings, has("filing.revoked", filing_id)), filing_id
