@@ -384,13 +384,14 @@ FILED_CATALOG_ROW = {
 
 
 def filing_filed(
-    uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str = "000123"
+    uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str | None = "000123"
 ) -> FilingFiled:
+    """``serial=None``: filed before the province's serial was recorded."""
     return FilingFiled.model_validate(
         {
             "uscc": uscc,
             "filing_id": f"F-{uscc}",
-            "receipt_number": f"QDZP-2026-{serial}",
+            "receipt_number": f"QDZP-2026-{serial or '000001'}",
             "filed_on": date(2026, 11, 20),
             "enterprise_name": name,
             "address": "山东省青岛市黄岛区示例路1号",

@@ -229,7 +229,9 @@ def test_resubmitting_checks_completeness_again() -> None:
 
 
 def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
-    decision = decide(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, conditions=ALL_MET), CITY)
+    decision = decide(
+        submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, conditions=ALL_MET), CITY
+    )
 
     notice = decision.filing.notice
     assert decision.filing.state is FilingState.ON_NOTICE
@@ -249,7 +251,11 @@ def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
 
 def test_an_impossible_notice_length_is_refused() -> None:
     with pytest.raises(InvalidRequest, match="公示期应为1至60个工作日"):
-        decide(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, working_days=0, conditions=ALL_MET), CITY)
+        decide(
+            submitted(),
+            c.AcceptForNotice(ACCEPTED_ON, CALENDAR, working_days=0, conditions=ALL_MET),
+            CITY,
+        )
 
 
 def test_rejecting_outright_needs_a_reason() -> None:

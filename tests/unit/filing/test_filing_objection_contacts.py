@@ -24,7 +24,10 @@ CITY = Caller(Actor.CITY_CENTER, "staff:wang")
 
 def on_notice() -> FilingRecord:
     record = complete_record()
-    for command, caller in ((c.Submit(), ENTERPRISE), (c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET), CITY)):
+    for command, caller in (
+        (c.Submit(), ENTERPRISE),
+        (c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET), CITY),
+    ):
         record = decide(record, command, caller).record
     return record
 

@@ -91,7 +91,10 @@ async def test_a_filled_draft_is_submitted_and_accepted_with_its_events(
 
     await service.submit(filings=filings, caller=ENTERPRISE, filing_id=filing_id)
     accepted = await service.execute(
-        filings=filings, caller=CITY, filing_id=filing_id, command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET)
+        filings=filings,
+        caller=CITY,
+        filing_id=filing_id,
+        command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET),
     )
 
     assert accepted.state.state is FilingState.ON_NOTICE
@@ -137,7 +140,10 @@ async def test_objections_reach_only_a_filing_on_notice(
 
     await service.submit(filings=filings, caller=ENTERPRISE, filing_id=filing_id)
     await service.execute(
-        filings=filings, caller=CITY, filing_id=filing_id, command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET)
+        filings=filings,
+        caller=CITY,
+        filing_id=filing_id,
+        command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET),
     )
     objection_id = await objections.raise_objection(
         filings=filings, filing_id=filing_id, form=form, on=date(2026, 10, 2)

@@ -120,7 +120,9 @@ async def reinstate(
     return await _decide(container, principal, filing_id, c.Reinstate(form.reason))
 
 
-@router.post("/{filing_id}/revoke", summary="取消评价资质（停止颁发新证书）", response_model=FilingView)
+@router.post(
+    "/{filing_id}/revoke", summary="取消评价资质（停止颁发新证书）", response_model=FilingView
+)
 async def revoke(
     filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
