@@ -153,12 +153,13 @@ def filed_record(
     state: FilingState = FilingState.FILED,
     issued_on: date = date(2026, 10, 14),
     sequence: int = 1,
+    serial_recorded: bool = True,
 ) -> FilingRecord:
     """An enterprise's first filing in ``state``, with a receipt issued on ``issued_on`` unless
-    ``state`` is one a filing reaches before its receipt."""
+    ``state`` is one a filing reaches before its receipt, and (``serial_recorded``) the serial
+    the province assigned as staff recorded it."""
     has_receipt = state in (FilingState.FILED, FilingState.SUSPENDED, FilingState.REVOKED)
-    # The serial the province assigned, as staff recorded it.
-    serial = f"{sequence:06d}"
+    serial = f"{sequence:06d}" if serial_recorded else None
     receipt = (
         issue_receipt(issued_on=issued_on, receipt_sequence=sequence, institution_serial=serial)
         if has_receipt

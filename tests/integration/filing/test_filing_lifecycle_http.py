@@ -109,8 +109,11 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
     receipt = filed["receipt"]
     assert receipt["number"].startswith(f"QDZP-{after_notice(filing_settings).year}-")
     assert receipt["issued_on"] == after_notice(filing_settings).isoformat()
-    assert len(receipt["institution_serial"]) == 6
-    assert receipt["certificate_number_prefix"] == f"Y000037{receipt['institution_serial']}"
+    # The serial comes from the province and is recorded later: none yet, and no prefix.
+    assert receipt["institution_serial"] is None
+    assert receipt["certificate_number_prefix"] is None
+    assert filed["institution_serial_pending"] is True
+    assert filed["institution_serial_note"].startswith("机构序号待省中心分配")
     assert (await filing.get("/api/v1/public/notices")).json()["items"] == []
 
     records = of_filing(await published(filing_settings, has("filing.filed", filing_id)), filing_id)
@@ -118,6 +121,7 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
         "filing.submitted",
         "filing.returned",
         "filing.resubmitted",
+        "filing.conditions-reviewed",
         "filing.accepted",
         "notice.started",
         "objection.raised",
@@ -144,9 +148,10 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
         "objection_count": 1,
         "upheld_count": 0,
     }
+    assert [f["met"] for f in data["filing.conditions-reviewed"]["findings"]] == [True] * 6
     filed_event = data["filing.filed"]
     assert filed_event["receipt_number"] == receipt["number"]
-    assert filed_event["institution_serial"] == receipt["institution_serial"]
+    assert filed_event["institution_serial"] is None
     assert filed_event["enterprise_short_name"] == "示例机械"
     assert [set(row["levels"]) for row in filed_event["catalog"]] == [{5, 4, 3}, {5, 4, 3, 2}]
 
