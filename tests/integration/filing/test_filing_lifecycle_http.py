@@ -151,7 +151,7 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
     assert [f["met"] for f in data["filing.conditions-reviewed"]["findings"]] == [True] * 6
     filed_event = data["filing.filed"]
     assert filed_event["receipt_number"] == receipt["number"]
-    assert filed_event["institution_serial"] is None
+    assert filed_event.get("institution_serial") is None  # recorded later by staff
     assert filed_event["enterprise_short_name"] == "示例机械"
     assert [set(row["levels"]) for row in filed_event["catalog"]] == [{5, 4, 3}, {5, 4, 3, 2}]
 
@@ -318,11 +318,18 @@ async def test_the_institution_code_is_set_before_or_after_filing_and_published(
     early = await filing.put(url, headers=staff, json={"institution_code": "0123"})
     assert early.status_code == 200, early.text
     assert early.json()["institution_code"] == "0123" and early.json()["receipt"] is None
+    # The province's serial may be recorded during the notice too; the receipt carries it.
+    serial = await filing.put(
+        f"/api/v1/filings/{filing_id}/institution-serial",
+        headers=staff,
+        json={"institution_serial": "370009"},
+    )
+    assert serial.status_code == 200, serial.text
     async with replica(filing_settings, today_override=after_notice(filing_settings)):
         await eventually(lambda: _status_is(filing, staff, filing_id, "filed"), timeout=20)
     receipt = (await view(filing, enterprise, filing_id))["receipt"]
     assert receipt["institution_code"] == "0123"
-    assert receipt["certificate_number_prefix"][:7] == "Y012337"
+    assert receipt["certificate_number_prefix"] == "Y012337370009"
 
     bad = await filing.put(url, headers=staff, json={"institution_code": "12a4"})
     assert bad.status_code == 422 and "4位数字" in bad.json()["detail"]

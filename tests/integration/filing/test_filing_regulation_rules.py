@@ -61,6 +61,10 @@ async def test_staff_record_the_provinces_serial_and_it_is_audited_and_published
     assert pending["institution_serial_pending"] is True
     assert "机构序号待省中心分配" in pending["institution_serial_note"]
     assert pending["receipt"]["certificate_number_prefix"] is None
+    listed = await filing.get("/api/v1/filings", headers=city, params={"status": "filed"})
+    assert [(i["filing_id"], i["institution_serial_pending"]) for i in listed.json()["items"]] == [
+        (filing_id, True)
+    ]
 
     # The enterprise may not record it; bad formats are Chinese problems and change nothing.
     _problem(await filing.put(url, headers=owner, json={"institution_serial": "000123"}), 403)

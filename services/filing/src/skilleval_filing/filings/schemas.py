@@ -146,6 +146,7 @@ class FilingSummary(View):
     version: int = Field(title="版本")
     notice: dict[str, Any] | None = Field(title="公示期")
     unresolved_objections: int = Field(title="未处理的异议数")
+    institution_serial_pending: bool = Field(title="机构序号是否待省中心分配")
 
 
 class FilingList(View):
@@ -229,6 +230,7 @@ def summary_view(found: Loaded[FilingRecord]) -> dict[str, Any]:
         "version": found.version,
         "notice": filing.notice.model_dump(mode="json") if filing.notice else None,
         "unresolved_objections": len(filing.unresolved_objections),
+        "institution_serial_pending": filing.institution_serial is None,
     }
 
 
