@@ -369,8 +369,14 @@ _HTTP_PROBLEMS: dict[int, type[Problem]] = {
 _OTHER_HTTP_TITLES = {406: "不支持请求的响应格式", 408: "请求超时", 410: "资源已不存在"}
 
 
+# FastAPI answers 400 (in English) to a body it cannot decode at all, e.g. JSON not in UTF-8.
+UNREADABLE_BODY = "请求体无法解析，请检查其编码（UTF-8）与格式"
+
+
 def _from_http_exception(exc: StarletteHTTPException) -> Problem:
     detail = exc.detail if isinstance(exc.detail, str) and contains_chinese(exc.detail) else None
+    if detail is None and exc.status_code == 400:
+        detail = UNREADABLE_BODY
     headers = dict(exc.headers or {})
     problem_class = _HTTP_PROBLEMS.get(exc.status_code)
     if problem_class is not None:

@@ -56,6 +56,9 @@ def test_each_template_renders_a_chinese_subject_text_and_html(event_type: str) 
         ("cn.skilleval.certification.roster.validated.v1", "317"),
         ("cn.skilleval.certification.certificate.issued.v1", "https://zs.example.cn/c/"),
         ("cn.skilleval.certification.certificate.issued.v1", "四级/中级工"),
+        ("cn.skilleval.certification.certificate.issued.v2", "https://zs.example.cn/c/"),
+        ("cn.skilleval.certification.certificate.issued.v2", "四级/中级工"),
+        ("cn.skilleval.certification.certificate.issued.v2", "数控车工"),
         ("cn.skilleval.certification.roster.issued.v1", "10000"),
     ],
 )

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from skilleval_registry.directory.model import level_titles
 from skilleval_registry.directory.schemas import Institution
 from skilleval_registry.directory.service import Directory
-from skilleval_registry.web import page, page_limited
+from skilleval_registry.web import LIMITED_PAGE, page, page_limited
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -75,7 +75,12 @@ async def get_institution(
     return _public(found)
 
 
-@router.get("/institutions", response_class=HTMLResponse, summary="评价机构目录页面")
+@router.get(
+    "/institutions",
+    response_class=HTMLResponse,
+    summary="评价机构目录页面",
+    responses=LIMITED_PAGE,
+)
 async def institutions_page(
     request: Request, name: NameQuery = "", occupation: OccupationQuery = ""
 ) -> HTMLResponse:
