@@ -319,6 +319,13 @@ def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
             "certificate_number": CERTIFICATE,
             "contact_email": mail.complainant,
         },
+        filing.InstitutionSerialRecorded: {
+            "uscc": USCC,
+            "filing_id": f"F-{tag}",
+            "decided_by": "staff-1",
+            "institution_serial": "370123",
+            "previous_serial": None,
+        },
         filing.ComplaintResolved: {
             "uscc": USCC,
             "complaint_id": f"cmp-{tag}",

@@ -109,6 +109,8 @@ EXPECTED_TYPES = {
         "filing.filing.reinstated",
         "filing.filing.revoked",
         "filing.filing.institution-code-assigned",
+        "filing.filing.institution-serial-recorded",
+        "filing.filing.conditions-reviewed",
         "filing.notice.started",
         "filing.notice.closed",
         "filing.objection.raised",
@@ -427,6 +429,22 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "decided_by": "staff-1",
         "institution_code": "0123",
         "previous_code": "0000",
+    },
+    filing.InstitutionSerialRecorded: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "institution_serial": "000123",
+        "previous_serial": None,
+    },
+    filing.FilingConditionsReviewed: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "findings": tuple(
+            filing.ConditionFinding(condition=code, met=code != "pay_linked", remark="经核查")
+            for code in filing.ENTERPRISE_CONDITIONS
+        ),
     },
     filing.FilingRevoked: {
         "uscc": USCC,

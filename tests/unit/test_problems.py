@@ -157,7 +157,7 @@ async def test_invalid_json(client: httpx.AsyncClient) -> None:
         "/applications", content=b'{"uscc": ', headers={"content-type": "application/json"}
     )
     body = assert_problem(response, 422, "validation", "请求数据不合法")
-    assert body["errors"] == [{"field": "body", "message": "请求体不是合法的 JSON"}]
+    assert body["errors"] == [{"field": "body", "message": "提交的内容格式有误，无法识别"}]
 
 
 async def test_missing_body(client: httpx.AsyncClient) -> None:

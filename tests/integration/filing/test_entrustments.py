@@ -244,7 +244,7 @@ async def test_the_scope_is_checked_against_the_current_catalog(
             id="expired",
         ),
         pytest.param({"scope": []}, PDF, 422, "至少需要 1 项", id="no-scope"),
-        pytest.param("{not json", PDF, 422, "JSON", id="malformed-json"),
+        pytest.param("{not json", PDF, 422, "格式有误", id="malformed-json"),
         pytest.param({"trustee_uscc": OTHER_USCC}, PDF, 422, "不允许的字段", id="extra-field"),
     ],
 )

@@ -67,6 +67,12 @@ ENDPOINTS: list[tuple[str, str, set[str], dict[str, Any]]] = [
         REVIEWERS,
         {"json": {"institution_code": "0123"}},
     ),
+    (
+        "PUT",
+        "/api/v1/filings/{id}/institution-serial",
+        REVIEWERS | {Role.PROVINCE_CENTER.value},  # the province assigns it
+        {"json": {"institution_serial": "370123"}},
+    ),
     ("GET", "/api/v1/public/notices", EVERYONE, {}),
     (
         "POST",

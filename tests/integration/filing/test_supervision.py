@@ -299,6 +299,12 @@ async def test_a_public_complaint_is_handled_by_staff_without_exposing_the_compl
     assert resolved.status_code == 200, resolved.text
     final = (await filing.get(f"{PUBLIC_COMPLAINTS}/{complaint_id}")).json()
     assert (final["status"], final["outcome"]) == ("resolved", "substantiated")
+    # What a person reads is Chinese; the codes stay for programs.
+    assert (final["status_label"], final["kind_label"], final["outcome_label"]) == (
+        "已办结",
+        "举报",
+        "属实",
+    )
     assert "13912345678" not in str(final) and "张三" not in str(final)
     by_status = await filing.get(COMPLAINTS, headers=staff, params={"status": "received"})
     assert by_status.json()["items"] == []

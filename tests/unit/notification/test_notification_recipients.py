@@ -34,6 +34,7 @@ EXPECTED = {
     "filing.filing.submitted": {MAIL.enterprise, MAIL.city_center},
     "filing.filing.returned": {MAIL.enterprise},
     "filing.filing.filed": {MAIL.enterprise, MAIL.city_center},
+    "filing.filing.institution-serial-recorded": {MAIL.enterprise, MAIL.city_center},
     "filing.objection.raised": {MAIL.enterprise, MAIL.city_center, MAIL.objector},
     "filing.objection.upheld": {MAIL.enterprise, MAIL.objector},
     "filing.complaint.resolved": {MAIL.complainant},

@@ -13,6 +13,8 @@ from skilleval_filing.accounts import service as accounts
 from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.catalog import routes as catalog_routes
 from skilleval_filing.catalog import service as catalog
+from skilleval_filing.catalog.access import DEFAULT as DEFAULT_ACCESS
+from skilleval_filing.catalog.access import AccessOccupations
 from skilleval_filing.clock import today
 from skilleval_filing.complaints import routes as complaint_routes
 from skilleval_filing.complaints import service as complaints
@@ -49,6 +51,11 @@ def build_container(settings: FilingSettings) -> FilingContainer:
         if settings.holiday_calendar_file
         else NoticeCalendar()
     )
+    access_occupations = (
+        AccessOccupations.parse(settings.access_occupations_file.read_text(encoding="utf-8"))
+        if settings.access_occupations_file
+        else DEFAULT_ACCESS
+    )
     return FilingContainer(
         settings=settings,
         runtime=runtime,
@@ -65,6 +72,7 @@ def build_container(settings: FilingSettings) -> FilingContainer:
         files=FileStore(runtime.db),
         receipts=ReceiptAllocator(runtime.db, settings.receipt_prefix),
         calendar=calendar,
+        access_occupations=access_occupations,
         issuer=issuer_from_settings(settings) if settings.jwt_private_key_file else None,
         public_key_pem=load_public_key(settings) if settings.jwt_public_key_file else None,
         public_writes=RateLimit(settings.public_writes_per_minute),

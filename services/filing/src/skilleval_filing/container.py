@@ -12,6 +12,7 @@ from fastapi import Request
 
 from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
+from skilleval_filing.catalog.access import AccessOccupations
 from skilleval_filing.catalog.service import CatalogRepository
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.credit.service import CreditRepository
@@ -43,6 +44,7 @@ class FilingContainer:
     files: FileStore
     receipts: ReceiptAllocator
     calendar: NoticeCalendar
+    access_occupations: AccessOccupations
     issuer: TokenIssuer | None
     public_key_pem: str | None
     public_writes: RateLimit

@@ -18,6 +18,9 @@ class FilingSettings(Settings):
     # Receipt numbers read `<prefix>-<year>-<sequence>`; QDZP: 青岛 自主评价.
     receipt_prefix: str = Field(default="QDZP", pattern=r"^[A-Z]{2,8}$")
     holiday_calendar_file: Path | None = None
+    # 准入类职业资格 no catalog may hold: one occupation name or 大典 code per line; unset, the
+    # default list in catalog/access.py.
+    access_occupations_file: Path | None = None
 
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     # How often the scheduler looks for notices whose period has ended.

@@ -8,7 +8,7 @@ inspection campaign, which spans many enterprises, is keyed by its own id.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -32,6 +32,7 @@ from skilleval_shared.events.fields import (
     Sha256,
     ShortText,
     Uscc,
+    Value,
 )
 from skilleval_shared.events.filing_parts import (
     MAX_DRAWN,
@@ -45,6 +46,7 @@ from skilleval_shared.events.filing_parts import (
     InspectionOutcome,
     MaterialFile,
 )
+from skilleval_shared.fields import RemarkText
 
 
 class FilingEvent(EventData):
@@ -131,7 +133,8 @@ class FilingFiled(FilingEvent):
     institution_category: InstitutionCategory = InstitutionCategory.EMPLOYER
     institution_code: InstitutionCode = "0000"
     province_code: ProvinceCode = "37"
-    institution_serial: InstitutionSerial
+    # Assigned by the province and recorded by staff (InstitutionSerialRecorded); None until then.
+    institution_serial: InstitutionSerial | None = None
     catalog_version: int = Field(default=1, ge=1)
     catalog: Catalog
 
@@ -171,6 +174,64 @@ class InstitutionCodeAssigned(FilingEvent):
     decided_by: Identifier
     institution_code: InstitutionCode
     previous_code: InstitutionCode
+
+
+class InstitutionSerialRecorded(FilingEvent):
+    """The institution serial (certificate number positions 8–13), assigned by the provincial
+    centre, was recorded on the filing by staff; certificates can be numbered from now on."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "institution-serial-recorded"
+
+    filing_id: Identifier
+    decided_by: Identifier
+    institution_serial: InstitutionSerial
+    previous_serial: InstitutionSerial | None = None
+
+
+# The six 自主评价条件 (青人社发〔2020〕7号 三（一）), in the regulation's order.
+ENTERPRISE_CONDITIONS: dict[str, str] = {
+    "tax_and_social_security": "依法经营，按章纳税，规范管理（纳税与社保）",
+    "personnel_rules": "技能人才培养、评价、使用和激励机制及人力资源管理制度（规章制度）",
+    "skill_content": "拟评价职业（工种）技能含量高且与本单位业务直接相关（技能含量）",
+    "education_funds": "按规定提取职工教育经费，有稳定的经费保障（职工教育经费）",
+    "evaluation_body": "设立评价机构，有考评人员及相适应的场地设备（评价机构与场地设备）",
+    "pay_linked": "自主评价结果与薪酬待遇挂钩（技能与薪酬挂钩）",
+}
+EnterpriseCondition = Literal[
+    "tax_and_social_security",
+    "personnel_rules",
+    "skill_content",
+    "education_funds",
+    "evaluation_body",
+    "pay_linked",
+]
+
+
+class ConditionFinding(Value):
+    """The reviewer's finding on one condition: met (符合) or not (不符合), and why."""
+
+    condition: EnterpriseCondition
+    met: bool
+    remark: RemarkText
+
+
+class FilingConditionsReviewed(FilingEvent):
+    """The city centre's finding on each of the six 自主评价条件, recorded with the decision
+    (accepted for notice, returned or rejected) it was made for."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "conditions-reviewed"
+
+    filing_id: Identifier
+    decided_by: Identifier
+    findings: tuple[ConditionFinding, ...] = Field(min_length=6, max_length=6)
+
+    @model_validator(mode="after")
+    def _each_condition_once(self) -> Self:
+        if sorted(f.condition for f in self.findings) != sorted(ENTERPRISE_CONDITIONS):
+            raise ValueError("each of the six conditions must have exactly one finding")
+        return self
 
 
 class NoticeStarted(FilingEvent):

@@ -33,6 +33,14 @@ class EnterpriseNature(StrEnum):
     OTHER = "其他"
 
 
+class Affiliation(StrEnum):
+    """隶属关系, which decides where an enterprise files (青人社发〔2020〕7号 六（一））."""
+
+    LOCAL = "市属、区属及其他企业"
+    PROVINCIAL = "省属企业"
+    CENTRAL = "中央驻青企业"
+
+
 class Person(Value):
     name: Name
     title: ShortText | None = None  # 职务
@@ -54,6 +62,7 @@ class FilingApplication(Value):
     principal: Person  # 负责人
     email: Email
     contact: Person  # 联系人
+    affiliation: Affiliation = Affiliation.LOCAL  # 隶属关系
 
 
 class MaterialFile(Value):

@@ -12,6 +12,7 @@ from skilleval_shared.events.filing import (
     FilingRevoked,
     FilingSuspended,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.messaging import EventConsumer
 
@@ -21,4 +22,5 @@ def register(consumer: EventConsumer, enterprises: EnterpriseProjection) -> None
     consumer.on(CatalogChanged)(enterprises.record_catalog)
     consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(enterprises.record_status)
     consumer.on(InstitutionCodeAssigned)(enterprises.record_code)
+    consumer.on(InstitutionSerialRecorded)(enterprises.record_serial)
     consumer.on(EntrustmentAccepted, EntrustmentRejected)(enterprises.record_entrustment)

@@ -65,7 +65,7 @@ class Offering(BaseModel):
 
 _BLOCKED = {
     InstitutionStatus.SUSPENDED: "企业自主评价资格已暂停，暂不能开展评价",
-    InstitutionStatus.REVOKED: "企业自主评价资格已被撤销，不能开展评价",
+    InstitutionStatus.REVOKED: "企业已被取消评价资质，不能开展评价",
 }
 
 

@@ -16,9 +16,15 @@ from skilleval_shared.events.filing import (
     EntrustmentRejected,
     FilingFiled,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, catalog_fields, newer_catalog
+from skilleval_shared.storage.projection import (
+    Projection,
+    catalog_fields,
+    newer_catalog,
+    serial_fields,
+)
 
 
 class Institutions(Protocol):
@@ -32,13 +38,16 @@ class EnterpriseProjection:
 
     async def record_filed(self, event: CloudEvent[Any]) -> None:
         data: FilingFiled = event.data
-        fields = {
-            "uscc": data.uscc,
-            "name": data.enterprise_name,
-            "status": "filed",
-            "institution_code": data.institution_code,
-            "institution_serial": data.institution_serial,
-        } | catalog_fields(data)
+        fields = (
+            {
+                "uscc": data.uscc,
+                "name": data.enterprise_name,
+                "status": "filed",
+                "institution_code": data.institution_code,
+            }
+            | serial_fields(data.institution_serial)
+            | catalog_fields(data)
+        )
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
@@ -59,6 +68,13 @@ class EnterpriseProjection:
         code = data.institution_code
         await self.projection.apply(
             data.uscc, event, lambda body: body | {"institution_code": code}
+        )
+
+    async def record_serial(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionSerialRecorded = event.data
+        serial = data.institution_serial
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_serial": serial}
         )
 
     async def record_entrustment(self, event: CloudEvent[Any]) -> None:

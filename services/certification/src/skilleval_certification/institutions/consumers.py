@@ -11,6 +11,7 @@ from skilleval_shared.events.filing import (
     FilingRevoked,
     FilingSuspended,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.messaging import EventConsumer
 
@@ -20,4 +21,5 @@ def register(consumer: EventConsumer, institutions: InstitutionProjection) -> No
     consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(institutions.record_status)
     consumer.on(CatalogChanged)(institutions.record_catalog)
     consumer.on(InstitutionCodeAssigned)(institutions.record_code)
+    consumer.on(InstitutionSerialRecorded)(institutions.record_serial)
     consumer.on(EntrustmentAccepted)(institutions.record_entrustment)

@@ -16,9 +16,10 @@ from skilleval_shared.events.filing import (
     EntrustmentAccepted,
     FilingFiled,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, newer_catalog
+from skilleval_shared.storage.projection import Projection, newer_catalog, serial_fields
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 
@@ -58,10 +59,9 @@ class InstitutionProjection:
             "category": data.institution_category.value,
             "institution_code": data.institution_code,
             "province_code": data.province_code,
-            "institution_serial": data.institution_serial,
             "catalog_version": data.catalog_version,
             "catalog": _scopes(data.catalog),
-        }
+        } | serial_fields(data.institution_serial)
         await self.projection.apply(
             data.uscc,
             event,
@@ -86,6 +86,13 @@ class InstitutionProjection:
         data: InstitutionCodeAssigned = event.data
         await self.projection.apply(
             data.uscc, event, lambda body: body | {"institution_code": data.institution_code}
+        )
+
+    async def record_serial(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionSerialRecorded = event.data
+        serial = data.institution_serial
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_serial": serial}
         )
 
     async def record_entrustment(self, event: CloudEvent[Any]) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
+from skilleval_filing.filings.conditions import ConditionCheck
 from skilleval_filing.filings.lifecycle import Action
 from skilleval_filing.filings.notice_calendar import DEFAULT_NOTICE_WORKING_DAYS, NoticeCalendar
 from skilleval_filing.filings.receipt import Receipt
@@ -28,6 +29,9 @@ class Resubmit(Submit):
 class ReturnForChanges:
     action: ClassVar[Action] = Action.RETURN_FOR_CHANGES
     remarks: tuple[Remark, ...]
+    # The findings on the six 自主评价条件, if the reviewer got that far; unmet ones become remarks.
+    conditions: tuple[ConditionCheck, ...] = ()
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class AcceptForNotice:
     accepted_on: date
     calendar: NoticeCalendar = field(default_factory=NoticeCalendar)
     working_days: int = DEFAULT_NOTICE_WORKING_DAYS
+    # Required, all six met: 评估合格 means every 自主评价条件 is met.
+    conditions: tuple[ConditionCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Reject:
     action: ClassVar[Action] = Action.REJECT
     reason: str
     remarks: tuple[Remark, ...] = ()
+    conditions: tuple[ConditionCheck, ...] = ()
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,15 @@ class AssignInstitutionCode:
     institution_code: str
 
 
+@dataclass(frozen=True)
+class RecordInstitutionSerial:
+    """The serial the provincial centre assigned (certificate number positions 8–13)."""
+
+    action: ClassVar[Action] = Action.RECORD_INSTITUTION_SERIAL
+    institution_serial: str
+    on: date | None = None
+
+
 Command = (
     Submit
     | Resubmit
@@ -114,4 +131,5 @@ Command = (
     | Reinstate
     | Revoke
     | AssignInstitutionCode
+    | RecordInstitutionSerial
 )

@@ -56,6 +56,7 @@ class Action(StrEnum):
     REINSTATE = "reinstate"
     REVOKE = "revoke"
     ASSIGN_INSTITUTION_CODE = "assign_institution_code"
+    RECORD_INSTITUTION_SERIAL = "record_institution_serial"
 
     @property
     def label(self) -> str:
@@ -70,7 +71,7 @@ _STATE_LABELS = {
     FilingState.REJECTED: "不予备案",
     FilingState.FILED: "已备案",
     FilingState.SUSPENDED: "暂停评价",
-    FilingState.REVOKED: "已撤销备案",
+    FilingState.REVOKED: "已取消评价资质",
 }
 _ACTOR_LABELS = {
     Actor.ENTERPRISE: "企业",
@@ -92,8 +93,9 @@ _ACTION_LABELS = {
     Action.END_NOTICE: "公示期满",
     Action.SUSPEND: "暂停评价资格",
     Action.REINSTATE: "恢复评价资格",
-    Action.REVOKE: "撤销备案",
+    Action.REVOKE: "取消评价资质",
     Action.ASSIGN_INSTITUTION_CODE: "设置机构代码",
+    Action.RECORD_INSTITUTION_SERIAL: "登记机构序号",
 }
 
 
@@ -111,8 +113,9 @@ def _rule(actors: Set[Actor], sources: Set[FilingState], targets: Set[FilingStat
 
 
 _S = FilingState
-# The province centre reviews rosters, not filings, so it appears in no rule here.
+# The province centre reviews rosters, not filings; of a filing it only records the serial.
 STAFF = frozenset({Actor.CITY_CENTER, Actor.ADMIN})
+SERIAL_RECORDERS = STAFF | {Actor.PROVINCE_CENTER}
 _CODED = {_S.SUBMITTED, _S.RETURNED, _S.ON_NOTICE, _S.FILED, _S.SUSPENDED}
 TRANSITIONS: dict[Action, Transition] = {
     Action.EDIT: _rule({Actor.ENTERPRISE}, {_S.DRAFT, _S.RETURNED}, {_S.DRAFT, _S.RETURNED}),
@@ -130,6 +133,9 @@ TRANSITIONS: dict[Action, Transition] = {
     # The national code (certificate number positions 2–5) may come before or after filing;
     # the state stays as it is.
     Action.ASSIGN_INSTITUTION_CODE: _rule(STAFF, _CODED, _CODED),
+    # The serial (positions 8–13) is assigned by the provincial centre: its staff or the city
+    # centre's record it, before or after filing; the state stays as it is.
+    Action.RECORD_INSTITUTION_SERIAL: _rule(SERIAL_RECORDERS, _CODED, _CODED),
 }
 TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED})
 

@@ -10,6 +10,7 @@ from skilleval_shared.events.filing import (
     FilingRevoked,
     FilingSuspended,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.messaging import EventConsumer
 
@@ -18,4 +19,5 @@ def register(consumer: EventConsumer, directory: Directory) -> None:
     consumer.on(FilingFiled)(directory.record_filed)
     consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(directory.record_status)
     consumer.on(InstitutionCodeAssigned)(directory.record_institution_code)
+    consumer.on(InstitutionSerialRecorded)(directory.record_institution_serial)
     consumer.on(CatalogChanged)(directory.record_catalog)

@@ -26,7 +26,7 @@ PUBLIC_FIELDS = (
     "catalog_version",
     "status",
 )
-STATUS_TITLES = {"filed": "已备案", "suspended": "暂停评价", "revoked": "已取消资质"}
+STATUS_TITLES = {"filed": "已备案", "suspended": "暂停评价", "revoked": "已取消评价资质"}
 NameQuery = Annotated[str, Query(title="机构名称（包含）", max_length=100)]
 OccupationQuery = Annotated[str, Query(title="职业编码、职业或工种名称（包含）", max_length=100)]
 

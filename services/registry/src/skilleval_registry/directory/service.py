@@ -14,9 +14,15 @@ from skilleval_shared.events.filing import (
     CatalogChanged,
     FilingFiled,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, catalog_fields, newer_catalog
+from skilleval_shared.storage.projection import (
+    Projection,
+    catalog_fields,
+    newer_catalog,
+    serial_fields,
+)
 
 MAX_LISTED = 500
 
@@ -30,18 +36,21 @@ class Directory:
 
     async def record_filed(self, event: CloudEvent[Any]) -> None:
         data: FilingFiled = event.data
-        fields = {
-            "name": data.enterprise_name,
-            "short_name": data.enterprise_short_name,
-            "address": data.address,
-            "receipt_number": data.receipt_number,
-            "filed_on": data.filed_on.isoformat(),
-            "institution_category": data.institution_category.value,
-            "institution_code": data.institution_code,
-            "province_code": data.province_code,
-            "institution_serial": data.institution_serial,
-            "status": "filed",
-        } | catalog_fields(data)
+        fields = (
+            {
+                "name": data.enterprise_name,
+                "short_name": data.enterprise_short_name,
+                "address": data.address,
+                "receipt_number": data.receipt_number,
+                "filed_on": data.filed_on.isoformat(),
+                "institution_category": data.institution_category.value,
+                "institution_code": data.institution_code,
+                "province_code": data.province_code,
+                "status": "filed",
+            }
+            | serial_fields(data.institution_serial)
+            | catalog_fields(data)
+        )
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
@@ -67,6 +76,13 @@ class Directory:
         data: InstitutionCodeAssigned = event.data
         await self.projection.apply(
             data.uscc, event, lambda body: body | {"institution_code": data.institution_code}
+        )
+
+    async def record_institution_serial(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionSerialRecorded = event.data
+        serial = data.institution_serial
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_serial": serial}
         )
 
     async def get(self, uscc: str) -> Document | None:
