@@ -21,6 +21,8 @@ from skilleval_filing.credit import routes as credit_routes
 from skilleval_filing.credit import service as credit
 from skilleval_filing.entrustments import routes as entrustment_routes
 from skilleval_filing.entrustments import service as entrustments
+from skilleval_filing.exits import routes as exit_routes
+from skilleval_filing.exits import service as exits
 from skilleval_filing.filings import notice_end, notice_routes
 from skilleval_filing.filings import routes as filing_routes
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
@@ -81,6 +83,9 @@ def build_app(settings: FilingSettings | None = None) -> FastAPI:
     container.runtime.every(
         container.settings.notice_check_seconds, _notice_end(container), "notice-end"
     )
+    container.runtime.every(
+        container.settings.terms_check_seconds, _filing_terms(container), "filing-terms"
+    )
     app = create_app(
         container.runtime,
         title="备案服务 (filing)",
@@ -96,6 +101,7 @@ def build_app(settings: FilingSettings | None = None) -> FastAPI:
             inspection_routes.router,
             credit_routes.router,
             complaint_routes.router,
+            exit_routes.router,
         ],
     )
     app.state.filing = container
@@ -111,5 +117,20 @@ def _notice_end(container: FilingContainer) -> Callable[[], Awaitable[None]]:
         )
         if filed:
             logger.info("notice ended, filed: %s", ", ".join(filed))
+
+    return run_round
+
+
+def _filing_terms(container: FilingContainer) -> Callable[[], Awaitable[None]]:
+    """One round of the exit scheduler: suspensions that ended, filings that lapsed."""
+
+    async def run_round() -> None:
+        changed = await exits.settle_terms(
+            filings=container.filings,
+            today=today(container.settings),
+            validity_years=container.settings.filing_validity_years,
+        )
+        if changed:
+            logger.info("filing terms settled: %s", ", ".join(changed))
 
     return run_round

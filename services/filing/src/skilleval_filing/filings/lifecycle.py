@@ -21,6 +21,7 @@ class FilingState(StrEnum):
     FILED = "filed"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    LAPSED = "lapsed"
 
     @property
     def label(self) -> str:
@@ -56,6 +57,11 @@ class Action(StrEnum):
     REINSTATE = "reinstate"
     REVOKE = "revoke"
     ASSIGN_INSTITUTION_CODE = "assign_institution_code"
+    END_SUSPENSION = "end_suspension"
+    REQUEST_RENEWAL = "request_renewal"
+    RENEW = "renew"
+    REFUSE_RENEWAL = "refuse_renewal"
+    LAPSE = "lapse"
 
     @property
     def label(self) -> str:
@@ -71,6 +77,7 @@ _STATE_LABELS = {
     FilingState.FILED: "已备案",
     FilingState.SUSPENDED: "暂停评价",
     FilingState.REVOKED: "已撤销备案",
+    FilingState.LAPSED: "备案已失效",
 }
 _ACTOR_LABELS = {
     Actor.ENTERPRISE: "企业",
@@ -94,6 +101,11 @@ _ACTION_LABELS = {
     Action.REINSTATE: "恢复评价资格",
     Action.REVOKE: "撤销备案",
     Action.ASSIGN_INSTITUTION_CODE: "设置机构代码",
+    Action.END_SUSPENSION: "暂停期满恢复评价资格",
+    Action.REQUEST_RENEWAL: "申请继续备案",
+    Action.RENEW: "同意继续备案",
+    Action.REFUSE_RENEWAL: "不同意继续备案",
+    Action.LAPSE: "备案有效期届满失效",
 }
 
 
@@ -130,8 +142,15 @@ TRANSITIONS: dict[Action, Transition] = {
     # The national code (certificate number positions 2–5) may come before or after filing;
     # the state stays as it is.
     Action.ASSIGN_INSTITUTION_CODE: _rule(STAFF, _CODED, _CODED),
+    # The exit mechanism (退出机制): a suspension with an end date ends by itself; a filing's
+    # validity ends unless the centre accepts 继续备案, and then it lapses.
+    Action.END_SUSPENSION: _rule({Actor.SYSTEM}, {_S.SUSPENDED}, {_S.FILED}),
+    Action.REQUEST_RENEWAL: _rule({Actor.ENTERPRISE}, {_S.FILED}, {_S.FILED}),
+    Action.RENEW: _rule(STAFF, {_S.FILED}, {_S.FILED}),
+    Action.REFUSE_RENEWAL: _rule(STAFF, {_S.FILED, _S.SUSPENDED}, {_S.FILED, _S.SUSPENDED}),
+    Action.LAPSE: _rule({Actor.SYSTEM}, {_S.FILED, _S.SUSPENDED}, {_S.LAPSED}),
 }
-TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED})
+TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED, _S.LAPSED})
 
 
 def authorize(state: FilingState, action: Action, actor: Actor) -> Transition:

@@ -17,6 +17,7 @@ from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.notice_calendar import NoticeWindow
 from skilleval_filing.filings.receipt import DEFAULT_INSTITUTION_CODE, Receipt
 from skilleval_filing.filings.remarks import Remark
+from skilleval_shared.events.filing_parts import RevocationGround
 from skilleval_shared.validation import USCC
 
 
@@ -55,6 +56,12 @@ class Filing(BaseModel):
     institution_code: str = DEFAULT_INSTITUTION_CODE
     # Why the filing was last rejected, suspended, reinstated or revoked.
     status_reason: str | None = None
+    # The exit mechanism (filings/exits.py): the end a suspension was given, the grounds of a
+    # revocation, and 继续备案 (the validity accepted last, a request awaiting the centre).
+    suspended_until: date | None = None
+    revocation_grounds: tuple[RevocationGround, ...] = ()
+    renewed_until: date | None = None
+    renewal_requested_on: date | None = None
 
     @property
     def unresolved_objections(self) -> tuple[Objection, ...]:

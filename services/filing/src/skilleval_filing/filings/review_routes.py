@@ -1,5 +1,6 @@
 """The city centre's decisions on a filing: return, reject, accept for notice, resolve
-objections, suspend, reinstate, revoke. Texts are checked by the domain (422 in Chinese)."""
+objections, suspend, reinstate (revocation, on its grounds, is in exits/routes.py). Texts are
+checked by the domain (422 in Chinese)."""
 
 from __future__ import annotations
 
@@ -105,13 +106,6 @@ async def reinstate(
     filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     return await _decide(container, principal, filing_id, c.Reinstate(form.reason))
-
-
-@router.post("/{filing_id}/revoke", summary="撤销备案（停止颁发新证书）", response_model=FilingView)
-async def revoke(
-    filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
-) -> dict[str, Any]:
-    return await _decide(container, principal, filing_id, c.Revoke(form.reason))
 
 
 @router.put(
