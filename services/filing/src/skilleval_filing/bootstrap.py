@@ -19,6 +19,7 @@ from skilleval_filing.complaints import service as complaints
 from skilleval_filing.container import FilingContainer
 from skilleval_filing.credit import routes as credit_routes
 from skilleval_filing.credit import service as credit
+from skilleval_filing.entrustments import consumers as entrustment_consumers
 from skilleval_filing.entrustments import routes as entrustment_routes
 from skilleval_filing.entrustments import service as entrustments
 from skilleval_filing.exits import routes as exit_routes
@@ -80,6 +81,9 @@ def build_container(settings: FilingSettings) -> FilingContainer:
 def build_app(settings: FilingSettings | None = None) -> FastAPI:
     container = build_container(settings or FilingSettings())
     container.runtime.declare_publications(topics.FILING_EVENTS)
+    # Filing follows its own status events: a party's suspension suspends its entrustments.
+    entrustment_consumers.register(container.runtime.consumer, container.entrustments)
+    container.runtime.consumer.subscribe(topics.FILING_EVENTS)
     container.runtime.every(
         container.settings.notice_check_seconds, _notice_end(container), "notice-end"
     )
