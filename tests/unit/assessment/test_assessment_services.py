@@ -57,6 +57,7 @@ class Parts:
     async def register(self, plan_id: str, **fields: Any) -> Any:
         return await candidates.register_one(
             plans=self.plans,
+            institutions=self.institutions,
             enrolments=self.enrolments,
             batches=self.batches,
             uscc=USCC,
@@ -98,6 +99,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     with pytest.raises(InvalidRequest, match="尚无参加评价人员"):
         await plans.submit(
             plans=parts.plans,
+            institutions=parts.institutions,
             enrolments=parts.enrolments,
             institutions=parts.institutions,
             uscc=USCC,
@@ -137,6 +139,7 @@ async def test_plan_candidates_results_and_roster() -> None:
 
     submitted = await plans.submit(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         institutions=parts.institutions,
         uscc=USCC,
@@ -152,6 +155,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     )
     await plans.submit(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         institutions=parts.institutions,
         uscc=USCC,
@@ -172,6 +176,7 @@ async def test_plan_candidates_results_and_roster() -> None:
 
     entered, _ = await results.record(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
@@ -199,6 +204,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     with pytest.raises(InvalidRequest) as refused:
         await results.record(
             plans=parts.plans,
+            institutions=parts.institutions,
             enrolments=parts.enrolments,
             batches=parts.batches,
             results=parts.results,
@@ -213,6 +219,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     assert "资格审核未通过" in refused.value.errors[0]["message"]
     corrected = await results.correct(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
@@ -229,6 +236,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     async def submit() -> Any:
         return await rosters.submit(
             plans=parts.plans,
+            institutions=parts.institutions,
             enrolments=parts.enrolments,
             batches=parts.batches,
             results=parts.results,
@@ -279,6 +287,7 @@ async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -
     sheet = [(n, CandidateForm.model_validate(candidate(n))) for n in range(1, 201)]
     await candidates.register(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         uscc=USCC,
@@ -315,6 +324,7 @@ async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -
     ]
     entered, errors = await results.record(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
@@ -350,6 +360,7 @@ async def test_a_big_import_reports_rows_checked_while_it_runs() -> None:
     notes: list[tuple[str, int]] = []
     outcome = await candidates.register(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         uscc=USCC,
@@ -413,6 +424,7 @@ async def test_a_photo_or_evidence_must_be_an_uploaded_file_of_the_plan() -> Non
     async def register(n: int, **fields: Any) -> Any:
         return await candidates.register_one(
             plans=parts.plans,
+            institutions=parts.institutions,
             enrolments=parts.enrolments,
             batches=parts.batches,
             uscc=USCC,

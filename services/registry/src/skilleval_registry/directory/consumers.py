@@ -6,6 +6,7 @@ from skilleval_registry.directory.service import Directory
 from skilleval_shared.events.filing import (
     CatalogChanged,
     FilingFiled,
+    FilingLapsed,
     FilingReinstated,
     FilingRevoked,
     FilingSuspended,
@@ -16,6 +17,8 @@ from skilleval_shared.messaging import EventConsumer
 
 def register(consumer: EventConsumer, directory: Directory) -> None:
     consumer.on(FilingFiled)(directory.record_filed)
-    consumer.on(FilingSuspended, FilingReinstated, FilingRevoked)(directory.record_status)
+    consumer.on(FilingSuspended, FilingReinstated, FilingRevoked, FilingLapsed)(
+        directory.record_status
+    )
     consumer.on(InstitutionCodeAssigned)(directory.record_institution_code)
     consumer.on(CatalogChanged)(directory.record_catalog)
