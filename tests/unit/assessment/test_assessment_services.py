@@ -99,7 +99,6 @@ async def test_plan_candidates_results_and_roster() -> None:
     with pytest.raises(InvalidRequest, match="尚无参加评价人员"):
         await plans.submit(
             plans=parts.plans,
-            institutions=parts.institutions,
             enrolments=parts.enrolments,
             institutions=parts.institutions,
             uscc=USCC,
@@ -139,7 +138,6 @@ async def test_plan_candidates_results_and_roster() -> None:
 
     submitted = await plans.submit(
         plans=parts.plans,
-        institutions=parts.institutions,
         enrolments=parts.enrolments,
         institutions=parts.institutions,
         uscc=USCC,
@@ -155,7 +153,6 @@ async def test_plan_candidates_results_and_roster() -> None:
     )
     await plans.submit(
         plans=parts.plans,
-        institutions=parts.institutions,
         enrolments=parts.enrolments,
         institutions=parts.institutions,
         uscc=USCC,
@@ -176,7 +173,6 @@ async def test_plan_candidates_results_and_roster() -> None:
 
     entered, _ = await results.record(
         plans=parts.plans,
-        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
@@ -204,7 +200,6 @@ async def test_plan_candidates_results_and_roster() -> None:
     with pytest.raises(InvalidRequest) as refused:
         await results.record(
             plans=parts.plans,
-            institutions=parts.institutions,
             enrolments=parts.enrolments,
             batches=parts.batches,
             results=parts.results,
@@ -219,7 +214,6 @@ async def test_plan_candidates_results_and_roster() -> None:
     assert "资格审核未通过" in refused.value.errors[0]["message"]
     corrected = await results.correct(
         plans=parts.plans,
-        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
@@ -236,7 +230,6 @@ async def test_plan_candidates_results_and_roster() -> None:
     async def submit() -> Any:
         return await rosters.submit(
             plans=parts.plans,
-            institutions=parts.institutions,
             enrolments=parts.enrolments,
             batches=parts.batches,
             results=parts.results,
@@ -324,7 +317,6 @@ async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -
     ]
     entered, errors = await results.record(
         plans=parts.plans,
-        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         results=parts.results,
