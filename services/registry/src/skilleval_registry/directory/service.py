@@ -31,7 +31,7 @@ GROUND_TITLES = {
 }
 
 
-def status_note(data: Any) -> str | None:
+def _status_note(data: Any) -> str | None:
     if isinstance(data, FilingRevoked) and data.grounds:
         return "取消评价资质理由：" + "、".join(GROUND_TITLES[g.kind] for g in data.grounds)
     if isinstance(data, FilingSuspended) and data.until is not None:
@@ -83,7 +83,7 @@ class Directory:
         """The status, and what the public is told of it (一公开): the grounds of a revocation,
         the end of a suspension, the end of a lapsed validity."""
         status = INSTITUTION_STATUS_AFTER[event.type]
-        note = status_note(event.data)
+        note = _status_note(event.data)
         await self.projection.apply(
             event.data.uscc, event, lambda body: body | {"status": status, "status_note": note}
         )
