@@ -33,7 +33,8 @@ from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.inspections import routes as inspection_routes
 from skilleval_filing.inspections import service as inspections
 from skilleval_filing.inspections.pools import COLLECTION as INSPECTION_POOLS
-from skilleval_filing.inspections.pools import InspectionPools
+from skilleval_filing.inspections.pools import STANDING as STANDING_POOLS
+from skilleval_filing.inspections.pools import InspectionPools, StandingPools
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.auth import issuer_from_settings, load_public_key
@@ -65,6 +66,10 @@ def build_container(settings: FilingSettings) -> FilingContainer:
         ),
         inspections=inspections.repository(runtime.store(inspections.KIND)),
         inspection_pools=InspectionPools(runtime.db[INSPECTION_POOLS]),
+        standing_pools=StandingPools(runtime.db[STANDING_POOLS]),
+        announcements=inspections.announcement_repository(
+            runtime.store(inspections.ANNOUNCEMENT_KIND)
+        ),
         files=FileStore(runtime.db),
         receipts=ReceiptAllocator(runtime.db, settings.receipt_prefix),
         calendar=calendar,
