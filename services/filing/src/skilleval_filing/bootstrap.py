@@ -68,7 +68,7 @@ def build_container(settings: FilingSettings) -> FilingContainer:
         inspection_pools=InspectionPools(runtime.db[INSPECTION_POOLS]),
         standing_pools=StandingPools(runtime.db[STANDING_POOLS]),
         announcements=inspections.announcement_repository(
-            runtime.store(inspections.ANNOUNCEMENT_KIND)
+            store=runtime.store(inspections.ANNOUNCEMENT_KIND)
         ),
         files=FileStore(runtime.db),
         receipts=ReceiptAllocator(runtime.db, settings.receipt_prefix),

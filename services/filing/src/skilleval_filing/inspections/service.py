@@ -82,7 +82,7 @@ ANNOUNCEMENT_KIND = "inspection-announcement"
 AnnouncementRepository = Repository[Announcement]
 
 
-def announcement_repository(store: Store) -> AnnouncementRepository:
+def announcement_repository(*, store: Store) -> AnnouncementRepository:
     return Repository(store, Announcement, missing="没有这次抽查公告")
 
 
