@@ -174,3 +174,18 @@ def test_an_email_the_certificate_would_refuse_fails_the_row() -> None:
     assert "电子邮箱格式不正确" in messages([bad], results=passed(bad))[1]
     good = row(2, email="Worker2@Example.COM")
     assert messages([good], results=passed(good)) == {2: []}
+
+
+def test_rows_under_a_suspended_entrustment_fail_with_its_reason() -> None:
+    outside = row(1, occupation_code="4-01-02-03", work_type=None)
+    entrusted = _entrusted(date(2026, 1, 1), date(2026, 12, 31))
+    held = entrusted.model_copy(
+        update={
+            "entrustments": tuple(
+                e.model_copy(update={"suspended_reason": "委托方备案已失效"})
+                for e in entrusted.entrustments
+            )
+        }
+    )
+    found = messages([outside], inst=held, roster_inst=held, results=passed(outside))[1]
+    assert any("委托评价协议已中止（委托方备案已失效）" in m for m in found), found
