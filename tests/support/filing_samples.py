@@ -94,6 +94,7 @@ def entrustment_agreement(**overrides: Any) -> EntrustmentAgreement:
     fields: dict[str, Any] = {
         "client_uscc": OTHER_USCC,
         "client_name": "青岛委托示例有限公司",
+        "client_city_center": "青岛市职业技能鉴定中心",
         "trustee_uscc": USCC,
         "scope": [{"occupation_code": "6-18-01-01", "work_type": "数控车工", "levels": "5、4"}],
         "valid_from": date(2026, 11, 1),

@@ -68,11 +68,15 @@ from skilleval_shared.events.filing_parts import (
     DrawnEnterprise,
     EnterpriseNature,
     EntrustedScope,
+    Evidence,
+    EvidenceKind,
     FilingApplication,
     InspectionOutcome,
     Inspector,
     MaterialFile,
     Person,
+    RevocationGround,
+    RevocationGroundKind,
 )
 from skilleval_shared.events.registry import SyncOperation
 from skilleval_shared.events.roster import (
@@ -122,6 +126,13 @@ EXPECTED_TYPES = {
         "filing.entrustment.submitted",
         "filing.entrustment.accepted",
         "filing.entrustment.rejected",
+        "filing.entrustment.suspended",
+        "filing.entrustment.resumed",
+        "filing.filing.renewal-requested",
+        "filing.filing.renewed",
+        "filing.filing.renewal-refused",
+        "filing.filing.lapsed",
+        "filing.inspection-announcement.announced",
         "filing.inspection.drawn",
         "filing.inspection.published",
         "filing.credit.recorded",
@@ -451,6 +462,36 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "filing_id": "filing-1",
         "decided_by": "staff-1",
         "reason": "违规发证",
+        "grounds": (
+            RevocationGround(
+                kind=RevocationGroundKind.MISCONDUCT,
+                explanation="向未参加考核人员发证",
+                evidence=(Evidence(kind=EvidenceKind.COMPLAINT, evidence_id="cmp-1"),),
+            ),
+        ),
+    },
+    filing.FilingRenewalRequested: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "valid_until": date(2029, 10, 13),
+    },
+    filing.FilingRenewed: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "previous_valid_until": date(2029, 10, 13),
+        "valid_until": date(2032, 10, 13),
+    },
+    filing.FilingRenewalRefused: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "reason": "管理不规范",
+    },
+    filing.FilingLapsed: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "valid_until": date(2029, 10, 13),
     },
     filing.NoticeStarted: {
         "uscc": USCC,
@@ -513,6 +554,19 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
     filing.EntrustmentSubmitted: ENTRUSTMENT_TERMS,
     filing.EntrustmentAccepted: ENTRUSTMENT_TERMS | {"decided_by": "staff-1"},
     filing.EntrustmentRejected: ENTRUSTMENT | {"decided_by": "staff-1", "reason": "协议未盖章"},
+    filing.EntrustmentSuspended: ENTRUSTMENT
+    | {"party_uscc": USCC, "suspended_on": date(2026, 5, 1), "reason": "受托方已暂停评价"},
+    filing.EntrustmentResumed: ENTRUSTMENT | {"resumed_on": date(2026, 6, 1)},
+    filing.InspectionAnnounced: {
+        "inspection_id": "insp-2026-1",
+        "seed_source": "中国福利彩票双色球第2026030期开奖号码",
+        "seed_date": date(2026, 3, 15),
+        "enterprise_count": 5,
+        "inspectors_per_enterprise": 2,
+        "pool_size": 2100,
+        "inspector_pool_size": 40,
+        "pool_sha256": SHA,
+    },
     filing.InspectionDrawn: {
         "inspection_id": "insp-2026-1",
         "seed": "2026-03-01T09:00:00Z#42",
@@ -816,7 +870,7 @@ EXPECTED_KEYS = {
 
 @by_type
 def test_kafka_key_follows_the_architecture(cls: type[EventData]) -> None:
-    if cls is filing.InspectionDrawn:  # one campaign over many enterprises
+    if cls in (filing.InspectionDrawn, filing.InspectionAnnounced):  # a campaign, many enterprises
         expected = "inspection_id"
     elif cls is certification.SigningKeyPublished:  # belongs to no institution
         expected = "key_id"

@@ -60,7 +60,16 @@ ENDPOINTS: list[tuple[str, str, set[str], dict[str, Any]]] = [
     ),
     ("POST", "/api/v1/filings/{id}/suspend", REVIEWERS, {"json": REASON}),
     ("POST", "/api/v1/filings/{id}/reinstate", REVIEWERS, {"json": REASON}),
-    ("POST", "/api/v1/filings/{id}/revoke", REVIEWERS, {"json": REASON}),
+    (
+        "POST",
+        "/api/v1/filings/{id}/revoke",
+        REVIEWERS,
+        {"json": REASON | {"grounds": [{"kind": "other", "explanation": "理由"}]}},
+    ),
+    ("GET", "/api/v1/filings/{id}/term", READERS, {}),
+    ("POST", "/api/v1/filings/{id}/renewal", {OWNER}, {}),
+    ("POST", "/api/v1/filings/{id}/renewal/accept", REVIEWERS, {}),
+    ("POST", "/api/v1/filings/{id}/renewal/refuse", REVIEWERS, {"json": REASON}),
     (
         "PUT",
         "/api/v1/filings/{id}/institution-code",

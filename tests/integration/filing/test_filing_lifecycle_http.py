@@ -256,7 +256,10 @@ async def test_suspension_reinstatement_and_revocation(
     assert suspended.json()["status"] == "suspended"
     reinstated = await filing.post(f"{base}/reinstate", headers=staff, json={"reason": "整改到位"})
     assert reinstated.status_code == 200 and reinstated.json()["status"] == "filed"
-    revoked = await filing.post(f"{base}/revoke", headers=staff, json={"reason": "违规发放证书"})
+    other = {"kind": "other", "explanation": "违规发放证书"}
+    revoked = await filing.post(
+        f"{base}/revoke", headers=staff, json={"reason": "违规发放证书", "grounds": [other]}
+    )
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     assert revoked.json()["allowed_actions"] == []
 

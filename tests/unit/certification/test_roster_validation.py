@@ -193,3 +193,18 @@ def test_a_stored_outcome_of_failing_rows_or_of_every_row_reads_the_same() -> No
     passed = [item.model_copy(update={"problems": ()}) for item in done]
     assert with_outcome(passed, failing) == with_outcome(passed, every) == done
     assert with_outcome(done, []) == passed
+
+
+def test_rows_under_a_suspended_entrustment_fail_with_its_reason() -> None:
+    outside = row(1, occupation_code="4-01-02-03", work_type=None)
+    entrusted = _entrusted(date(2026, 1, 1), date(2026, 12, 31))
+    held = entrusted.model_copy(
+        update={
+            "entrustments": tuple(
+                e.model_copy(update={"suspended_reason": "委托方备案已失效"})
+                for e in entrusted.entrustments
+            )
+        }
+    )
+    found = messages([outside], inst=held, roster_inst=held, results=passed(outside))[1]
+    assert any("委托评价协议已中止（委托方备案已失效）" in m for m in found), found

@@ -95,6 +95,14 @@ def revoked() -> FilingRecord:
     return run(filed(), c.Revoke("违规发证"), CITY)
 
 
+VALID_UNTIL = date(2029, 10, 13)
+LAPSE = c.Lapse(today=date(2029, 10, 14), valid_until=VALID_UNTIL)
+
+
+def lapsed() -> FilingRecord:
+    return run(filed(), LAPSE, Actor.SYSTEM)
+
+
 IN_STATE: dict[FilingState, Callable[[], FilingRecord]] = {
     FilingState.DRAFT: draft,
     FilingState.SUBMITTED: submitted,
@@ -104,6 +112,7 @@ IN_STATE: dict[FilingState, Callable[[], FilingRecord]] = {
     FilingState.FILED: filed,
     FilingState.SUSPENDED: suspended,
     FilingState.REVOKED: revoked,
+    FilingState.LAPSED: lapsed,
 }
 # One valid command per action, with a role allowed to give it.
 SAMPLES: list[tuple[c.Command, Actor]] = [
@@ -119,6 +128,11 @@ SAMPLES: list[tuple[c.Command, Actor]] = [
     (c.Reinstate("整改完成"), CITY),
     (c.Revoke("违规"), Actor.ADMIN),
     (c.AssignInstitutionCode("0123"), CITY),
+    (c.EndSuspension(date(2027, 1, 1)), Actor.SYSTEM),
+    (c.RequestRenewal(date(2029, 9, 1), VALID_UNTIL, 90), Actor.ENTERPRISE),
+    (c.Renew(VALID_UNTIL, date(2032, 10, 13)), CITY),
+    (c.RefuseRenewal("管理不规范"), CITY),
+    (LAPSE, Actor.SYSTEM),
 ]
 
 

@@ -41,6 +41,11 @@ EXPECTED: dict[Action, tuple[set[Actor], set[FilingState]]] = {
         STAFF | {A.PROVINCE_CENTER},
         {S.SUBMITTED, S.RETURNED, S.ON_NOTICE, S.FILED, S.SUSPENDED},
     ),
+    Action.END_SUSPENSION: ({A.SYSTEM}, {S.SUSPENDED}),
+    Action.REQUEST_RENEWAL: ({A.ENTERPRISE}, {S.FILED}),
+    Action.RENEW: (STAFF, {S.FILED}),
+    Action.REFUSE_RENEWAL: (STAFF, {S.FILED, S.SUSPENDED}),
+    Action.LAPSE: ({A.SYSTEM}, {S.FILED, S.SUSPENDED}),
 }
 
 
@@ -97,7 +102,10 @@ def test_allowed_actions_lists_what_a_role_may_do_now() -> None:
         Action.REVOKE,
         Action.ASSIGN_INSTITUTION_CODE,
         Action.RECORD_INSTITUTION_SERIAL,
+        Action.RENEW,
+        Action.REFUSE_RENEWAL,
     ]
+    assert allowed_actions(S.FILED, A.ENTERPRISE) == [Action.REQUEST_RENEWAL]
 
 
 def test_terminal_states_allow_nothing() -> None:

@@ -20,8 +20,8 @@ from skilleval_filing.entrustments.service import EntrustmentRepository
 from skilleval_filing.filings.notice_calendar import NoticeCalendar
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import FilingRepository
-from skilleval_filing.inspections.pools import InspectionPools
-from skilleval_filing.inspections.service import InspectionRepository
+from skilleval_filing.inspections.pools import InspectionPools, StandingPools
+from skilleval_filing.inspections.service import AnnouncementRepository, InspectionRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer
 from skilleval_shared.runtime import Runtime
@@ -41,6 +41,8 @@ class FilingContainer:
     filings: FilingRepository
     inspections: InspectionRepository
     inspection_pools: InspectionPools
+    standing_pools: StandingPools
+    announcements: AnnouncementRepository
     files: FileStore
     receipts: ReceiptAllocator
     calendar: NoticeCalendar

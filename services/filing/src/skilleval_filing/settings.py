@@ -34,6 +34,13 @@ class FilingSettings(Settings):
     max_failed_logins: int = Field(default=10, ge=1)
     failed_login_window_seconds: float = Field(default=900, gt=0)
 
+    # The exit mechanism: a filing is valid this many years from its receipt, then lapses
+    # unless the centre accepts 继续备案, which the enterprise may ask for in the last
+    # ``renewal_window_days`` of its validity. The scheduler checks every ``terms_check_seconds``.
+    filing_validity_years: int = Field(default=3, ge=1, le=10)
+    renewal_window_days: int = Field(default=90, ge=1, le=365)
+    terms_check_seconds: float = Field(default=60.0, gt=0)
+
     # Tests move the calendar forward to reach the end of a notice; refused in production.
     today_override: date | None = None
 

@@ -45,6 +45,7 @@ from skilleval_shared.events.filing_parts import (
     FilingApplication,
     InspectionOutcome,
     MaterialFile,
+    RevocationGround,
 )
 from skilleval_shared.fields import RemarkText
 
@@ -158,9 +159,13 @@ class FilingReinstated(_FilingStatusChange):
 
 
 class FilingRevoked(_FilingStatusChange):
-    """The qualification is withdrawn (取消评价资质); the enterprise leaves the directory."""
+    """The qualification is withdrawn (取消评价资质); the directory shows it as revoked."""
 
     action: ClassVar[str] = "revoked"
+
+    # 取消评价资质: the grounds and the supervision records behind them (empty before they
+    # were recorded).
+    grounds: tuple[RevocationGround, ...] = Field(default=(), max_length=3)
 
 
 class InstitutionCodeAssigned(FilingEvent):
@@ -442,10 +447,88 @@ class ComplaintResolved(FilingEvent):
     resolved_by: Identifier
 
 
+class EntrustmentSuspended(_EntrustmentEvent):
+    """A party to an accepted entrustment was suspended, revoked or lapsed: no evaluation under
+    it until it resumes."""
+
+    action: ClassVar[str] = "suspended"
+
+    party_uscc: Uscc
+    suspended_on: date
+    reason: LongText
+
+
+class EntrustmentResumed(_EntrustmentEvent):
+    """Both parties may evaluate again (a suspension of one was lifted)."""
+
+    action: ClassVar[str] = "resumed"
+
+    resumed_on: date
+
+
+class FilingRenewalRequested(FilingEvent):
+    """继续备案: the enterprise asks to continue before its filing's validity ends."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "renewal-requested"
+
+    filing_id: Identifier
+    valid_until: date
+
+
+class FilingRenewed(_FilingDecision):
+    """继续备案 accepted: the filing stays valid until ``valid_until``."""
+
+    action: ClassVar[str] = "renewed"
+
+    previous_valid_until: date
+    valid_until: date
+
+
+class FilingRenewalRefused(_FilingDecision):
+    """继续备案 refused: the filing lapses when its validity ends."""
+
+    action: ClassVar[str] = "renewal-refused"
+
+    reason: LongText
+
+
+class FilingLapsed(FilingEvent):
+    """The filing's validity ended without 继续备案: the enterprise no longer evaluates."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "lapsed"
+
+    filing_id: Identifier
+    valid_until: date
+
+
+class InspectionAnnounced(EventData):
+    """双随机 announced before the draw: the frozen pools' digest and where the seed will come
+    from (a public value of ``seed_date`` nobody knows yet), so the draw cannot be retried."""
+
+    service: ClassVar[str] = "filing"
+    topic: ClassVar[str] = topics.FILING_EVENTS
+    aggregate: ClassVar[str] = "inspection-announcement"
+    action: ClassVar[str] = "announced"
+    key_field: ClassVar[str] = "inspection_id"
+    subject_field: ClassVar[str] = "inspection_id"
+
+    inspection_id: Identifier
+    seed_source: LongText
+    seed_date: date
+    enterprise_count: int = Field(ge=1, le=MAX_DRAWN)
+    inspectors_per_enterprise: int = Field(ge=2)
+    pool_size: int = Field(ge=1)
+    inspector_pool_size: int = Field(ge=2)
+    pool_sha256: Sha256
+
+
 # What a status change leaves an institution as; consumers' projections share this one table.
 INSTITUTION_STATUS_AFTER: dict[str, str] = {
     FilingFiled.event_type(): "filed",
     FilingSuspended.event_type(): "suspended",
     FilingReinstated.event_type(): "filed",
     FilingRevoked.event_type(): "revoked",
+    FilingLapsed.event_type(): "lapsed",
 }

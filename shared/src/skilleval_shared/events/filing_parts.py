@@ -115,3 +115,30 @@ class ComplaintKind(StrEnum):
 class ComplaintOutcome(StrEnum):
     SUBSTANTIATED = "substantiated"
     UNSUBSTANTIATED = "unsubstantiated"
+
+
+class RevocationGroundKind(StrEnum):
+    """取消评价资质 grounds as the regulation names them (八、(一))."""
+
+    MISCONDUCT = "misconduct"  # 违规失信
+    MISMANAGEMENT = "mismanagement"  # 管理失序
+    OTHER = "other"  # 其他
+
+
+class EvidenceKind(StrEnum):
+    """What a revocation ground may cite: the supervision records filing keeps."""
+
+    CREDIT = "credit"  # a credit record (信用档案)
+    INSPECTION = "inspection"  # a random inspection (双随机抽查)
+    COMPLAINT = "complaint"  # a complaint or report (投诉举报)
+
+
+class Evidence(Value):
+    kind: EvidenceKind
+    evidence_id: Identifier
+
+
+class RevocationGround(Value):
+    kind: RevocationGroundKind
+    explanation: LongText
+    evidence: tuple[Evidence, ...] = Field(default=(), max_length=50)

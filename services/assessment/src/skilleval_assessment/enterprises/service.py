@@ -14,6 +14,8 @@ from skilleval_shared.events.filing import (
     CatalogChanged,
     EntrustmentAccepted,
     EntrustmentRejected,
+    EntrustmentResumed,
+    EntrustmentSuspended,
     FilingFiled,
     InstitutionCodeAssigned,
     InstitutionSerialRecorded,
@@ -101,6 +103,19 @@ class EnterpriseProjection:
             if entry is not None:
                 entrustments[data.entrustment_id] = entry
             return body | {"entrustments": entrustments}
+
+        await self.projection.apply(data.uscc, event, change)
+
+    async def record_entrustment_suspension(self, event: CloudEvent[Any]) -> None:
+        data: EntrustmentSuspended | EntrustmentResumed = event.data
+        reason = data.reason if isinstance(data, EntrustmentSuspended) else None
+
+        def change(body: Document) -> Document:
+            entrustments = dict(body.get("entrustments", {}))
+            if data.entrustment_id not in entrustments:
+                return body
+            entry = entrustments[data.entrustment_id] | {"suspended_reason": reason}
+            return body | {"entrustments": entrustments | {data.entrustment_id: entry}}
 
         await self.projection.apply(data.uscc, event, change)
 

@@ -14,6 +14,8 @@ from skilleval_shared.events.filing import (
     INSTITUTION_STATUS_AFTER,
     CatalogChanged,
     EntrustmentAccepted,
+    EntrustmentResumed,
+    EntrustmentSuspended,
     FilingFiled,
     InstitutionCodeAssigned,
     InstitutionSerialRecorded,
@@ -112,6 +114,21 @@ class InstitutionProjection:
                 if e["entrustment_id"] != data.entrustment_id
             ]
             return body | {"entrustments": [*kept, entrustment]}
+
+        await self.projection.apply(data.uscc, event, change)
+
+    async def record_entrustment_suspension(self, event: CloudEvent[Any]) -> None:
+        data: EntrustmentSuspended | EntrustmentResumed = event.data
+        reason = data.reason if isinstance(data, EntrustmentSuspended) else None
+
+        def change(body: Document) -> Document:
+            entrustments = [
+                e | {"suspended_reason": reason}
+                if e["entrustment_id"] == data.entrustment_id
+                else e
+                for e in body.get("entrustments", [])
+            ]
+            return body | {"entrustments": entrustments}
 
         await self.projection.apply(data.uscc, event, change)
 

@@ -11,6 +11,7 @@ from skilleval_filing.filings.lifecycle import Action
 from skilleval_filing.filings.notice_calendar import DEFAULT_NOTICE_WORKING_DAYS, NoticeCalendar
 from skilleval_filing.filings.receipt import Receipt
 from skilleval_filing.filings.remarks import Remark
+from skilleval_shared.events.filing_parts import RevocationGround
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,51 @@ class Reinstate:
 
 @dataclass(frozen=True)
 class Revoke:
+    """取消评价资质; ``grounds`` checked against the supervision records by ``exits.revoke``."""
+
     action: ClassVar[Action] = Action.REVOKE
     reason: str
+    grounds: tuple[RevocationGround, ...] = ()
+
+
+@dataclass(frozen=True)
+class EndSuspension:
+    """Sent by the scheduler once the suspension's end date has passed."""
+
+    action: ClassVar[Action] = Action.END_SUSPENSION
+    today: date
+
+
+@dataclass(frozen=True)
+class RequestRenewal:
+    """继续备案 asked by the enterprise; ``valid_until`` is the filing's current validity end."""
+
+    action: ClassVar[Action] = Action.REQUEST_RENEWAL
+    today: date
+    valid_until: date
+    window_days: int
+
+
+@dataclass(frozen=True)
+class Renew:
+    action: ClassVar[Action] = Action.RENEW
+    valid_until: date
+    renewed_until: date
+
+
+@dataclass(frozen=True)
+class RefuseRenewal:
+    action: ClassVar[Action] = Action.REFUSE_RENEWAL
+    reason: str
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """Sent by the scheduler once the validity ended with no 继续备案 pending."""
+
+    action: ClassVar[Action] = Action.LAPSE
+    today: date
+    valid_until: date
 
 
 @dataclass(frozen=True)
@@ -132,4 +176,9 @@ Command = (
     | Revoke
     | AssignInstitutionCode
     | RecordInstitutionSerial
+    | EndSuspension
+    | RequestRenewal
+    | Renew
+    | RefuseRenewal
+    | Lapse
 )

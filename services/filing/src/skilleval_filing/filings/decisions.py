@@ -12,6 +12,7 @@ from typing import Any
 
 from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
+from skilleval_filing.exits import model as exits
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.conditions import (
     ConditionCheck,
@@ -118,19 +119,18 @@ def _apply(context: _Context, command: c.Command) -> tuple[_Changes, _Events]:
             return _resolve_objection(context, command)
         case c.EndNotice():
             return _end_notice(context, command)
-        case c.Suspend():
-            reason = _text(command.reason, "暂停原因")
-            changes = {"state": FilingState.SUSPENDED, "status_reason": reason}
-            suspended = s.FilingSuspended(**context.decided, reason=reason, until=command.until)
-            return changes, [suspended]
-        case c.Reinstate():
-            reason = _text(command.reason, "恢复理由")
-            changes = {"state": FilingState.FILED, "status_reason": reason}
-            return changes, [s.FilingReinstated(**context.decided, reason=reason)]
-        case c.Revoke():
-            reason = _text(command.reason, "取消评价资质的原因")
-            changes = {"state": FilingState.REVOKED, "status_reason": reason}
-            return changes, [s.FilingRevoked(**context.decided, reason=reason)]
+        case (
+            c.Suspend()
+            | c.Reinstate()
+            | c.Revoke()
+            | c.EndSuspension()
+            | c.RequestRenewal()
+            | c.Renew()
+            | c.RefuseRenewal()
+            | c.Lapse()
+        ):
+            by = context.caller.account_id or exits.SYSTEM_ID
+            return exits.apply(filing, by, command)
         case c.AssignInstitutionCode():
             return _assign_institution_code(context, filing, command)
         case c.RecordInstitutionSerial():

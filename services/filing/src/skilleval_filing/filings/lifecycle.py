@@ -21,6 +21,7 @@ class FilingState(StrEnum):
     FILED = "filed"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    LAPSED = "lapsed"
 
     @property
     def label(self) -> str:
@@ -57,6 +58,11 @@ class Action(StrEnum):
     REVOKE = "revoke"
     ASSIGN_INSTITUTION_CODE = "assign_institution_code"
     RECORD_INSTITUTION_SERIAL = "record_institution_serial"
+    END_SUSPENSION = "end_suspension"
+    REQUEST_RENEWAL = "request_renewal"
+    RENEW = "renew"
+    REFUSE_RENEWAL = "refuse_renewal"
+    LAPSE = "lapse"
 
     @property
     def label(self) -> str:
@@ -72,6 +78,7 @@ _STATE_LABELS = {
     FilingState.FILED: "已备案",
     FilingState.SUSPENDED: "暂停评价",
     FilingState.REVOKED: "已取消评价资质",
+    FilingState.LAPSED: "备案已失效",
 }
 _ACTOR_LABELS = {
     Actor.ENTERPRISE: "企业",
@@ -96,6 +103,11 @@ _ACTION_LABELS = {
     Action.REVOKE: "取消评价资质",
     Action.ASSIGN_INSTITUTION_CODE: "设置机构代码",
     Action.RECORD_INSTITUTION_SERIAL: "登记机构序号",
+    Action.END_SUSPENSION: "暂停期满恢复评价资格",
+    Action.REQUEST_RENEWAL: "申请继续备案",
+    Action.RENEW: "同意继续备案",
+    Action.REFUSE_RENEWAL: "不同意继续备案",
+    Action.LAPSE: "备案有效期届满失效",
 }
 
 
@@ -136,8 +148,15 @@ TRANSITIONS: dict[Action, Transition] = {
     # The serial (positions 8–13) is assigned by the provincial centre: its staff or the city
     # centre's record it, before or after filing; the state stays as it is.
     Action.RECORD_INSTITUTION_SERIAL: _rule(SERIAL_RECORDERS, _CODED, _CODED),
+    # The exit mechanism (退出机制): a suspension with an end date ends by itself; a filing's
+    # validity ends unless the centre accepts 继续备案, and then it lapses.
+    Action.END_SUSPENSION: _rule({Actor.SYSTEM}, {_S.SUSPENDED}, {_S.FILED}),
+    Action.REQUEST_RENEWAL: _rule({Actor.ENTERPRISE}, {_S.FILED}, {_S.FILED}),
+    Action.RENEW: _rule(STAFF, {_S.FILED}, {_S.FILED}),
+    Action.REFUSE_RENEWAL: _rule(STAFF, {_S.FILED, _S.SUSPENDED}, {_S.FILED, _S.SUSPENDED}),
+    Action.LAPSE: _rule({Actor.SYSTEM}, {_S.FILED, _S.SUSPENDED}, {_S.LAPSED}),
 }
-TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED})
+TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED, _S.LAPSED})
 
 
 def authorize(state: FilingState, action: Action, actor: Actor) -> Transition:

@@ -19,6 +19,7 @@ from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.notice_calendar import NoticeWindow
 from skilleval_filing.filings.receipt import DEFAULT_INSTITUTION_CODE, Receipt
 from skilleval_filing.filings.remarks import Remark
+from skilleval_shared.events.filing_parts import RevocationGround
 from skilleval_shared.validation import USCC
 
 
@@ -63,6 +64,12 @@ class Filing(BaseModel):
     # The findings on the six 自主评价条件 at the last review (accept, return or reject).
     conditions: tuple[ConditionCheck, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
+    # The exit mechanism (filings/exits.py): the end a suspension was given, the grounds of a
+    # revocation, and 继续备案 (the validity accepted last, a request awaiting the centre).
+    suspended_until: date | None = None
+    revocation_grounds: tuple[RevocationGround, ...] = ()
+    renewed_until: date | None = None
+    renewal_requested_on: date | None = None
 
     @property
     def unresolved_objections(self) -> tuple[Objection, ...]:

@@ -1,6 +1,7 @@
 """The city centre's decisions on a filing: return, reject, accept for notice (each with the
-findings on the six 自主评价条件), resolve objections, suspend, reinstate, revoke, and the
-institution code and serial. Texts are checked by the domain (422 in Chinese)."""
+findings on the six 自主评价条件), resolve objections, suspend, reinstate, and the institution
+code and serial (取消评价资质, on its grounds, is in exits/routes.py). Texts are checked by the
+domain (422 in Chinese)."""
 
 from __future__ import annotations
 
@@ -118,15 +119,6 @@ async def reinstate(
     filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
 ) -> dict[str, Any]:
     return await _decide(container, principal, filing_id, c.Reinstate(form.reason))
-
-
-@router.post(
-    "/{filing_id}/revoke", summary="取消评价资质（停止颁发新证书）", response_model=FilingView
-)
-async def revoke(
-    filing_id: str, form: ReasonForm, principal: Reviewer, container: Container
-) -> dict[str, Any]:
-    return await _decide(container, principal, filing_id, c.Revoke(form.reason))
 
 
 @router.put(

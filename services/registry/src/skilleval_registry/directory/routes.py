@@ -25,8 +25,14 @@ PUBLIC_FIELDS = (
     "filed_on",
     "catalog_version",
     "status",
+    "status_note",
 )
-STATUS_TITLES = {"filed": "已备案", "suspended": "暂停评价", "revoked": "已取消评价资质"}
+STATUS_TITLES = {
+    "filed": "已备案",
+    "suspended": "暂停评价",
+    "revoked": "已取消评价资质",
+    "lapsed": "备案已失效",
+}
 NameQuery = Annotated[str, Query(title="机构名称（包含）", max_length=100)]
 OccupationQuery = Annotated[str, Query(title="职业编码、职业或工种名称（包含）", max_length=100)]
 
@@ -50,7 +56,7 @@ def _public(document: dict[str, Any]) -> Institution:
 @router.get(
     "/api/v1/public/institutions",
     tags=["public"],
-    summary="已备案评价机构目录（可按名称、职业检索）",
+    summary="评价机构目录（含暂停、取消资质、失效的机构及其状态；可按名称、职业检索）",
     response_model=list[Institution],
 )
 async def list_institutions(
