@@ -4,7 +4,7 @@ province's acknowledgements, resends of a range, and the reconciliation report."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,9 @@ from skilleval_shared.events.certification import (
     CertificateRevoked,
 )
 from skilleval_shared.events.registry import ProvinceSyncAcknowledged
+from skilleval_shared.messaging import event_scope
 from skilleval_shared.repository import Loaded, Repository
+from skilleval_shared.tasks import gather_limited
 
 MAX_RESEND = 10_000
 MAX_REPORTED = 10_000
@@ -31,11 +33,24 @@ class ProvinceSync:
         repository: Repository[SyncRecord],
         *,
         ack_timeout_seconds: float,
+        records_at_once: int = 16,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.records = repository
+        # Each record is its own aggregate (a load and a commit: six round trips); one at a time,
+        # a 10,000-row roster's sends and acknowledgements queue on round-trip latency
+        # (docs/benchmarks.md), so a consumer batch commits this many certificates side by side.
+        self.records_at_once = records_at_once
         self.ack_timeout_seconds = ack_timeout_seconds
         self.clock = clock
+
+    async def record_certificate_events(self, events: Sequence[CloudEvent[Any]]) -> None:
+        """A consumer batch of certificate events: see ``per_certificate``."""
+        await per_certificate(events, self.record_certificate_event, self.records_at_once)
+
+    async def record_acknowledgements(self, events: Sequence[CloudEvent[Any]]) -> None:
+        """A consumer batch of the province's answers: see ``per_certificate``."""
+        await per_certificate(events, self.record_acknowledgement, self.records_at_once)
 
     async def record_certificate_event(self, event: CloudEvent[Any]) -> None:
         data = event.data
@@ -131,6 +146,26 @@ class ProvinceSync:
         """How many records are in each state, counted in the server."""
         counted = await self.records.count_by("status")
         return {status.value: counted.get(status.value, 0) for status in SyncStatus}
+
+
+async def per_certificate(
+    events: Sequence[CloudEvent[Any]],
+    handle: Callable[[CloudEvent[Any]], Awaitable[None]],
+    at_once: int,
+) -> None:
+    """Each certificate's events in their order, ``at_once`` certificates side by side
+    (their records are separate aggregates). Every handler is idempotent: if one fails, the
+    consumer retries the whole batch and what was done is recognised."""
+    by_number: dict[str, list[CloudEvent[Any]]] = {}
+    for event in events:
+        by_number.setdefault(event.data.certificate_number, []).append(event)
+
+    async def in_order(group: list[CloudEvent[Any]]) -> None:
+        for event in group:
+            with event_scope(event):  # what it publishes names its own cause
+                await handle(event)
+
+    await gather_limited((in_order(group) for group in by_number.values()), at_once)
 
 
 def _number(record: SyncRecord) -> str:
