@@ -64,6 +64,10 @@ CHINA = ZoneInfo("Asia/Shanghai")
 # larger roster is evaluated by 过程化考核 (no exam seats to plan).
 EXAM_SEATS = 15
 LATHE, WELDER = "6-18-01-01", "6-18-02-04"
+# Results are entered 2,000 a request (a sheet's worth): one commit of 10,000 entries can outlast
+# the database timeout on a loaded machine. A 5xx is retried this many times in all.
+RESULTS_PER_REQUEST = 2000
+ATTEMPTS = 3
 
 
 class CannotMoveClock(RuntimeError):
@@ -539,15 +543,7 @@ class Story:
 
         wanted = candidates(tag, n, enterprise.names.enterprise_name)
         mark = time.perf_counter()
-        imported = await self.assessment.post(
-            f"{plan}/candidates/import",
-            params={"format": "csv"},
-            content=candidates_csv(wanted),
-            headers=headers | {"Content-Type": "text/csv"},
-        )
-        assert imported.status_code == 200, imported.text[:2000]
-        report = imported.json()
-        assert report["registered"] == n and report["eligible"] == n, str(report)[:2000]
+        await self._import_candidates(plan, headers, wanted)
         seconds["import_s"] = time.perf_counter() - mark
         listed = await self.assessment.get(f"{plan}/candidates", headers=headers)
         assert listed.status_code == 200, listed.text[:2000]
@@ -571,14 +567,62 @@ class Story:
             for person, registration_id in zip(wanted, registrations, strict=True)
         ]
         mark = time.perf_counter()
-        results = await self.assessment.post(
-            f"{plan}/results", json={"results": scored}, headers=headers
-        )
-        assert results.status_code == 200, results.text[:2000]
-        assert [r["passed"] for r in results.json()["results"]] == [True] * n
+        for start in range(0, n, RESULTS_PER_REQUEST):
+            await self._enter_results(plan, headers, scored[start : start + RESULTS_PER_REQUEST])
         seconds["results_s"] = time.perf_counter() - mark
         seconds["prepare_s"] = time.perf_counter() - started
         return Prepared(enterprise, plan_id, tag, wanted, registrations, seconds)
+
+    async def _import_candidates(
+        self, plan: str, headers: dict[str, str], wanted: list[dict[str, Any]]
+    ) -> None:
+        """One CSV import of every candidate, all eligible. A 5xx (the database timing out on a
+        loaded machine) is retried unless the import landed after all."""
+        n = len(wanted)
+        for _ in range(ATTEMPTS):
+            imported = await self.assessment.post(
+                f"{plan}/candidates/import",
+                params={"format": "csv"},
+                content=candidates_csv(wanted),
+                headers=headers | {"Content-Type": "text/csv"},
+            )
+            if imported.status_code < 500:
+                assert imported.status_code == 200, imported.text[:2000]
+                report = imported.json()
+                assert report["registered"] == n and report["eligible"] == n, str(report)[:2000]
+                return
+            listed = await self.assessment.get(f"{plan}/candidates", headers=headers)
+            if listed.status_code == 200 and listed.json()["count"] == n:
+                return
+        raise AssertionError(f"导入报名人员失败：{imported.text[:2000]}")
+
+    async def _enter_results(
+        self, plan: str, headers: dict[str, str], scored: list[dict[str, Any]]
+    ) -> None:
+        """One request of results, all passing. After a 5xx the results are read back: the
+        entry is all or nothing, so either every one of them landed or it is sent again."""
+        for attempt in range(ATTEMPTS):
+            results = await self.assessment.post(
+                f"{plan}/results", json={"results": scored}, headers=headers
+            )
+            if results.status_code == 200:
+                assert [r["passed"] for r in results.json()["results"]] == [True] * len(scored)
+                return
+            if (results.status_code >= 500 or attempt) and await self._recorded(
+                plan, headers, scored
+            ):
+                return
+            assert results.status_code >= 500, results.text[:2000]
+        raise AssertionError(f"登记成绩失败：{results.text[:2000]}")
+
+    async def _recorded(
+        self, plan: str, headers: dict[str, str], scored: list[dict[str, Any]]
+    ) -> bool:
+        listed = await self.assessment.get(f"{plan}/results", headers=headers)
+        if listed.status_code != 200:
+            return False
+        passed = {r["registration_id"] for r in listed.json()["results"] if r["passed"]}
+        return all(entry["registration_id"] in passed for entry in scored)
 
     # ------------------------------------------------------------------ the roster
 
