@@ -46,11 +46,15 @@ class ProvinceSync:
 
     async def record_certificate_events(self, events: Sequence[CloudEvent[Any]]) -> None:
         """A consumer batch of certificate events: see ``per_certificate``."""
-        await per_certificate(events, self.record_certificate_event, self.records_at_once)
+        await per_certificate(
+            events=events, handle=self.record_certificate_event, at_once=self.records_at_once
+        )
 
     async def record_acknowledgements(self, events: Sequence[CloudEvent[Any]]) -> None:
         """A consumer batch of the province's answers: see ``per_certificate``."""
-        await per_certificate(events, self.record_acknowledgement, self.records_at_once)
+        await per_certificate(
+            events=events, handle=self.record_acknowledgement, at_once=self.records_at_once
+        )
 
     async def record_certificate_event(self, event: CloudEvent[Any]) -> None:
         data = event.data
@@ -149,6 +153,7 @@ class ProvinceSync:
 
 
 async def per_certificate(
+    *,
     events: Sequence[CloudEvent[Any]],
     handle: Callable[[CloudEvent[Any]], Awaitable[None]],
     at_once: int,
