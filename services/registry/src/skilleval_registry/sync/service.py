@@ -45,15 +45,47 @@ class ProvinceSync:
         self.clock = clock
 
     async def record_certificate_events(self, events: Sequence[CloudEvent[Any]]) -> None:
-        """A consumer batch of certificate events: see ``per_certificate``."""
+        """A consumer batch of certificate events. A certificate's first issue (the bulk of a
+        roster) is committed with the others in bulk writes (``Repository.save_many``) as a
+        new record; a certificate that has a record already, or more than one event here, is
+        decided one at a time (``per_certificate``)."""
+        fresh, others = _first_issues(events)
+        decided: list[tuple[str, int, SyncRecord, list[CloudEvent[Any]]]] = []
+        for event in fresh:
+            data: CertificateIssued = event.data
+            record, message = model.on_issued(None, data, sync_id=new_event_id(), now=self.clock())
+            with event_scope(event):  # the send names the certificate event as its cause
+                sent = [wrap(message)] if message is not None else []
+            decided.append((data.certificate_number, 0, record, sent))
+        refused = await self.records.save_many(decided) if decided else set()
+        again = [e for e in fresh if e.data.certificate_number in refused]
         await per_certificate(
-            events=events, handle=self.record_certificate_event, at_once=self.records_at_once
+            events=[*others, *again],
+            handle=self.record_certificate_event,
+            at_once=self.records_at_once,
         )
 
     async def record_acknowledgements(self, events: Sequence[CloudEvent[Any]]) -> None:
-        """A consumer batch of the province's answers: see ``per_certificate``."""
+        """A consumer batch of the province's answers: the records loaded side by side, the
+        answered ones committed in bulk writes; a record that moved meanwhile, or a certificate
+        answered twice here, is decided one at a time."""
+        single, others = _one_per_certificate(events)
+        loaded = await gather_limited(
+            (self.records.load(e.data.certificate_number) for e in single), self.records_at_once
+        )
+        decided: list[tuple[str, int, SyncRecord, list[CloudEvent[Any]]]] = []
+        for event, found in zip(single, loaded, strict=True):
+            if found is None:
+                continue  # an answer about a record this side never sent
+            answered = model.on_acknowledged(found.state, event.data, now=self.clock())
+            if answered is not None:
+                decided.append((found.id, found.version, answered, []))
+        refused = await self.records.save_many(decided) if decided else set()
+        again = [e for e in single if e.data.certificate_number in refused]
         await per_certificate(
-            events=events, handle=self.record_acknowledgement, at_once=self.records_at_once
+            events=[*others, *again],
+            handle=self.record_acknowledgement,
+            at_once=self.records_at_once,
         )
 
     async def record_certificate_event(self, event: CloudEvent[Any]) -> None:
@@ -150,6 +182,27 @@ class ProvinceSync:
         """How many records are in each state, counted in the server."""
         counted = await self.records.count_by("status")
         return {status.value: counted.get(status.value, 0) for status in SyncStatus}
+
+
+def _one_per_certificate(
+    events: Sequence[CloudEvent[Any]],
+) -> tuple[list[CloudEvent[Any]], list[CloudEvent[Any]]]:
+    """The events of certificates that have exactly one here, and all the others (in order)."""
+    counts: dict[str, int] = {}
+    for event in events:
+        number = event.data.certificate_number
+        counts[number] = counts.get(number, 0) + 1
+    single = [e for e in events if counts[e.data.certificate_number] == 1]
+    return single, [e for e in events if counts[e.data.certificate_number] > 1]
+
+
+def _first_issues(
+    events: Sequence[CloudEvent[Any]],
+) -> tuple[list[CloudEvent[Any]], list[CloudEvent[Any]]]:
+    """Issues of certificates with no other event here (new records, most likely), and the rest."""
+    single, others = _one_per_certificate(events)
+    fresh = [e for e in single if isinstance(e.data, CertificateIssued)]
+    return fresh, [*others, *(e for e in single if not isinstance(e.data, CertificateIssued))]
 
 
 async def per_certificate(
