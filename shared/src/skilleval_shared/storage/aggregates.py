@@ -44,7 +44,12 @@ from skilleval_shared.envelope import (
     event_sequence,
     utc_now,
 )
-from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
+from skilleval_shared.storage.mongo import (
+    Document,
+    duplicate_indexes,
+    get_each,
+    is_duplicate_key,
+)
 from skilleval_shared.storage.oversize import (
     CommitTooLarge,
     check_event_size,
@@ -251,8 +256,9 @@ class AggregateStore:
         return refused
 
     async def _write_snapshots(self, commits: list[Document]) -> None:
-        """First versions inserted (a duplicate: a newer writer's is there already); later ones
-        replaced only over an older version, so no snapshot ever goes back."""
+        """As ``commit`` does one by one: write each snapshot (first versions inserted, later
+        ones replaced by exact ``_id``, the only filter FerretDB serves from an index), then
+        look for a newer commit and roll forward over it, so no snapshot stays behind one."""
         now = utc_now()
         snapshots = [
             {"_id": c["aggregate"], "version": c["version"], "state": c["state"], "updated_at": now}
@@ -263,16 +269,21 @@ class AggregateStore:
             try:
                 await self.snapshots.insert_many(first, ordered=False)
             except BulkWriteError as error:
-                duplicate_indexes(error)
-        later = [
-            ReplaceOne({"_id": s["_id"], "version": {"$lt": s["version"]}}, s)
-            for s in snapshots
-            if s["version"] > 1
-        ]
+                duplicate_indexes(error)  # a newer writer's snapshot is there: keep it
+        later = [ReplaceOne({"_id": s["_id"]}, s) for s in snapshots if s["version"] > 1]
         for start in range(0, len(later), REPLACES_PER_COMMAND):
             await self.snapshots.bulk_write(
                 later[start : start + REPLACES_PER_COMMAND], ordered=False
             )
+        newer = await get_each(
+            self.commits,
+            [commit_id(self.kind, s["_id"], s["version"] + 1) for s in snapshots],
+            {"_id": 1},
+        )
+        for snapshot, found in zip(snapshots, newer, strict=True):
+            if found is not None:
+                current = Aggregate(snapshot["_id"], snapshot["version"], snapshot["state"])
+                await self.roll_forward(snapshot["_id"], current)
 
     async def _commit_at(
         self, aggregate_id: str, version: int, state: Document, entries: list[Document]
