@@ -52,5 +52,6 @@ format: setup
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
-bench: setup  ## benchmarks on the real infrastructure; results appended to bench/RESULTS.md
+bench: setup  ## every ARCHITECTURE.md target on the running system (started if nothing answers) and the floor; see docs/benchmarks.md
+	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
 	$(UV) run python -m bench

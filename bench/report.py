@@ -11,6 +11,7 @@ class Measure:
     name: str
     values: list[float]
     floor: list[float] | None = None  # the same work with no code of ours, same units
+    goal: str = ""  # the target it answers (ARCHITECTURE.md), as written there
 
     @property
     def median(self) -> float:
@@ -26,18 +27,21 @@ def number(value: float) -> str:
 
 
 def render(heading: str, measures: list[Measure]) -> str:
-    rows = [
-        f"| {m.name} | {number(m.median)} | {number(min(m.values))}–{number(max(m.values))} "
-        f"| {'' if m.ratio is None else f'{m.ratio:.2f}×'} |"
-        for m in measures
-    ]
-    return "\n".join(
-        [
-            heading,
-            "",
-            "| measure | median | spread (min–max) | × floor |",
-            "|---|---|---|---|",
-            *rows,
-            "",
+    with_goals = any(m.goal for m in measures)
+
+    def row(m: Measure) -> str:
+        cells = [
+            m.name,
+            number(m.median),
+            f"{number(min(m.values))}–{number(max(m.values))}",
+            "" if m.ratio is None else f"{m.ratio:.2f}×",
         ]
-    )
+        if with_goals:
+            cells.append(m.goal)
+        return "| " + " | ".join(cells) + " |"
+
+    header = "| measure | median | spread (min–max) | × floor |"
+    rule = "|---|---|---|---|"
+    if with_goals:
+        header, rule = header + " goal |", rule + "---|"
+    return "\n".join([heading, "", header, rule, *map(row, measures), ""])

@@ -83,6 +83,17 @@ class MemoryStore:
         self.published.extend(events)
         return Aggregate(aggregate_id, version, state)
 
+    async def commit_many(
+        self, changes: Sequence[tuple[str, int, dict[str, Any], Sequence[CloudEvent[Any]]]]
+    ) -> set[str]:
+        refused = set()
+        for aggregate_id, expected_version, state, events in changes:
+            try:
+                await self.commit(aggregate_id, expected_version, state, events)
+            except ConcurrentUpdate:
+                refused.add(aggregate_id)
+        return refused
+
     async def history(self, aggregate_id: str, latest_version: int) -> list[dict[str, Any]]:
         return [
             self.commits[(aggregate_id, version)]

@@ -17,14 +17,19 @@ is restarted with ``TODAY_OVERRIDE`` (its documented test clock) three weeks bac
 filing that day, and is restarted on the real calendar; its scheduler then files the enterprise
 today (docs/e2e.md, "The clock").
 
-Two checks read the database rather than HTTP, because no endpoint answers them without a
-request per certificate: how many of a roster's certificates the registry holds
-(``skilleval_registry.certificates`` by ``roster_id``). Everything else is HTTP.
+Waiting for 10,000 certificates cannot ask each one over HTTP, and the registry's counts are a
+scan of every record (seconds under load, which would slow what is measured). So
+``wait_complete`` follows the events the system publishes anyway, with a plain Kafka consumer of
+its own (``EventWatcher``: no group, every partition, from the end when the roster is submitted):
+``CertificateIssued`` of the roster, the registry's ``SyncRecorded`` (the registry writes the
+talent database before it records the send, in the same batch handler) and the province's
+``ProvinceSyncAcknowledged``; the holders' emails are counted in Mailpit. Everything else is HTTP.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import os
@@ -44,6 +49,9 @@ import httpx
 from integration.filing.conftest import ENTERPRISE_PASSWORD, registration
 from integration.filing.flows import fill_draft
 from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
+from skilleval_shared.events.certification import CertificateIssued
+from skilleval_shared.events.registry import ProvinceSyncAcknowledged, SyncRecorded
+from skilleval_shared.topics import CERTIFICATION_EVENTS, PROVINCE_ACKS, REGISTRY_PROVINCE_SYNC
 from support.assessment_samples import candidate, make_uscc, plan_content, resident_id
 from support.filing_samples import application_json as application
 from support.filing_samples import catalog_json as catalog
@@ -57,6 +65,10 @@ CHINA = ZoneInfo("Asia/Shanghai")
 # larger roster is evaluated by 过程化考核 (no exam seats to plan).
 EXAM_SEATS = 15
 LATHE, WELDER = "6-18-01-01", "6-18-02-04"
+# Results are entered 2,000 a request (a sheet's worth): one commit of 10,000 entries can outlast
+# the database timeout on a loaded machine. A 5xx is retried this many times in all.
+RESULTS_PER_REQUEST = 2000
+ATTEMPTS = 3
 
 
 class CannotMoveClock(RuntimeError):
@@ -75,7 +87,7 @@ class Endpoints:
     registry: str
     notification: str
     mailpit: str
-    mongodb: str
+    kafka: str
 
     @classmethod
     def from_environment(cls) -> Endpoints:
@@ -92,15 +104,15 @@ class Endpoints:
             registry=registry,
             notification=notification,
             mailpit=os.environ.get("MAILPIT_API", f"{host}:{8025 + offset}"),
-            mongodb=os.environ.get("MONGODB_URL", f"mongodb://127.0.0.1:{27017 + offset}"),
+            kafka=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{9092 + offset}"),
         )
 
 
 class Names:
     """Names of one enterprise's run: the enterprise, its mailbox, staff accounts."""
 
-    def __init__(self) -> None:
-        self.n = random.randrange(1_000_000, 9_999_999)
+    def __init__(self, n: int | None = None) -> None:
+        self.n = random.randrange(1_000_000, 9_999_999) if n is None else n
         self.tag = f"{self.n}"
         self.uscc = make_uscc(self.n)
         self.enterprise_name = f"青岛{chinese(self.tag)}精密机械有限公司"
@@ -152,7 +164,20 @@ class Submitted:
     roster_id: str
     started: float  # time.perf_counter() when the roster was submitted
     stages: dict[str, float]  # seconds from submit: validated, reviewed
-    before: dict[str, int]  # registry sync counts before the submit
+    watcher: EventWatcher  # the roster's events, watched from just before the submit
+
+
+def read_note(path: Path) -> dict[str, Any] | None:
+    import json
+
+    return dict(json.loads(path.read_text())) if path.exists() else None
+
+
+def write_note(path: Path, note: dict[str, Any]) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(note))
 
 
 def worker_email(tag: str, i: int) -> str:
@@ -488,6 +513,34 @@ class Story:
         assert institution["status"] == "filed", institution
         return institution
 
+    async def reuse_or_file_enterprise(self, saved: Path, log: Any = print) -> Enterprise:
+        """The enterprise a previous run filed and noted in ``saved`` (JSON), if the running
+        system still has it on file; else a new one, filed and noted there. Saves the minute or
+        two of the notice's clock on every later benchmark against the same system."""
+        noted = read_note(saved)
+        if noted:
+            names = Names(noted["n"])
+            try:
+                headers = await login(self.filing, names.uscc, ENTERPRISE_PASSWORD)
+                base = f"/api/v1/filings/{noted['filing_id']}"
+                found = (await self.filing.get(base, headers=headers)).json()
+                if found.get("status") == "filed":
+                    log(f"[story] reusing {names.enterprise_name} ({names.uscc}) from {saved}")
+                    return Enterprise(
+                        names=names,
+                        filing_id=noted["filing_id"],
+                        headers=headers,
+                        city=await login(self.filing, names.city_user, STAFF_PASSWORD),
+                        province=await login(self.filing, names.province_user, STAFF_PASSWORD),
+                        receipt=found["receipt"],
+                        plans=int(noted.get("plans", 0)) + 1000,  # new plan tags
+                    )
+            except AssertionError:
+                pass
+        enterprise = await self.file_enterprise(log=log)
+        write_note(saved, {"n": enterprise.names.n, "filing_id": enterprise.filing_id})
+        return enterprise
+
     # ------------------------------------------------------------------ a plan, up to the roster
 
     async def prepare(self, enterprise: Enterprise, n: int) -> Prepared:
@@ -512,15 +565,7 @@ class Story:
 
         wanted = candidates(tag, n, enterprise.names.enterprise_name)
         mark = time.perf_counter()
-        imported = await self.assessment.post(
-            f"{plan}/candidates/import",
-            params={"format": "csv"},
-            content=candidates_csv(wanted),
-            headers=headers | {"Content-Type": "text/csv"},
-        )
-        assert imported.status_code == 200, imported.text[:2000]
-        report = imported.json()
-        assert report["registered"] == n and report["eligible"] == n, str(report)[:2000]
+        await self._import_candidates(plan, headers, wanted)
         seconds["import_s"] = time.perf_counter() - mark
         listed = await self.assessment.get(f"{plan}/candidates", headers=headers)
         assert listed.status_code == 200, listed.text[:2000]
@@ -544,14 +589,62 @@ class Story:
             for person, registration_id in zip(wanted, registrations, strict=True)
         ]
         mark = time.perf_counter()
-        results = await self.assessment.post(
-            f"{plan}/results", json={"results": scored}, headers=headers
-        )
-        assert results.status_code == 200, results.text[:2000]
-        assert [r["passed"] for r in results.json()["results"]] == [True] * n
+        for start in range(0, n, RESULTS_PER_REQUEST):
+            await self._enter_results(plan, headers, scored[start : start + RESULTS_PER_REQUEST])
         seconds["results_s"] = time.perf_counter() - mark
         seconds["prepare_s"] = time.perf_counter() - started
         return Prepared(enterprise, plan_id, tag, wanted, registrations, seconds)
+
+    async def _import_candidates(
+        self, plan: str, headers: dict[str, str], wanted: list[dict[str, Any]]
+    ) -> None:
+        """One CSV import of every candidate, all eligible. A 5xx (the database timing out on a
+        loaded machine) is retried unless the import landed after all."""
+        n = len(wanted)
+        for _ in range(ATTEMPTS):
+            imported = await self.assessment.post(
+                f"{plan}/candidates/import",
+                params={"format": "csv"},
+                content=candidates_csv(wanted),
+                headers=headers | {"Content-Type": "text/csv"},
+            )
+            if imported.status_code < 500:
+                assert imported.status_code == 200, imported.text[:2000]
+                report = imported.json()
+                assert report["registered"] == n and report["eligible"] == n, str(report)[:2000]
+                return
+            listed = await self.assessment.get(f"{plan}/candidates", headers=headers)
+            if listed.status_code == 200 and listed.json()["count"] == n:
+                return
+        raise AssertionError(f"导入报名人员失败：{imported.text[:2000]}")
+
+    async def _enter_results(
+        self, plan: str, headers: dict[str, str], scored: list[dict[str, Any]]
+    ) -> None:
+        """One request of results, all passing. After a 5xx the results are read back: the
+        entry is all or nothing, so either every one of them landed or it is sent again."""
+        for attempt in range(ATTEMPTS):
+            results = await self.assessment.post(
+                f"{plan}/results", json={"results": scored}, headers=headers
+            )
+            if results.status_code == 200:
+                assert [r["passed"] for r in results.json()["results"]] == [True] * len(scored)
+                return
+            if (results.status_code >= 500 or attempt) and await self._recorded(
+                plan, headers, scored
+            ):
+                return
+            assert results.status_code >= 500, results.text[:2000]
+        raise AssertionError(f"登记成绩失败：{results.text[:2000]}")
+
+    async def _recorded(
+        self, plan: str, headers: dict[str, str], scored: list[dict[str, Any]]
+    ) -> bool:
+        listed = await self.assessment.get(f"{plan}/results", headers=headers)
+        if listed.status_code != 200:
+            return False
+        passed = {r["registration_id"] for r in listed.json()["results"] if r["passed"]}
+        return all(entry["registration_id"] in passed for entry in scored)
 
     # ------------------------------------------------------------------ the roster
 
@@ -572,26 +665,21 @@ class Story:
         found: dict[str, Any] = await eventually(reached, timeout=timeout, interval=interval)
         return found
 
-    async def sync_counts(self, staff: dict[str, str]) -> dict[str, int]:
-        """The registry's provincial sync records by state (all rosters)."""
-        response = await self.registry.get("/api/v1/sync/summary", headers=staff)
-        assert response.status_code == 200, response.text
-        counts: dict[str, int] = response.json()["counts"]
-        return counts
-
     async def submit_and_review(
         self, prepared: Prepared, *, timeout: float = 600, interval: float = 0.2
     ) -> Submitted:
         """Steps 10–11: the roster built and submitted, validated with no failed row, then the
         city's and the province's approval. Times from the submit."""
         enterprise = prepared.enterprise
-        before = await self.sync_counts(enterprise.city)
+        watcher = EventWatcher(self.endpoints.kafka)
+        await watcher.start()
         started = time.perf_counter()
         roster = await self.assessment.post(
             f"/api/v1/plans/{prepared.plan_id}/roster", headers=enterprise.headers
         )
         assert roster.status_code == 200, roster.text[:2000]
         roster_id = roster.json()["roster_id"]
+        watcher.roster_id = roster_id
         stages = {"submitted": time.perf_counter() - started}
         validated = await self.roster_is(prepared, roster_id, "validated", timeout, interval)
         stages["validated"] = time.perf_counter() - started
@@ -608,74 +696,50 @@ class Story:
         assert reviewed.status_code == 200, reviewed.text
         assert reviewed.json()["status"] in ("numbering", "issued"), reviewed.text
         stages["reviewed"] = time.perf_counter() - started
-        return Submitted(prepared, roster_id, started, stages, before)
+        return Submitted(prepared, roster_id, started, stages, watcher)
 
     # ------------------------------------------------------------------ to the end
 
     async def wait_complete(
         self, submitted: Submitted, *, timeout: float = 900, interval: float = 0.5
     ) -> dict[str, float]:
-        """Steps 12, 14, 15 in bulk: seconds from the submit until every certificate is issued
-        (certification), held by the registry, sent to the province and acknowledged by it, and
-        every holder's certificate email (and the enterprise's 证书已全部发放) is in Mailpit.
-        Each is polled every ``interval`` seconds, side by side once the roster is issued."""
-        prepared = submitted.prepared
+        """Steps 12, 14, 15 in bulk: seconds from the submit until the roster is issued
+        (certification's status), every ``CertificateIssued`` is on Kafka, every certificate is
+        in the registry and sent to the province (``SyncRecorded``), acknowledged by it
+        (``ProvinceSyncAcknowledged``), and every holder's email is in Mailpit. The roster's
+        status is polled every 0.2 s, Mailpit every ``interval``; events are timed as they
+        arrive. Also ``province_rejected``: how many the simulator rejected (a share, by design).
+        """
+        prepared, watcher = submitted.prepared, submitted.watcher
         n = prepared.n
         stages = dict(submitted.stages)
 
         def mark(name: str) -> None:
             stages[name] = time.perf_counter() - submitted.started
 
-        issued = await self.roster_is(
-            prepared, submitted.roster_id, "issued", timeout, min(interval, 0.2)
-        )
-        mark("issued")
-        assert issued["certificate_count"] == n, str(issued)[:2000]
-
-        async def in_registry() -> None:
-            from pymongo import AsyncMongoClient
-
-            mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(self.endpoints.mongodb)
-            certificates = mongo["skilleval_registry"]["certificates"]
-            query = {"roster_id": submitted.roster_id}
-            try:
-                await eventually(
-                    lambda: _at_least(certificates.count_documents(query), n),
-                    timeout=timeout,
-                    interval=interval,
-                )
-            finally:
-                await mongo.close()
-            mark("registry")
-
-        city = prepared.enterprise.city
-        before = submitted.before
-
-        def grown(counts: dict[str, int], states: tuple[str, ...]) -> int:
-            return sum(counts.get(s, 0) - before.get(s, 0) for s in states)
-
-        async def sent_and_acked() -> None:
-            sent, acked = ("pending", "accepted", "rejected"), ("accepted", "rejected")
-            counts: dict[str, int] = {}
-
-            async def check(states: tuple[str, ...]) -> bool:
-                counts.update(await self.sync_counts(city))
-                return grown(counts, states) >= n
-
-            await eventually(lambda: check(sent), timeout=timeout, interval=interval)
-            mark("province_sent")
-            await eventually(lambda: check(acked), timeout=timeout, interval=interval)
-            mark("province_acked")
-            stages["province_rejected"] = float(grown(counts, ("rejected",)))
+        async def issued() -> None:
+            found = await self.roster_is(
+                prepared, submitted.roster_id, "issued", timeout, min(interval, 0.2)
+            )
+            mark("issued")
+            assert found["certificate_count"] == n, str(found)[:2000]
 
         async def mailed() -> None:
             query = f'to:"worker-{prepared.tag}-"'
-            await eventually(
-                lambda: _at_least(self.mail_count(query), n), timeout=timeout, interval=interval
-            )
+
+            async def all_there() -> bool:
+                return await self.mail_count(query) >= n
+
+            await eventually(all_there, timeout=timeout, interval=interval)
             mark("emails")
 
-        await asyncio.gather(in_registry(), sent_and_acked(), mailed())
+        try:
+            await asyncio.gather(issued(), mailed(), watcher.wait(n, timeout))
+        finally:
+            await watcher.stop()
+        for name, at in watcher.finished().items():
+            stages[name] = at - submitted.started
+        stages["province_rejected"] = float(watcher.rejected())
         return stages
 
     async def mail_count(self, query: str) -> int:
@@ -684,5 +748,101 @@ class Story:
         return int(response.json()["messages_count"])
 
 
-async def _at_least(count: Awaitable[int], wanted: int) -> bool:
-    return await count >= wanted
+class EventWatcher:
+    """A plain Kafka consumer (no group, every partition, from the end) of the events that mark
+    a roster's progress past certification; each certificate's arrival time per event type."""
+
+    TOPICS = (CERTIFICATION_EVENTS, REGISTRY_PROVINCE_SYNC, PROVINCE_ACKS)
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self.roster_id: str | None = None
+        # certificate number -> arrival (perf_counter); issued: this roster's (CertificateIssued
+        # comes after both reviews, so the roster id is known by then)
+        self.issued: dict[str, float] = {}
+        self.synced: dict[str, float] = {}  # number -> arrival, any roster's
+        self.acked: dict[str, float] = {}
+        self.refused: set[str] = set()
+        self._consumer: Any = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, enable_auto_commit=False, max_poll_records=5000
+        )
+        await consumer.start()
+        cluster = await consumer._client.fetch_all_metadata()  # every topic's partitions
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in self.TOPICS
+            for p in sorted(cluster.partitions_for_topic(topic) or ())
+        ]
+        assert partitions, f"Kafka（{self.bootstrap}）上没有 {self.TOPICS} 主题"
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        for partition in partitions:  # resolve the end now, before anything is submitted
+            await consumer.position(partition)
+        self._consumer = consumer
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        import json
+
+        issued_type = CertificateIssued.event_type()
+        synced_type = SyncRecorded.event_type()
+        acked_type = ProvinceSyncAcknowledged.event_type()
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=5000)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    event = json.loads(record.value)
+                    kind, data = event.get("type"), event.get("data", {})
+                    if kind == issued_type:
+                        if data.get("roster_id") == self.roster_id:
+                            self.issued.setdefault(data["certificate_number"], now)
+                    elif kind == synced_type:
+                        self.synced.setdefault(data["certificate_number"], now)
+                    elif kind == acked_type:
+                        self.acked.setdefault(data["certificate_number"], now)
+                        if not data.get("accepted", True):
+                            self.refused.add(data["certificate_number"])
+
+    def _complete(self, n: int) -> bool:
+        numbers = self.issued.keys()
+        return len(numbers) >= n and all(k in self.synced and k in self.acked for k in numbers)
+
+    async def wait(self, n: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._complete(n):
+            if self._task is not None and self._task.done():
+                self._task.result()  # the consumer failed: say why
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"事件未到齐：已发证 {len(self.issued)}/{n}，"
+                    f"已报送 {sum(k in self.synced for k in self.issued)}，"
+                    f"已确认 {sum(k in self.acked for k in self.issued)}"
+                )
+            await asyncio.sleep(0.1)
+
+    def finished(self) -> dict[str, float]:
+        """When the last of the roster's certificates arrived, per event type."""
+        numbers = list(self.issued)
+        return {
+            "issued_events": max(self.issued.values()),
+            "registry_sent": max(self.synced[k] for k in numbers),
+            "province_acked": max(self.acked[k] for k in numbers),
+        }
+
+    def rejected(self) -> int:
+        return sum(1 for k in self.issued if k in self.refused)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self._consumer is not None:
+            await self._consumer.stop()

@@ -54,6 +54,10 @@ class Store(Protocol):
         events: Sequence[CloudEvent[Any]] = (),
     ) -> Aggregate: ...
 
+    async def commit_many(
+        self, changes: Sequence[tuple[str, int, Document, Sequence[CloudEvent[Any]]]]
+    ) -> set[str]: ...
+
     async def history(self, aggregate_id: str, latest_version: int) -> list[Document]: ...
 
 
@@ -85,6 +89,9 @@ class Repository(Generic[T]):
         self.indexed = indexed
         self.on_save = on_save
 
+    def _document(self, state: T) -> Document:
+        return {**state.model_dump(mode="json"), **self.indexed(state)}
+
     def _loaded(self, aggregate_id: str, version: int, state: Document) -> Loaded[T]:
         return Loaded(aggregate_id, version, self.model.model_validate(state))
 
@@ -107,10 +114,28 @@ class Repository(Generic[T]):
         events: Sequence[CloudEvent[Any]] = (),
     ) -> Loaded[T]:
         """Commit version ``expected_version + 1``; ``ConcurrentUpdate`` if it is taken."""
-        document = {**state.model_dump(mode="json"), **self.indexed(state)}
+        document = self._document(state)
         committed = await self.store.commit(aggregate_id, expected_version, document, events)
         self.on_save()
         return Loaded(aggregate_id, committed.version, state)
+
+    async def save_many(
+        self, changes: Sequence[tuple[str, int, T, Sequence[CloudEvent[Any]]]]
+    ) -> set[str]:
+        """``save`` for many aggregates in bulk writes (``AggregateStore.commit_many``); returns
+        the ids not saved (the version was taken), to be decided again one at a time."""
+        documents = [
+            (
+                aggregate_id,
+                version,
+                {**state.model_dump(mode="json"), **self.indexed(state)},
+                events,
+            )
+            for aggregate_id, version, state, events in changes
+        ]
+        refused = await self.store.commit_many(documents)
+        self.on_save()
+        return refused
 
     async def add(
         self, aggregate_id: str, state: T, events: Sequence[CloudEvent[Any]] = ()

@@ -49,10 +49,11 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     sync = ProvinceSync(
         Repository(runtime.store("sync"), SyncRecord, missing="未找到该证书的省库同步记录"),
         ack_timeout_seconds=settings.province_ack_timeout_seconds,
+        records_at_once=settings.sync_records_at_once,
     )
 
     directory_consumers.register(runtime.consumer, directory)
-    talent_consumers.register(runtime.consumer, talent, then=[sync.record_certificate_event])
+    talent_consumers.register(runtime.consumer, talent, then=[sync.record_certificate_events])
     verification_consumers.register(runtime.consumer, verifier)
     sync_consumers.register(runtime.consumer, sync)
     subscribed = [topics.CERTIFICATION_EVENTS, topics.FILING_EVENTS, topics.PROVINCE_ACKS]

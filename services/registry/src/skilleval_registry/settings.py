@@ -18,6 +18,8 @@ class RegistrySettings(Settings):
 
     # A record the province has not acknowledged after this long is in the reconciliation report.
     province_ack_timeout_seconds: float = Field(default=3600.0, ge=0)
+    # Certificates whose sync records one consumer batch commits side by side (1: one at a time).
+    sync_records_at_once: int = Field(default=16, ge=1, le=256)
     # Runs the stand-in for the provincial talent database inside this process (`make up` only).
     province_simulator: bool = False
     # The share of records the simulator rejects, in percent, chosen by certificate number.

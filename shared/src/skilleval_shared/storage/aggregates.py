@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import uuid_utils
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import BulkWriteError, ConnectionFailure
 
 from skilleval_shared.envelope import (
     CloudEvent,
@@ -45,7 +46,12 @@ from skilleval_shared.envelope import (
     event_sequence,
     utc_now,
 )
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.mongo import (
+    Document,
+    duplicate_indexes,
+    get_each,
+    is_duplicate_key,
+)
 from skilleval_shared.storage.oversize import (
     CommitTooLarge,
     check_event_size,
@@ -61,6 +67,8 @@ COMMITS = "commits"
 OUTBOX = "outbox"
 VOID_NONCE = "void"
 COMMIT_ATTEMPTS = 3
+# FerretDB takes a bulk write of at most this many statements per command (see projection.py).
+REPLACES_PER_COMMAND = 16
 
 
 class ConcurrentUpdate(Exception):
@@ -180,6 +188,104 @@ class AggregateStore:
             logger.warning("snapshot of %s:%s left behind", self.kind, aggregate_id, exc_info=True)
         self.on_commit()
         return aggregate
+
+    async def commit_many(
+        self, changes: Sequence[tuple[str, int, Document, Sequence[CloudEvent[Any]]]]
+    ) -> set[str]:
+        """Commit many aggregates at once, each ``(id, expected_version, state, events)`` at the
+        version after its expected one: the same three writes as ``commit``, each as one bulk
+        write for all of them (pointers, then the commits — each insert still its own commit
+        point — then the snapshots). Returns the ids *not* committed: the version was taken
+        (another writer, or a void), or the events need part documents. The caller decides
+        those again one at a time. Any other failure raises; whatever landed has its pointer, so
+        the relay publishes it, and a retry that loads first recognises it."""
+        refused: set[str] = set()
+        pointers: list[Document] = []
+        documents: list[Document] = []
+        now = utc_now()
+        for aggregate_id, expected_version, state, events in changes:
+            check_state_size(state)
+            version = expected_version + 1
+            inline, parts = split_events(stamped([outbox_entry(e) for e in events], version))
+            if parts:
+                refused.add(aggregate_id)
+                continue
+            identifier = commit_id(self.kind, aggregate_id, version)
+            nonce = str(uuid_utils.uuid7())
+            pointers.append(
+                {
+                    "_id": pointer_id(self.kind, aggregate_id, version, nonce),
+                    "commit": identifier,
+                    "nonce": nonce,
+                    "kind": self.kind,
+                    "aggregate": aggregate_id,
+                    "at": now,
+                }
+            )
+            documents.append(
+                {
+                    "_id": identifier,
+                    "kind": self.kind,
+                    "aggregate": aggregate_id,
+                    "version": version,
+                    "nonce": nonce,
+                    "at": now,
+                    "state": state,
+                    "events": inline,
+                    "parts": 0,
+                }
+            )
+        if not documents:
+            return refused
+        await self.outbox.insert_many(pointers, ordered=False)
+        taken: set[int] = set()
+        try:
+            await self.commits.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            taken = duplicate_indexes(error)  # anything but duplicates raises again
+        for index in taken:  # nothing to announce; best effort, the relay settles it anyway
+            with contextlib.suppress(Exception):
+                await self.outbox.delete_one({"_id": pointers[index]["_id"]})
+        refused |= {documents[index]["aggregate"] for index in taken}
+        committed = [doc for index, doc in enumerate(documents) if index not in taken]
+        try:
+            await self._write_snapshots(committed)
+        except Exception:  # the snapshot is a cache; the relay and the next load repair it
+            logger.warning(
+                "snapshots of %d %s left behind", len(committed), self.kind, exc_info=True
+            )
+        self.on_commit()
+        return refused
+
+    async def _write_snapshots(self, commits: list[Document]) -> None:
+        """As ``commit`` does one by one: write each snapshot (first versions inserted, later
+        ones replaced by exact ``_id``, the only filter FerretDB serves from an index), then
+        look for a newer commit and roll forward over it, so no snapshot stays behind one."""
+        now = utc_now()
+        snapshots = [
+            {"_id": c["aggregate"], "version": c["version"], "state": c["state"], "updated_at": now}
+            for c in commits
+        ]
+        first = [snapshot for snapshot in snapshots if snapshot["version"] == 1]
+        if first:
+            try:
+                await self.snapshots.insert_many(first, ordered=False)
+            except BulkWriteError as error:
+                duplicate_indexes(error)  # a newer writer's snapshot is there: keep it
+        later = [ReplaceOne({"_id": s["_id"]}, s) for s in snapshots if s["version"] > 1]
+        for start in range(0, len(later), REPLACES_PER_COMMAND):
+            await self.snapshots.bulk_write(
+                later[start : start + REPLACES_PER_COMMAND], ordered=False
+            )
+        newer = await get_each(
+            self.commits,
+            [commit_id(self.kind, s["_id"], s["version"] + 1) for s in snapshots],
+            {"_id": 1},
+        )
+        for snapshot, found in zip(snapshots, newer, strict=True):
+            if found is not None:
+                current = Aggregate(snapshot["_id"], snapshot["version"], snapshot["state"])
+                await self.roll_forward(snapshot["_id"], current)
 
     async def _commit_at(
         self, aggregate_id: str, version: int, state: Document, entries: list[Document]

@@ -6,4 +6,4 @@ from skilleval_shared.messaging import EventConsumer
 
 
 def register(consumer: EventConsumer, simulator: ProvinceSimulator) -> None:
-    consumer.on(SyncRecorded)(simulator.answer)
+    consumer.on_batch(SyncRecorded)(simulator.answer_all)

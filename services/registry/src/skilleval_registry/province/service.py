@@ -4,12 +4,14 @@ records with a reason. Runs inside the registry when ``PROVINCE_SIMULATOR`` is o
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from skilleval_registry.province.model import REJECTION_REASON, rejects
 from skilleval_shared.envelope import CloudEvent, wrap
 from skilleval_shared.events.registry import ProvinceSyncAcknowledged, SyncRecorded
+from skilleval_shared.messaging import event_scope
 
 Publish = Callable[[CloudEvent[Any]], Awaitable[None]]
 
@@ -18,6 +20,16 @@ class ProvinceSimulator:
     def __init__(self, *, publish: Publish, reject_percent: int) -> None:
         self.publish = publish
         self.reject_percent = reject_percent
+
+    async def answer_all(self, events: Sequence[CloudEvent[Any]]) -> None:
+        """A consumer batch answered at once: the sends overlap (one produce round trip for the
+        batch, not one per record; a 10,000-row roster's answers took ~10,000 of them)."""
+
+        async def answered(event: CloudEvent[Any]) -> None:
+            with event_scope(event):
+                await self.answer(event)
+
+        await asyncio.gather(*(answered(event) for event in events))
 
     async def answer(self, event: CloudEvent[Any]) -> None:
         data: SyncRecorded = event.data

@@ -9,4 +9,4 @@ from skilleval_shared.messaging import EventConsumer
 
 
 def register(consumer: EventConsumer, sync: ProvinceSync) -> None:
-    consumer.on(ProvinceSyncAcknowledged)(sync.record_acknowledgement)
+    consumer.on_batch(ProvinceSyncAcknowledged)(sync.record_acknowledgements)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
 from skilleval_registry.talent import model
 from skilleval_shared.envelope import CloudEvent
@@ -22,7 +23,7 @@ from skilleval_shared.events.certification import (
     CertificateReissued,
     CertificateRevoked,
 )
-from skilleval_shared.storage.mongo import Document, is_duplicate_key
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, is_duplicate_key
 from skilleval_shared.storage.projection import Change, Projection, source_of
 from skilleval_shared.tasks import gather_limited
 
@@ -80,12 +81,30 @@ class TalentDatabase:
             for event in events
             if isinstance(event.data, CertificateReissued | CertificateCorrected)
         }
+        crowded = await self._claim_first_slots(sorted(issued))
         await gather_limited(
-            [self._index_identity(number, identity) for number, identity in sorted(issued)]
+            [self._index_identity(number, identity) for number, identity in crowded]
             + [self._index(number) for number in sorted(changed)],
             CONCURRENT,
         )
         return applied
+
+    async def _claim_first_slots(self, issued: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Most holders have no certificate yet: their first slot is claimed for all of them in
+        one ``insert_many`` (a unique ``_id`` each, as ``_claim_slot`` inserts it). Returns the
+        ones whose first slot was taken, for ``_claim_slot`` to look at one by one (it may be
+        this very certificate's, from an earlier delivery)."""
+        if not issued:
+            return []
+        slots = [
+            {"_id": f"{model.person_key(*identity.split('|', 1))}:1", "certificate_number": number}
+            for number, identity in issued
+        ]
+        try:
+            await self.people.insert_many(slots, ordered=False)
+        except BulkWriteError as error:
+            return [issued[index] for index in sorted(duplicate_indexes(error))]
+        return []
 
     async def get(self, number: str) -> Document | None:
         """The record of a certificate, once it has been issued."""
