@@ -326,3 +326,45 @@ async def test_a_commit_whose_parts_take_longer_than_the_fence_still_lands(
     assert committed.version == 1
     assert await db["commits"].count_documents({"nonce": "void"}) == 0
     assert await relay_everything(db, settings) == ["big-0", "big-1", "big-2"]
+
+
+async def test_a_commit_the_relay_cannot_read_holds_back_only_its_own_aggregate(db, settings):
+    """Regression: one commit too big to read within the request timeout failed the relay's
+    whole batch on every pass, and the pipeline stalled behind it."""
+    for aggregate in ("slow", "other"):
+        store = AggregateStore(db, "probe")
+        await store.commit(aggregate, 0, {"n": 1}, [probe(f"{aggregate}-1", aggregate)])
+        await store.commit(aggregate, 1, {"n": 2}, [probe(f"{aggregate}-2", aggregate)])
+    await ensure_topics(settings)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    relay = OutboxRelay(db, broker, settings, holder="test")
+    real_find_one = relay.commits.find_one
+
+    async def times_out_on_slow(query: Any, *args: Any) -> Any:
+        if query["_id"] == commit_id("probe", "slow", 1):
+            raise OperationFailure("operation exceeded time limit", code=50)
+        return await real_find_one(query, *args)
+
+    relay.commits = Wrapped(relay.commits, find_one=times_out_on_slow)
+    try:
+        for _ in range(3):
+            await relay.relay_once()
+        # both of "slow"'s pointers wait (its order kept), nothing was fenced
+        assert await db["outbox"].count_documents({}) == 2
+        assert await db["commits"].count_documents({"nonce": "void"}) == 0
+        relay.commits = relay.commits._real  # the database answers again
+        await relay.relay_once()
+        assert await db["outbox"].count_documents({}) == 0
+    finally:
+        await broker.stop()
+    records = await read_until(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        lambda got: len(got) >= 4,
+        timeout=10,
+    )
+    notes = [record.json()["data"]["note"] for record in records]
+    assert notes.index("other-1") < notes.index("other-2")
+    assert notes.index("slow-1") < notes.index("slow-2")
+    assert notes.index("other-2") < notes.index("slow-1")  # "other" did not wait for "slow"

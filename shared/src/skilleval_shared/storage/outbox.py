@@ -11,6 +11,9 @@ One relay per service works at a time (``Lease``). Each pass reads a batch of po
   success settles it (its writer will commit at the next version), a duplicate key means the
   real commit landed after all and is published like any other.
 
+A commit that cannot be read in this pass (a multi-megabyte commit on a loaded database) holds
+back only its own aggregate's later pointers, never the rest of the batch.
+
 A crash after publishing and before deleting a pointer publishes its events again with the same
 ids and ``sequence``; consumers deduplicate.
 """
@@ -24,6 +27,7 @@ import socket
 import time
 from typing import Any
 
+import pymongo
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -46,6 +50,11 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 LEASES = "leases"
 CONCURRENT_GETS = 16
+# The relay works in the background, so it may wait longer for a big commit than a request may
+# (MONGODB_TIMEOUT_MS): a 5 MB commit took 12.7 s to read on a loaded machine, and with the
+# request timeout the whole batch failed on every pass.
+READ_SECONDS = 60.0
+UNREAD: Document = {"nonce": None}  # this pass could not read the commit: decide next pass
 
 
 class OutboxRelay:
@@ -98,10 +107,15 @@ class OutboxRelay:
         pointers = (
             await self.outbox.find({}).sort([("at", 1), ("_id", 1)]).limit(BATCH).to_list(BATCH)
         )
-        commits = await gather_limited(map(self._commit_of, pointers), CONCURRENT_GETS)
+        commits = await gather_limited(map(self._read_commit, pointers), CONCURRENT_GETS)
         now = time.monotonic()
+        held_back: set[tuple[Any, Any]] = set()  # aggregates with an unread commit this pass
         for index, (pointer, commit) in enumerate(zip(pointers, commits, strict=True)):
-            if commit is None and self._fence_due(pointer["_id"], now):
+            aggregate = (pointer.get("kind"), pointer.get("aggregate"))
+            if commit is UNREAD or aggregate in held_back:
+                held_back.add(aggregate)  # its later versions wait, to keep its events in order
+                commits[index] = UNREAD
+            elif commit is None and self._fence_due(pointer["_id"], now):
                 commits[index] = await self._fence(pointer)
         # A commit is published through the pointer of the writer that made it; a race loser's
         # pointer and a void are settled without publishing anything.
@@ -112,7 +126,11 @@ class OutboxRelay:
         ]
         await self._publish(published)
         await gather_limited(map(self._repair_snapshot, published), CONCURRENT_GETS)
-        done = [p["_id"] for p, c in zip(pointers, commits, strict=True) if c is not None]
+        done = [
+            p["_id"]
+            for p, c in zip(pointers, commits, strict=True)
+            if c is not None and c is not UNREAD
+        ]
         if done:
             await self.outbox.delete_many({"_id": {"$in": done}})
         waiting = {p["_id"] for p, c in zip(pointers, commits, strict=True) if c is None}
@@ -138,15 +156,25 @@ class OutboxRelay:
 
     async def _commit_of(self, pointer: Document) -> Document | None:
         # The state can be large and the relay never needs it.
-        return await self.commits.find_one({"_id": pointer["commit"]}, {"state": 0})
+        with pymongo.timeout(READ_SECONDS):
+            return await self.commits.find_one({"_id": pointer["commit"]}, {"state": 0})
+
+    async def _read_commit(self, pointer: Document) -> Document | None:
+        """The pointer's commit, None if there is none yet, or ``UNREAD`` if reading failed."""
+        try:
+            return await self._commit_of(pointer)
+        except Exception:
+            logger.warning("could not read %s; next pass", pointer["commit"], exc_info=True)
+            return UNREAD
 
     async def _events_of(self, commit: Document) -> list[Document]:
         if not commit.get("parts"):
             return list(commit.get("events", []))
-        parts = await get_each(
-            self.commits,
-            [f"{commit['_id']}#{commit['nonce']}#{n}" for n in range(commit["parts"])],
-        )
+        with pymongo.timeout(READ_SECONDS):
+            parts = await get_each(
+                self.commits,
+                [f"{commit['_id']}#{commit['nonce']}#{n}" for n in range(commit["parts"])],
+            )
         return [entry for part in parts if part is not None for entry in part["events"]]
 
     async def _publish(self, commits: list[Document]) -> None:
