@@ -36,7 +36,7 @@ test: setup  ## the test suite against real Kafka, a MongoDB-wire database and S
 	$(UV) run pytest
 
 e2e: setup  ## the whole story against the running system (starts it if nothing answers); see docs/e2e.md
-	@curl -sf -o /dev/null http://127.0.0.1:8001/readyz || $(MAKE) up
+	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
 	$(UV) run pytest -m e2e tests/e2e/test_whole_story.py -s -p no:cacheprovider
 
 # Each scenario is bounded by CHAOS_SCENARIO_TIMEOUT (seconds); CHAOS_ROWS=1000 for a quick run.
