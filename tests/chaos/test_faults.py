@@ -209,7 +209,7 @@ def outcomes() -> Iterator[list[Outcome]]:
 
 @pytest.fixture(scope="module")
 async def story() -> AsyncIterator[Story]:
-    not_ours = faults.all_launched()
+    not_ours = faults.not_launched()
     if not_ours:
         pytest.skip(
             "故障测试需要由本机 infra/launcher.py 启动的整个系统；未由其启动："

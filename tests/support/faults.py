@@ -50,7 +50,7 @@ def launched_pid(name: str) -> int | None:
     return pid
 
 
-def all_launched() -> list[str]:
+def not_launched() -> list[str]:
     """The components that were not started by this launcher (Compose, another copy): a fault
     test cannot crash what it did not start."""
     return [name for name in (*INFRA, *SERVICES) if launched_pid(name) is None]

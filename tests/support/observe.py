@@ -73,7 +73,7 @@ class Offsets:
     async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
         found = consumer.partitions_for_topic(topic)
         if not found:
-            await consumer._client.force_metadata_update()
+            await consumer.topics()  # fetches the cluster's metadata
             found = consumer.partitions_for_topic(topic) or set()
         return [TopicPartition(topic, p) for p in sorted(found)]
 
