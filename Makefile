@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 DOCKER_OK := $(shell docker info >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup up down status logs test e2e chaos check format bench
+.PHONY: setup up down status logs test e2e chaos fuzz check format bench
 
 setup:  ## install uv if missing, then the locked environment
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -44,6 +44,10 @@ CHAOS_ROWS ?= 10000
 chaos: setup  ## fault tests: kill -9 each service, restart Kafka, stop SMTP mid-roster; see docs/chaos.md
 	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
 	CHAOS_ROWS=$(CHAOS_ROWS) $(UV) run pytest -m chaos tests/chaos -s -p no:cacheprovider
+
+fuzz: setup  ## schemathesis against every service's OpenAPI as each caller, ~5 min, FUZZ_BUDGET_SECONDS (starts the system if nothing answers); see docs/fuzzing.md
+	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
+	$(UV) run pytest -m fuzz tests/fuzz -s -p no:cacheprovider
 
 check: setup  ## lint, format check and strict typing
 	$(UV) run ruff check .

@@ -17,7 +17,14 @@ from skilleval_shared.settings import Settings
 from skilleval_shared.storage.aggregates import AggregateStore
 from skilleval_shared.storage.chunks import ChunkStore
 from skilleval_shared.storage.mongo import database, make_client
-from support.assessment_samples import SPOILT_ROWS, USCC, candidates_sheet, plan_content
+from support.assessment_samples import (
+    SPOILT_ROWS,
+    USCC,
+    FakeInstitutions,
+    candidates_sheet,
+    institution,
+    plan_content,
+)
 
 ROWS = 10_000
 
@@ -42,6 +49,7 @@ async def bench_candidate_import(settings: Settings) -> dict[str, float]:
         read_seconds = time.perf_counter() - started
         outcome = await candidates.register(
             plans=plan_repository,
+            institutions=FakeInstitutions(institution()),
             enrolments=enrolments,
             batches=ChunkStore(db["enrolment_batches"]),
             uscc=USCC,
@@ -79,6 +87,7 @@ async def _accepted_plan_with_candidates(db: Any, count: int) -> str:
     forms, bad = sheets.read(candidates_sheet(count, spoilt=False), "xlsx")
     outcome = await candidates.register(
         plans=plan_repository,
+        institutions=FakeInstitutions(institution()),
         enrolments=candidates.repository(AggregateStore(db, candidates.KIND)),
         batches=ChunkStore(db["enrolment_batches"]),
         uscc=USCC,

@@ -5,13 +5,26 @@ projections it validates against (institution filed, plan accepted, a passing re
 are loaded first, untimed. Then the roster's chunks and its header (last) are published to
 assessment's topic; the clock starts when the header is sent. Both reviews are given the
 moment the roster is validated; the numbering consumer then numbers and issues.
+
+The bench learns that the roster is validated and issued from the service's own functions
+(``rosters.finish`` returning the roster, ``numbering._mark_issued`` returning), not by polling
+the roster: its snapshot (~59 KB of JSON while it listed a 10,000-row roster's passed rows one by
+one) was decoded by FerretDB 20 times a second, competing with the issue it measured.
+
+Besides wall time, the CPU seconds this process and the local FerretDB spent from the header to
+the last certificate (``cpu.*``): on a machine shared with other work the wall time follows the
+load, the CPU spent much less. ``python -m bench.certification`` also measures the raw floor in
+each round (``floor.*``: ``insert_many`` of as many roster rows, produce and consume as many
+row-sized messages) and the ratio of the total to the database floor.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +43,30 @@ from support.publish import send
 ROWS = 10_000
 
 
+def _ferretdb_pid() -> int | None:
+    """The local launcher's FerretDB (this offset's), when it runs on this machine."""
+    from support.infra import PORT_OFFSET, REPO
+
+    # Where infra/launcher.py keeps it.
+    default = REPO / (f".run-{PORT_OFFSET}" if PORT_OFFSET else ".run")
+    run = Path(os.environ.get("SKILLEVAL_RUN_DIR", default))
+    try:
+        return int((run / "pids" / "ferretdb.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process so far (0 where /proc cannot tell)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Stages:
     """Wall time spent inside named functions (wrapped at module level), summed per name;
     calls in flight at once overlap, so a sum can exceed the elapsed time."""
@@ -38,16 +75,22 @@ class Stages:
         self.seconds: dict[str, float] = {}
         self._undo: list[tuple[Any, str, Any]] = []
 
-    def wrap(self, module: Any, name: str, label: str) -> None:
+    def wrap(
+        self, module: Any, name: str, label: str, then: Callable[[Any], None] | None = None
+    ) -> None:
+        """Time every call of ``module.name``; ``then`` sees what each call returned."""
         original = getattr(module, name)
 
         async def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
-                return await original(*args, **kwargs)
+                result = await original(*args, **kwargs)
             finally:
                 elapsed = time.perf_counter() - started
                 self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
+            if then is not None:
+                then(result)
+            return result
 
         setattr(module, name, timed)
         self._undo.append((module, name, original))
@@ -58,14 +101,29 @@ class Stages:
         self._undo.clear()
 
 
-def _stages() -> Stages:
+class Milestones:
+    """When the roster was validated and when it was issued, as the service's functions return."""
+
+    def __init__(self) -> None:
+        self.validated = asyncio.Event()
+        self.issued = asyncio.Event()
+
+    def on_finish(self, roster: Any) -> None:
+        if roster is not None:
+            self.validated.set()
+
+    def on_issued(self, _: Any) -> None:
+        self.issued.set()
+
+
+def _stages(milestones: Milestones) -> Stages:
     from skilleval_certification.numbering import service as numbering
     from skilleval_shared.storage.aggregates import AggregateStore
     from skilleval_shared.storage.chunks import ChunkStore
 
     stages = Stages()
     stages.wrap(rosters, "receive_chunks", "stage.chunks_s")
-    stages.wrap(rosters, "finish", "stage.finish_calls_s")
+    stages.wrap(rosters, "finish", "stage.finish_calls_s", milestones.on_finish)
     stages.wrap(rosters, "check_roster_wide", "stage.roster_wide_s")
     stages.wrap(ChunkStore, "put", "stage.chunkstore_put_s")
     stages.wrap(ChunkStore, "read", "stage.chunkstore_read_s")
@@ -77,11 +135,14 @@ def _stages() -> Stages:
     stages.wrap(numbering, "_commit_holdings", "stage.numbering_holdings_s")
     stages.wrap(numbering, "_insert_records", "stage.numbering_records_s")
     stages.wrap(numbering, "_publish", "stage.numbering_issued_events_s")
-    stages.wrap(numbering, "_mark_issued", "stage.numbering_mark_issued_s")
+    stages.wrap(numbering, "_mark_issued", "stage.numbering_mark_issued_s", milestones.on_issued)
     return stages
 
 
-async def _until(check: Any, timeout: float = 300, interval: float = 0.05) -> Any:
+TIMEOUT = 300
+
+
+async def _until(check: Any, timeout: float = TIMEOUT, interval: float = 0.05) -> Any:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         if found := await check():
@@ -99,7 +160,8 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
     parts = app.state.certification
     plan_id, roster_id = samples.unique("plan"), samples.unique("roster")
     roster_rows = [samples.row(seq) for seq in range(1, rows + 1)]
-    stages = _stages()
+    milestones = Milestones()
+    stages = _stages(milestones)
     async with serve_in_process(app):
         await parts.rosters.institutions.record_filed(wrap(samples.filed()))
         await parts.rosters.evaluations.record_plan(wrap(samples.plan_submitted(plan_id)))
@@ -110,12 +172,12 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
         await send(certification, *chunks)
         await send(certification, header)
         started = time.perf_counter()
+        ferretdb = _ferretdb_pid()
+        cpu_started = time.process_time(), _cpu_seconds(ferretdb)
 
-        async def validated() -> bool:
-            return await parts.rosters.rosters.load(roster_id) is not None
-
-        await _until(validated)
+        await asyncio.wait_for(milestones.validated.wait(), TIMEOUT)
         validated_at = time.perf_counter()
+        assert await parts.rosters.rosters.load(roster_id) is not None, "not validated"
         for stage in (ReviewStage.CITY, ReviewStage.PROVINCE):
             await rosters.review(
                 parts=parts.rosters,
@@ -127,15 +189,14 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
             )
         reviewed_at = time.perf_counter()
 
-        async def issued() -> bool:
-            found = await parts.rosters.rosters.load(roster_id)
-            return found is not None and found.state.status == "issued"
-
-        await _until(issued)
+        await asyncio.wait_for(milestones.issued.wait(), TIMEOUT)
         issued_at = time.perf_counter()
+        cpu_bench = time.process_time() - cpu_started[0]
+        cpu_ferretdb = _cpu_seconds(ferretdb) - cpu_started[1]
         # (no count_documents: a scan of 10,000 certificates can outlast the timeout under load)
         done = await parts.rosters.rosters.load(roster_id)
-        assert done is not None and done.state.certificate_count == rows, "not every row issued"
+        assert done is not None and done.state.status == "issued", "not issued"
+        assert done.state.certificate_count == rows, "not every row issued"
 
         async def relayed() -> bool:
             return await app.state.runtime.db["outbox"].count_documents({}) == 0
@@ -150,32 +211,52 @@ async def bench_roster_issue(settings: Settings, rows: int = ROWS) -> dict[str, 
         "numbered_and_issued_s": issued_at - reviewed_at,
         "total_to_issued_s": issued_at - started,
         "issued_events_relayed_s": relayed_at - started,
+        "cpu.bench_to_issued_s": cpu_bench,
+        "cpu.ferretdb_to_issued_s": cpu_ferretdb,
     }
 
 
 async def _main(repeats: int, rows: int) -> list[dict[str, float]]:
     import uuid
 
+    from bench import floor
     from support.infra import provide_infra
     from support.kafka import delete_namespace_topics
 
     rounds = []
     with provide_infra() as infra:
         for _ in range(repeats):
-            settings = Settings(
-                service_name="bench",
-                kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
-                mongodb_url=infra.mongodb_url,
-                namespace="bench" + uuid.uuid4().hex[:8],
-                outbox_poll_seconds=0.05,
-            )
+
+            def fresh() -> Settings:
+                return Settings(
+                    service_name="bench",
+                    kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+                    mongodb_url=infra.mongodb_url,
+                    namespace="bench" + uuid.uuid4().hex[:8],
+                    outbox_poll_seconds=0.05,
+                    # a shared machine stalls FerretDB for seconds at a time: wait, do not fail
+                    mongodb_timeout_ms=60_000,
+                )
+
+            settings, floor_settings = fresh(), fresh()
             try:
                 result = await bench_roster_issue(settings, rows)
+                # The floor in the same minute, on the same row count.
+                ferretdb, cpu_before = _ferretdb_pid(), _cpu_seconds(_ferretdb_pid())
+                found = await floor.insert_and_get(floor_settings, rows)
+                # (FerretDB's CPU for the insert_many and the floor's 2,000 gets)
+                found["ferretdb_cpu_s"] = _cpu_seconds(ferretdb) - cpu_before
+                found |= await floor.produce_and_consume(floor_settings, rows)
             except Exception as error:  # a shared machine: the database may restart under us
                 print(f"run failed, not counted: {error!r}", flush=True)
                 continue
             finally:
-                await delete_namespace_topics(settings.kafka_bootstrap_servers, settings.namespace)
+                for used in (settings, floor_settings):
+                    await delete_namespace_topics(used.kafka_bootstrap_servers, used.namespace)
+            result |= {f"floor.{name}": value for name, value in found.items()}
+            result["ratio.total_to_insert_many_floor"] = (
+                result["total_to_issued_s"] / found["insert_many_s"]
+            )
             print({k: round(v, 2) for k, v in result.items()}, flush=True)
             rounds.append(result)
     return rounds

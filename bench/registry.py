@@ -3,9 +3,11 @@ certificates stored, 32 concurrent clients, ≥ 1,500 requests/s with p99 ≤ 25
 
 The registry runs as a real uvicorn process (``python -m skilleval_registry``) on the real
 database; the certificates are written straight into its talent database in the form its
-projection writes. Clients are plain keep-alive HTTP/1.1 connections (asyncio streams: a
-heavier client would measure itself). ``/healthz`` of the same process, in the same run, is
-the floor the lookup is compared with.
+projection writes. The clients are ``bench/loadgen`` (Go, its own process, keep-alive HTTP/1.1:
+a Python client on the same two cores took as much CPU as the server it measured).
+``/healthz`` of the same process, in the same run, is the floor the lookup is compared with;
+the CPU time the server (and FerretDB, when the local launcher runs it) spent per request is
+reported too: unlike requests/s it hardly depends on what else the machine is doing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bench.load import http_load
 from skilleval_registry.talent import model
 from skilleval_shared.settings import Settings
 from skilleval_shared.storage.mongo import database, make_client
@@ -35,6 +38,11 @@ from support.registry_samples import certificate_issued, id_number  # noqa: E402
 CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "100000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
 SECONDS = float(os.environ.get("BENCH_LOOKUP_SECONDS", "10"))
+# Pins the load client (``taskset -c``), e.g. "1"; unpinned by default: on a shared 2-core
+# machine pinning the client and the server to one core each halved both (measured).
+CLIENT_CPUS = os.environ.get("BENCH_CLIENT_CPUS") or None
+# Registry processes behind the port (uvicorn --workers), each with its own consumers.
+WORKERS = int(os.environ.get("BENCH_REGISTRY_WORKERS", "1"))
 WARMUP_SECONDS = 2.0
 INSERT_BATCH = 5000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -94,8 +102,15 @@ def start_registry(settings: Settings, port: int) -> subprocess.Popen[bytes]:
         "LOOKUPS_PER_MINUTE": "1000000000",
         "PUBLIC_READS_PER_MINUTE": "1000000000",
     }
+    command = [sys.executable, "-m", "skilleval_registry"]
+    if WORKERS > 1:  # an experiment: the services run one process each (see the results)
+        command = [
+            *(sys.executable, "-m", "uvicorn", "--factory", "--no-access-log"),
+            *("--log-level", "warning", "--port", str(port), "--workers", str(WORKERS)),
+            "skilleval_registry.bootstrap:build_app",
+        ]
     return subprocess.Popen(
-        [sys.executable, "-m", "skilleval_registry"],
+        command,
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -115,51 +130,49 @@ async def wait_ready(base: str, timeout: float = 90.0) -> None:
     raise RuntimeError("the registry did not become ready")
 
 
-async def _client(
-    port: int, paths: list[str], until: float, latencies: list[float], errors: list[int]
-) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a process and its direct children (uvicorn's workers) have used
+    so far (Linux ``/proc``), else None."""
     try:
-        while time.perf_counter() < until:
-            path = random.choice(paths)
-            started = time.perf_counter()
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
-            status_line = await reader.readline()
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            if not status_line.startswith(b"HTTP/1.1 200"):
-                errors.append(1)
-    finally:
-        writer.close()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for process in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+    return total
 
 
-async def load(port: int, paths: list[str], seconds: float, clients: int) -> dict[str, float]:
-    """Requests/s and latency percentiles of ``clients`` connections for ``seconds``."""
-    warm: list[float] = []
-    warmup = time.perf_counter() + WARMUP_SECONDS
-    await asyncio.gather(*(_client(port, paths, warmup, warm, []) for _ in range(clients)))
-    latencies: list[float] = []
-    errors: list[int] = []
-    started = time.perf_counter()
-    until = started + seconds
-    await asyncio.gather(*(_client(port, paths, until, latencies, errors) for _ in range(clients)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+def database_pid() -> int | None:
+    """FerretDB's process when the local launcher runs it (``.run-N/pids``), else None."""
+    offset = os.environ.get("SKILLEVAL_PORT_OFFSET", "0")
+    pid_file = REPO / (".run" if offset == "0" else f".run-{offset}") / "pids" / "ferretdb.pid"
+    try:
+        return int(pid_file.read_text())
+    except (OSError, ValueError):
+        return None
 
-    def percentile(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50_ms": percentile(0.50),
-        "p99_ms": percentile(0.99),
-        "errors": float(len(errors)),
-    }
+async def load(port: int, paths: list[str], processes: dict[str, int]) -> dict[str, float]:
+    """Requests/s, latency percentiles and errors of ``CLIENTS`` connections for ``SECONDS``
+    (after the warm-up), and the CPU time each of ``processes`` spent per request."""
+    before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    result = await http_load(
+        f"http://127.0.0.1:{port}",
+        paths,
+        clients=CLIENTS,
+        seconds=SECONDS,
+        warmup=WARMUP_SECONDS,
+        cpus=CLIENT_CPUS,
+    )
+    # The warm-up's requests are counted at the measured rate: CPU is read around both.
+    requests = result["rps"] * (SECONDS + WARMUP_SECONDS)
+    for name, pid in processes.items():
+        start, end = before[name], cpu_seconds(pid)
+        if start is not None and end is not None and requests:
+            result[f"{name}_cpu_us"] = (end - start) * 1e6 / requests
+    return result
 
 
 async def find_one_floor(settings: Settings, seconds: float, clients: int) -> dict[str, float]:
@@ -197,8 +210,11 @@ async def bench_lookup(settings: Settings) -> dict[str, float]:
             f"/api/v1/public/certificates/{number(n)}?name={quote(holder(n))}"
             for n in (rng.randrange(CERTIFICATES) for _ in range(20_000))
         ]
-        lookup = await load(port, lookups, SECONDS, CLIENTS)
-        trivial = await load(port, ["/healthz"], SECONDS, CLIENTS)
+        processes = {"server": process.pid}
+        if (database_process := database_pid()) is not None:
+            processes["database"] = database_process
+        lookup = await load(port, lookups, processes)
+        trivial = await load(port, ["/healthz"], processes)
         floor = await find_one_floor(settings, SECONDS, CLIENTS)
     finally:
         process.terminate()

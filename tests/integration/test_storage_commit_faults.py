@@ -289,3 +289,40 @@ async def test_events_carry_sequence_correlation_and_causation(db, settings):
     assert [v["sequence"] for v in values] == ["1000", "1001", "2000"]
     assert {v["correlationid"] for v in values} == {"corr-1"}
     assert {v["causationid"] for v in values} == {"request-1"}
+
+
+async def test_a_commit_whose_parts_take_longer_than_the_fence_still_lands(
+    db, settings, monkeypatch
+):
+    """Regression: the parts of a big commit used to be written after its pointer, so a relay
+    whose fence ran out meanwhile voided the version, and the writer's every retry met the same
+    fate (a 10,000-row import never landed). Parts now precede the pointer."""
+    from skilleval_shared.storage import aggregates, oversize
+
+    # Every event in a part of its own, as in a commit of several megabytes.
+    monkeypatch.setattr(
+        aggregates, "split_events", lambda entries: oversize.split_events(entries, budget=1)
+    )
+    await ensure_topics(settings)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    relay = OutboxRelay(db, broker, settings, holder="test")  # fence after 0 s
+    store = AggregateStore(db, "probe")
+    real_insert = store.commits.insert_one
+
+    async def slow_parts(document: Any) -> Any:
+        if "#" in document["_id"]:  # a part: the relay runs (and would fence) meanwhile
+            for _ in range(2):
+                await relay.relay_once()
+        return await real_insert(document)
+
+    store.commits = Wrapped(store.commits, insert_one=slow_parts)
+    try:
+        events = [probe(f"big-{n}") for n in range(3)]
+        committed = await asyncio.wait_for(store.commit("p1", 0, {"big": True}, events), 30)
+    finally:
+        await broker.stop()
+
+    assert committed.version == 1
+    assert await db["commits"].count_documents({"nonce": "void"}) == 0
+    assert await relay_everything(db, settings) == ["big-0", "big-1", "big-2"]

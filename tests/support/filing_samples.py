@@ -13,6 +13,7 @@ from typing import Any
 from skilleval_filing.catalog.table import CatalogHeader, CatalogRow, CatalogTable
 from skilleval_filing.entrustments.model import EntrustmentAgreement
 from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.conditions import ConditionCheck
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.model import Filing, FilingRecord, UploadedMaterial, start_filing
@@ -27,6 +28,36 @@ THIRD_USCC = "11320000MB151840XJ"
 ALL_MATERIALS = frozenset(MaterialKind)
 
 
+CONDITION_CODES = (
+    "tax_and_social_security",
+    "personnel_rules",
+    "skill_content",
+    "education_funds",
+    "evaluation_body",
+    "pay_linked",
+)
+
+
+def condition_findings(*unmet: str) -> list[dict[str, Any]]:
+    """The six 自主评价条件 as a reviewer records them: all 符合 except those named in ``unmet``."""
+    return [
+        {
+            "condition": code,
+            "met": code not in unmet,
+            "remark": "经核查不符合要求，请补充证明材料" if code in unmet else "经核查符合",
+        }
+        for code in CONDITION_CODES
+    ]
+
+
+def conditions(*unmet: str) -> tuple[ConditionCheck, ...]:
+    """``condition_findings`` as the domain's checks, e.g. for ``AcceptForNotice``."""
+    return tuple(ConditionCheck.model_validate(item) for item in condition_findings(*unmet))
+
+
+ALL_MET = conditions()
+
+
 def application_fields(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "form_filler": "王芳",
@@ -36,6 +67,7 @@ def application_fields(**overrides: Any) -> dict[str, Any]:
         "registration_authority": "青岛市市场监督管理局",
         "uscc": USCC,
         "nature": "民营",
+        "affiliation": "市属、区属及其他企业",
         "business_scope": "数控机床及零部件的研发、制造与销售",
         "principal": {"name": "张伟", "position": "总经理", "phone": "0532-85845200"},
         "email": "hr@example.com",
@@ -62,6 +94,7 @@ def entrustment_agreement(**overrides: Any) -> EntrustmentAgreement:
     fields: dict[str, Any] = {
         "client_uscc": OTHER_USCC,
         "client_name": "青岛委托示例有限公司",
+        "client_city_center": "青岛市职业技能鉴定中心",
         "trustee_uscc": USCC,
         "scope": [{"occupation_code": "6-18-01-01", "work_type": "数控车工", "levels": "5、4"}],
         "valid_from": date(2026, 11, 1),
@@ -121,19 +154,25 @@ def filed_record(
     state: FilingState = FilingState.FILED,
     issued_on: date = date(2026, 10, 14),
     sequence: int = 1,
+    serial_recorded: bool = True,
 ) -> FilingRecord:
     """An enterprise's first filing in ``state``, with a receipt issued on ``issued_on`` unless
-    ``state`` is one a filing reaches before its receipt."""
+    ``state`` is one a filing reaches before its receipt, and (``serial_recorded``) the serial
+    the province assigned as staff recorded it."""
     has_receipt = state in (FilingState.FILED, FilingState.SUSPENDED, FilingState.REVOKED)
+    serial = f"{sequence:06d}" if serial_recorded else None
     receipt = (
-        issue_receipt(
-            issued_on=issued_on, receipt_sequence=sequence, institution_serial_sequence=sequence
-        )
+        issue_receipt(issued_on=issued_on, receipt_sequence=sequence, institution_serial=serial)
         if has_receipt
         else None
     )
     filing = Filing(
-        filing_id=filing_id(uscc, 1), uscc=uscc, state=state, version=5, receipt=receipt
+        filing_id=filing_id(uscc, 1),
+        uscc=uscc,
+        state=state,
+        version=5,
+        receipt=receipt,
+        institution_serial=serial if has_receipt else None,
     )
     return FilingRecord(
         filing=filing,
@@ -200,6 +239,7 @@ def application_json(uscc: str, **overrides: Any) -> dict[str, Any]:
         "registration_authority": "青岛市市场监督管理局",
         "uscc": uscc,
         "nature": "民营",
+        "affiliation": "市属、区属及其他企业",
         "business_scope": "数控机床及零部件的研发、制造与销售",
         "principal": {"name": "张伟", "position": "总经理", "phone": PHONES[1]},
         "email": EMAIL,
@@ -346,13 +386,14 @@ FILED_CATALOG_ROW = {
 
 
 def filing_filed(
-    uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str = "000123"
+    uscc: str = USCC, name: str = "青岛示例机械有限公司", serial: str | None = "000123"
 ) -> FilingFiled:
+    """``serial=None``: filed before the province's serial was recorded."""
     return FilingFiled.model_validate(
         {
             "uscc": uscc,
             "filing_id": f"F-{uscc}",
-            "receipt_number": f"QDZP-2026-{serial}",
+            "receipt_number": f"QDZP-2026-{serial or '000001'}",
             "filed_on": date(2026, 11, 20),
             "enterprise_name": name,
             "address": "山东省青岛市黄岛区示例路1号",

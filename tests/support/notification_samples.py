@@ -150,6 +150,20 @@ def certificate_issued(
     )
 
 
+def certificate_issued_v2(
+    tag: str, serial: int = 1, name: str = HOLDER_NAME, email: str | None = None
+) -> certification.CertificateIssuedV2:
+    """What certification publishes since version 2: the row carries the holder's details."""
+    row = roster_row(tag, serial, name, email or addresses(tag).holder)
+    return certification.CertificateIssuedV2(
+        certificate_number=certificate_number(serial),
+        institution_uscc=USCC,
+        roster_id=f"roster-{tag}",
+        institution_name=ENTERPRISE_NAME,
+        row=row,
+    )
+
+
 def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
     """A valid payload of every event type that has a template, addressed to ``tag``'s boxes."""
     mail = addresses(tag)
@@ -305,6 +319,13 @@ def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
             "certificate_number": CERTIFICATE,
             "contact_email": mail.complainant,
         },
+        filing.InstitutionSerialRecorded: {
+            "uscc": USCC,
+            "filing_id": f"F-{tag}",
+            "decided_by": "staff-1",
+            "institution_serial": "370123",
+            "previous_serial": None,
+        },
         filing.ComplaintResolved: {
             "uscc": USCC,
             "complaint_id": f"cmp-{tag}",
@@ -335,6 +356,7 @@ def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
         | {"reviewed_by": "staff-3", "remarks": (REMARK,)},
         certification.RosterIssued: roster | {"certificate_count": 10_000, "issue_date": ISSUED_ON},
         certification.CertificateIssued: certificate_issued(tag).model_dump(),
+        certification.CertificateIssuedV2: certificate_issued_v2(tag).model_dump(),
         certification.CertificateRevoked: certificate
         | {"revoked_on": date(2026, 5, 1), "revoked_by": "staff-1", "reason": "考核舞弊"},
         certification.CertificateReissued: certificate

@@ -15,6 +15,7 @@ from skilleval_shared.envelope import CloudEvent, EventData, wrap
 from skilleval_shared.events.certification import (
     CertificateCorrected,
     CertificateIssued,
+    CertificateIssuedV2,
     CertificateReissued,
     CertificateRevoked,
     CorrectableField,
@@ -94,6 +95,17 @@ def certificate_issued(
         issue_date=issue_date,
         holder_email="zhangsan@example.com",
         row=row,
+    )
+
+
+def version_2(issued: CertificateIssued) -> CertificateIssuedV2:
+    """The same issue as certification publishes it since version 2 (the row carries the rest)."""
+    return CertificateIssuedV2(
+        certificate_number=issued.certificate_number,
+        institution_uscc=issued.institution_uscc,
+        roster_id=issued.roster_id,
+        institution_name=issued.institution_name,
+        row=issued.row,
     )
 
 

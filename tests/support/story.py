@@ -47,6 +47,7 @@ from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubje
 from support.assessment_samples import candidate, make_uscc, plan_content, resident_id
 from support.filing_samples import application_json as application
 from support.filing_samples import catalog_json as catalog
+from support.filing_samples import condition_findings
 
 REPO = Path(__file__).resolve().parents[2]
 STAFF_PASSWORD = "e2e-staff-password-123"
@@ -107,6 +108,8 @@ class Names:
         self.city_user = f"e2e-city-{self.tag}"
         self.province_user = f"e2e-province-{self.tag}"
         self.institution_code = f"{self.n % 10_000:04d}"
+        # Assigned by the province, recorded by staff (issue #13).
+        self.institution_serial = f"{self.n % 1_000_000:06d}"
 
 
 @dataclass
@@ -373,8 +376,8 @@ class Story:
 
     async def file_enterprise(self, names: Names | None = None, log: Any = print) -> Enterprise:
         """Steps 1–6: staff accounts, the enterprise registered and filed (the notice run out on
-        the filing service's test clock), the institution code recorded, the directory listing
-        it. Raises CannotMoveClock where the filing process is not the launcher's."""
+        the filing service's test clock), the institution code and serial recorded, the directory
+        listing it. Raises CannotMoveClock where the filing process is not the launcher's."""
         names = names or Names()
         filing = self.filing
         create_staff(names.city_user, "city_center", "王审核")
@@ -415,12 +418,13 @@ class Story:
 
         on_file = await eventually(filed, timeout=180, interval=1)
         receipt = on_file["receipt"] or {}
-        log(f"[story] filed: {receipt.get('number')}, serial {receipt.get('institution_serial')}")
+        log(f"[story] filed: {receipt.get('number')}")
         assert str(receipt.get("number")).startswith("QDZP-"), on_file
-        serial = str(receipt.get("institution_serial"))
-        assert len(serial) == 6 and serial.isdigit(), on_file
+        assert on_file["institution_serial_pending"] is True, on_file  # the province assigns it
 
         await self.record_institution_code(base, city, names.institution_code)
+        receipt = await self.record_institution_serial(base, province, names)
+        log(f"[story] institution code {names.institution_code}, serial {names.institution_serial}")
         await self.wait_listed(names.uscc)
         return Enterprise(
             names=names,
@@ -439,7 +443,9 @@ class Story:
         try:
             # The restarted process may answer before it reads the filing (shared infrastructure).
             async def accept() -> httpx.Response | None:
-                response = await self.filing.post(f"{base}/accept", headers=city)
+                response = await self.filing.post(
+                    f"{base}/accept", headers=city, json={"conditions": condition_findings()}
+                )
                 bad = response.status_code == 404 or response.status_code >= 500
                 return None if bad else response
 
@@ -454,6 +460,22 @@ class Story:
             f"{base}/institution-code", headers=staff, json={"institution_code": code}
         )
         assert recorded.status_code == 200, recorded.text
+
+    async def record_institution_serial(
+        self, base: str, staff: dict[str, str], names: Names
+    ) -> dict[str, Any]:
+        """Step 5 (issue #13): staff record the serial the provincial centre assigned; the
+        receipt then fixes positions 1–13 of every certificate number."""
+        recorded = await self.filing.put(
+            f"{base}/institution-serial",
+            headers=staff,
+            json={"institution_serial": names.institution_serial},
+        )
+        assert recorded.status_code == 200, recorded.text
+        receipt: dict[str, Any] = recorded.json()["receipt"]
+        prefix = f"Y{names.institution_code}37{names.institution_serial}"
+        assert receipt["certificate_number_prefix"] == prefix, receipt
+        return receipt
 
     async def wait_listed(self, uscc: str) -> dict[str, Any]:
         """Step 6: the registry's directory lists the institution as filed."""

@@ -7,6 +7,7 @@ import json
 from skilleval_shared.envelope import envelope_dict, wrap
 from skilleval_shared.events import parse_event
 from support.filing_samples import filing_filed
+from support.samples import USCC
 
 
 def test_payload_uses_the_concrete_event_serializers():
@@ -23,4 +24,4 @@ def test_envelope_carries_correlation_and_round_trips():
     assert parsed == event
     assert (parsed.correlationid, parsed.causationid) == ("corr-1", "cause-1")
     assert parsed.source == "/skilleval/filing"
-    assert parsed.subject == "F-91350100M000100Y43"
+    assert parsed.subject == f"F-{USCC}"

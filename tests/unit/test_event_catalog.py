@@ -68,11 +68,15 @@ from skilleval_shared.events.filing_parts import (
     DrawnEnterprise,
     EnterpriseNature,
     EntrustedScope,
+    Evidence,
+    EvidenceKind,
     FilingApplication,
     InspectionOutcome,
     Inspector,
     MaterialFile,
     Person,
+    RevocationGround,
+    RevocationGroundKind,
 )
 from skilleval_shared.events.registry import SyncOperation
 from skilleval_shared.events.roster import (
@@ -109,6 +113,8 @@ EXPECTED_TYPES = {
         "filing.filing.reinstated",
         "filing.filing.revoked",
         "filing.filing.institution-code-assigned",
+        "filing.filing.institution-serial-recorded",
+        "filing.filing.conditions-reviewed",
         "filing.notice.started",
         "filing.notice.closed",
         "filing.objection.raised",
@@ -120,6 +126,13 @@ EXPECTED_TYPES = {
         "filing.entrustment.submitted",
         "filing.entrustment.accepted",
         "filing.entrustment.rejected",
+        "filing.entrustment.suspended",
+        "filing.entrustment.resumed",
+        "filing.filing.renewal-requested",
+        "filing.filing.renewed",
+        "filing.filing.renewal-refused",
+        "filing.filing.lapsed",
+        "filing.inspection-announcement.announced",
         "filing.inspection.drawn",
         "filing.inspection.published",
         "filing.credit.recorded",
@@ -157,7 +170,7 @@ EXPECTED_TYPES = {
         "notification.email.sent",
         "notification.email.failed",
     )
-}
+} | {"cn.skilleval.certification.certificate.issued.v2"}
 
 
 # --- sample payloads: every optional field filled, so the size test can inflate all of them ---
@@ -428,11 +441,57 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "institution_code": "0123",
         "previous_code": "0000",
     },
+    filing.InstitutionSerialRecorded: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "institution_serial": "000123",
+        "previous_serial": None,
+    },
+    filing.FilingConditionsReviewed: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "findings": tuple(
+            filing.ConditionFinding(condition=code, met=code != "pay_linked", remark="经核查")
+            for code in filing.ENTERPRISE_CONDITIONS
+        ),
+    },
     filing.FilingRevoked: {
         "uscc": USCC,
         "filing_id": "filing-1",
         "decided_by": "staff-1",
         "reason": "违规发证",
+        "grounds": (
+            RevocationGround(
+                kind=RevocationGroundKind.MISCONDUCT,
+                explanation="向未参加考核人员发证",
+                evidence=(Evidence(kind=EvidenceKind.COMPLAINT, evidence_id="cmp-1"),),
+            ),
+        ),
+    },
+    filing.FilingRenewalRequested: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "valid_until": date(2029, 10, 13),
+    },
+    filing.FilingRenewed: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "previous_valid_until": date(2029, 10, 13),
+        "valid_until": date(2032, 10, 13),
+    },
+    filing.FilingRenewalRefused: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "decided_by": "staff-1",
+        "reason": "管理不规范",
+    },
+    filing.FilingLapsed: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "valid_until": date(2029, 10, 13),
     },
     filing.NoticeStarted: {
         "uscc": USCC,
@@ -495,6 +554,19 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
     filing.EntrustmentSubmitted: ENTRUSTMENT_TERMS,
     filing.EntrustmentAccepted: ENTRUSTMENT_TERMS | {"decided_by": "staff-1"},
     filing.EntrustmentRejected: ENTRUSTMENT | {"decided_by": "staff-1", "reason": "协议未盖章"},
+    filing.EntrustmentSuspended: ENTRUSTMENT
+    | {"party_uscc": USCC, "suspended_on": date(2026, 5, 1), "reason": "受托方已暂停评价"},
+    filing.EntrustmentResumed: ENTRUSTMENT | {"resumed_on": date(2026, 6, 1)},
+    filing.InspectionAnnounced: {
+        "inspection_id": "insp-2026-1",
+        "seed_source": "中国福利彩票双色球第2026030期开奖号码",
+        "seed_date": date(2026, 3, 15),
+        "enterprise_count": 5,
+        "inspectors_per_enterprise": 2,
+        "pool_size": 2100,
+        "inspector_pool_size": 40,
+        "pool_sha256": SHA,
+    },
     filing.InspectionDrawn: {
         "inspection_id": "insp-2026-1",
         "seed": "2026-03-01T09:00:00Z#42",
@@ -700,6 +772,13 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "holder_email": "zhangsan@example.com",
         "row": ROW,
     },
+    certification.CertificateIssuedV2: {
+        "certificate_number": CERTIFICATE,
+        "institution_uscc": USCC,
+        "roster_id": "roster-1",
+        "institution_name": "青岛示例机械有限公司",
+        "row": ROW,
+    },
     certification.CertificateRevoked: {
         "certificate_number": CERTIFICATE,
         "institution_uscc": USCC,
@@ -791,7 +870,7 @@ EXPECTED_KEYS = {
 
 @by_type
 def test_kafka_key_follows_the_architecture(cls: type[EventData]) -> None:
-    if cls is filing.InspectionDrawn:  # one campaign over many enterprises
+    if cls in (filing.InspectionDrawn, filing.InspectionAnnounced):  # a campaign, many enterprises
         expected = "inspection_id"
     elif cls is certification.SigningKeyPublished:  # belongs to no institution
         expected = "key_id"
@@ -919,6 +998,42 @@ def test_certificate_number_must_match_level_year_and_row() -> None:
     with pytest.raises(ValidationError):
         certification.CertificateIssued.model_validate(fields | {"row": other_row})
     assert sample(certification.CertificateIssued).level_title == "四级/中级工"  # type: ignore[attr-defined]
+
+
+def test_issued_v2_reads_what_v1_carries_from_the_row_alone() -> None:
+    v1, v2 = sample(certification.CertificateIssued), sample(certification.CertificateIssuedV2)
+    for name in (
+        "certificate_number",
+        "institution_uscc",
+        "roster_id",
+        "institution_name",
+        "holder_name",
+        "id_type",
+        "id_number",
+        "occupation_code",
+        "occupation_name",
+        "work_type",
+        "level",
+        "issue_date",
+        "holder_email",
+        "row",
+        "level_title",
+    ):
+        assert getattr(v2, name) == getattr(v1, name), name
+    assert wire_size(v2) < wire_size(v1) * 0.85  # the row's fields once: ~18 % smaller
+    fields = SAMPLES[certification.CertificateIssuedV2]
+    for row in (
+        ROW.model_copy(update={"certificate_number": "Y000037000123264000002"}),
+        ROW.model_copy(update={"issue_date": None}),
+        ROW.model_copy(update={"issue_date": date(2027, 1, 4)}),
+        ROW.model_copy(update={"level": 3}),
+        ROW.model_copy(update={"email": "not an address@"}),
+    ):
+        with pytest.raises(ValidationError):
+            certification.CertificateIssuedV2.model_validate(fields | {"row": row})
+    no_work_type = ROW.model_copy(update={"work_type": None, "email": None})
+    bare = certification.CertificateIssuedV2.model_validate(fields | {"row": no_work_type})
+    assert (bare.work_type, bare.holder_email) == ("--", None)
 
 
 def test_validation_outcome_agrees_with_its_errors() -> None:

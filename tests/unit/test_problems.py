@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from skilleval_shared.problems import (
     MEDIA_TYPE,
+    UNREADABLE_BODY,
     AlreadyExists,
     Conflict,
     IllegalTransition,
@@ -156,7 +157,7 @@ async def test_invalid_json(client: httpx.AsyncClient) -> None:
         "/applications", content=b'{"uscc": ', headers={"content-type": "application/json"}
     )
     body = assert_problem(response, 422, "validation", "请求数据不合法")
-    assert body["errors"] == [{"field": "body", "message": "请求体不是合法的 JSON"}]
+    assert body["errors"] == [{"field": "body", "message": "提交的内容格式有误，无法识别"}]
 
 
 async def test_missing_body(client: httpx.AsyncClient) -> None:
@@ -253,3 +254,14 @@ def test_field_errors_translates_common_pydantic_types() -> None:
         {"field": "x", "message": "字段值不合法"},
         {"field": "y", "message": "字段值不合法"},
     ]
+
+
+async def test_a_body_that_cannot_be_decoded_is_a_400_told_in_chinese(
+    client: httpx.AsyncClient,
+) -> None:
+    # Found by `make fuzz`: FastAPI answers bytes that are not UTF-8 with an English 400.
+    response = await client.post(
+        "/applications", content=b"\x12\xefm", headers={"content-type": "application/json"}
+    )
+    body = assert_problem(response, 400, "bad-request", "请求无效")
+    assert body["detail"] == UNREADABLE_BODY

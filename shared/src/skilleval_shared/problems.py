@@ -200,7 +200,10 @@ def unsupported_media_type(
     if not allowed:
         return UnsupportedMediaType(**extensions)
     return UnsupportedMediaType(
-        f"只接受以下类型：{'、'.join(allowed)}", allowed=list(allowed), **extensions
+        f"文件内容与可接受的类型不符（只接受 {'、'.join(allowed)} 文件）；"
+        "请检查文件内容与扩展名是否相符",
+        allowed=list(allowed),
+        **extensions,
     )
 
 
@@ -235,13 +238,13 @@ _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 _MESSAGES = {
     "missing": "缺少必填字段",
     "extra_forbidden": "不允许的字段",
-    "json_invalid": "请求体不是合法的 JSON",
-    "json_type": "请求体不是合法的 JSON",
+    "json_invalid": "提交的内容格式有误，无法识别",
+    "json_type": "提交的内容格式有误，无法识别",
     "string_type": "应为字符串",
     "string_too_short": "长度不能少于 {min_length} 个字符",
     "string_too_long": "长度不能超过 {max_length} 个字符",
     "string_pattern_mismatch": "格式不正确",
-    "string_unicode": "应为合法的 Unicode 字符串",
+    "string_unicode": "含有无法识别的字符",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
@@ -289,8 +292,8 @@ _MESSAGES = {
     "bytes_too_short": "内容太短",
     "bytes_too_long": "内容太长",
     "none_required": "应为空",
-    "union_tag_invalid": "类型标记不合法",
-    "union_tag_not_found": "缺少类型标记",
+    "union_tag_invalid": "所选类别不在可选范围内",
+    "union_tag_not_found": "未选择类别",
 }
 _FALLBACK_MESSAGE = "字段值不合法"
 _ALTERNATIVES = re.compile(r",\s*|\s+or\s+")  # pydantic's "'a', 'b' or 'c'"
@@ -366,8 +369,14 @@ _HTTP_PROBLEMS: dict[int, type[Problem]] = {
 _OTHER_HTTP_TITLES = {406: "不支持请求的响应格式", 408: "请求超时", 410: "资源已不存在"}
 
 
+# FastAPI answers 400 (in English) to a body it cannot decode at all, e.g. JSON not in UTF-8.
+UNREADABLE_BODY = "请求体无法解析，请检查其编码（UTF-8）与格式"
+
+
 def _from_http_exception(exc: StarletteHTTPException) -> Problem:
     detail = exc.detail if isinstance(exc.detail, str) and contains_chinese(exc.detail) else None
+    if detail is None and exc.status_code == 400:
+        detail = UNREADABLE_BODY
     headers = dict(exc.headers or {})
     problem_class = _HTTP_PROBLEMS.get(exc.status_code)
     if problem_class is not None:

@@ -46,9 +46,10 @@ class Settings(BaseSettings):
     consumer_workers: int = Field(default=3, ge=1, le=32)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
-    # A pointer whose commit has not appeared after this long is fenced (its version voided):
-    # how long a writer that died mid-commit can hold up its own aggregate, and nothing else.
-    outbox_fence_seconds: float = Field(default=5.0, ge=0)
+    # A pointer whose commit has not appeared after this long is fenced (its version voided).
+    # Only the dead writer's own version waits that long, so it is generous: well above one
+    # insert's timeout (MONGODB_TIMEOUT_MS), so that a live but slow commit is never voided.
+    outbox_fence_seconds: float = Field(default=30.0, ge=0)
     # One relay per service works at a time; a standby takes over after the holder has been
     # silent this long.
     outbox_lease_seconds: float = Field(default=6.0, gt=0)

@@ -14,6 +14,8 @@ from python_calamine import CalamineWorkbook
 
 from skilleval_shared import topics
 from skilleval_shared.auth import Role
+from skilleval_shared.envelope import wrap
+from skilleval_shared.events import filing
 from support.assessment_samples import (
     CLIENT_USCC,
     SERIAL,
@@ -21,9 +23,10 @@ from support.assessment_samples import (
     candidate,
     on_file,
     plan_body,
+    plan_content,
     resident_id,
 )
-from support.kafka import read_until
+from support.kafka import eventually, read_until
 
 pytestmark = pytest.mark.integration
 TODAY = date.today().isoformat()
@@ -225,3 +228,57 @@ async def test_plan_to_roster(assessment, assessment_settings, headers, publish_
     assert [row["name"] for row in rows] == ["职工1", "职工2", "职工3"]
     plan_event = records[4].json()["data"]
     assert plan_event["candidate_count"] == 3 and len(json.dumps(plan_event)) < 256 * 1024
+
+
+async def test_no_plan_and_no_registration_under_a_suspended_entrustment(
+    assessment, headers, publish_filing
+) -> None:
+    await on_file(assessment, publish_filing, "filed", "entrusted")
+    enterprise = headers(Role.ENTERPRISE, USCC)
+    lathe = plan_content().subjects[0].model_copy(update={"levels": frozenset({4, 3})})
+    body = plan_content(
+        entrustment_id="ent-1", client_uscc=CLIENT_USCC, subjects=(lathe,)
+    ).model_dump(mode="json")
+    created = await assessment.post("/api/v1/plans", json=body, headers=enterprise)
+    assert created.status_code == 201, created.text
+    plan_id = created.json()["plan_id"]
+    first = await assessment.post(
+        f"/api/v1/plans/{plan_id}/candidates", json=candidate(1), headers=enterprise
+    )
+    assert first.status_code == 201, first.text
+
+    parties = {
+        "uscc": USCC,
+        "entrustment_id": "ent-1",
+        "client_uscc": CLIENT_USCC,
+        "client_name": "青岛委托制造有限公司",
+    }
+    suspended = filing.EntrustmentSuspended(
+        **parties, party_uscc=CLIENT_USCC, suspended_on=date.today(), reason="委托方已暂停评价"
+    )
+    await publish_filing(wrap(suspended).model_copy(update={"sequence": "2000"}))
+    projection = assessment.app.state.enterprises
+
+    async def held(reason: str | None) -> bool:
+        found = await projection.get(USCC)
+        return found is not None and found.entrustments["ent-1"].suspended_reason == reason
+
+    await eventually(lambda: held("委托方已暂停评价"))
+    refused = await assessment.post("/api/v1/plans", json=body, headers=enterprise)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "委托评价协议已中止（委托方已暂停评价），不能开展评价"
+    registration = await assessment.post(
+        f"/api/v1/plans/{plan_id}/candidates", json=candidate(2), headers=enterprise
+    )
+    assert registration.status_code == 403
+    assert "委托评价协议已中止" in registration.json()["detail"]
+    listed = await assessment.get(f"/api/v1/plans/{plan_id}/candidates", headers=enterprise)
+    assert listed.json()["count"] == 1
+
+    resumed = filing.EntrustmentResumed(**parties, resumed_on=date.today())
+    await publish_filing(wrap(resumed).model_copy(update={"sequence": "3000"}))
+    await eventually(lambda: held(None))
+    again = await assessment.post(
+        f"/api/v1/plans/{plan_id}/candidates", json=candidate(2), headers=enterprise
+    )
+    assert again.status_code == 201, again.text

@@ -145,6 +145,24 @@ async def test_an_order_for_another_roster_state_is_refused_cleanly(
     await runtime.mongo.close()
 
 
+async def test_an_approved_row_missing_from_the_chunks_stops_the_numbering(
+    certification_settings, mongo
+) -> None:
+    """The numbering reads the approved rows from the roster's chunks: one gone means no
+    certificate at all (and a numbering order left to fail), never a shorter issue."""
+    runtime, parts = parts_for(certification_settings)
+    rows = [s.row(seq) for seq in range(1, 11)]
+    plan_id, roster_id = s.unique("plan"), s.unique("roster")
+    await prepare_projections(parts, plan_id, rows)
+    order = await approved_roster(parts, roster_id, plan_id, rows)
+    await parts.rosters.chunks.delete_one({"_id": f"{roster_id}:0"})  # its only chunk
+    with pytest.raises(numbering.RowsMissing):
+        await numbering.number_roster(parts=parts.numbering, order=order)
+    assert await numbers_of(parts, roster_id) == {}
+    assert (await parts.rosters.rosters.get(roster_id)).state.status == "numbering"
+    await runtime.mongo.close()
+
+
 async def test_two_rosters_for_the_same_people_issue_one_valid_certificate_each(
     certification_settings, mongo
 ) -> None:

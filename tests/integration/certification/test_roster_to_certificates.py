@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from skilleval_certification.signing import cli
 from skilleval_certification.signing.model import SignatureInvalid, verify
 from skilleval_shared.auth import Role
-from skilleval_shared.events.certification import CertificateIssued
+from skilleval_shared.events.certification import CertificateIssuedV2
 from support import certification_samples as s
 from support.kafka import eventually, read_until
 from support.publish import send
@@ -77,6 +77,10 @@ async def test_a_roster_from_chunks_to_signed_certificates(
     assert any("校验位" in m for m in by_seq[5])
     assert any("不合格" in m for m in by_seq[6])
     assert any("与第1行重复" in m for m in by_seq[7])
+    assert problems["failed_count"] == 3 and sorted(by_seq) == [5, 6, 7]
+    # the stored outcome is the failing rows only; the numbering reads rows from the chunks
+    stored = await certification.app.state.certification.rosters.checked.read(roster_id)
+    assert sorted(item["row"]["seq"] for item in stored) == [5, 6, 7]
 
     # an enterprise cannot review; another enterprise cannot see the roster
     assert (
@@ -127,10 +131,10 @@ async def test_a_roster_from_chunks_to_signed_certificates(
         settings.kafka_bootstrap_servers,
         settings.topic("certification.events.v1"),
         lambda records: (
-            sum(r.json()["type"] == CertificateIssued.event_type() for r in records) >= 3
+            sum(r.json()["type"] == CertificateIssuedV2.event_type() for r in records) >= 3
         ),
     )
-    issued_events = [r for r in events if r.json()["type"] == CertificateIssued.event_type()]
+    issued_events = [r for r in events if r.json()["type"] == CertificateIssuedV2.event_type()]
     assert sorted(r.key.decode() for r in issued_events) == sorted(found.values())
 
     # the PDF, read back by pypdf (reportlab wrote it), with the holder's photo

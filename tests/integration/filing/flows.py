@@ -17,7 +17,7 @@ from skilleval_filing.filings.notice_calendar import NoticeCalendar, NoticeWindo
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from support.apps import serve_in_process
-from support.filing_samples import application_json, catalog_json, pdf
+from support.filing_samples import application_json, catalog_json, condition_findings, pdf
 from support.kafka import Record, read_until
 
 
@@ -70,7 +70,11 @@ async def submitted(client: httpx.AsyncClient, headers: dict[str, str], uscc: st
 
 
 async def accept(client: httpx.AsyncClient, staff: dict[str, str], filing_id: str) -> Any:
-    response = await client.post(f"/api/v1/filings/{filing_id}/accept", headers=staff)
+    response = await client.post(
+        f"/api/v1/filings/{filing_id}/accept",
+        headers=staff,
+        json={"conditions": condition_findings()},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "on_notice"
     return response.json()

@@ -269,7 +269,7 @@ async def test_a_change_that_no_longer_fits_cannot_be_accepted(
             id="empty-catalog",
         ),
         pytest.param(change(), "至少需要 1 项", id="no-operations"),
-        pytest.param(change({"op": "rename"}), "类型标记", id="unknown-operation"),
+        pytest.param(change({"op": "rename"}), "所选类别不在可选范围内", id="unknown-operation"),
         # The explanation is held to the rules of the event that carries it.
         pytest.param(
             change({"op": "add", "row": MILLER}, explanation="新增铣工\u0007"),

@@ -27,6 +27,7 @@ from support.filing_samples import (
     MILLER,
     WELDER,
 )
+from support.kafka import eventually
 from support.samples import OTHER_USCC, USCC
 
 pytestmark = pytest.mark.integration
@@ -50,6 +51,7 @@ def terms(settings, **overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "client_uscc": OTHER_USCC,
         "client_name": "青岛委托示例有限公司",
+        "client_city_center": "潍坊市职业技能鉴定中心",
         "scope": [{"occupation_code": "6-18-01-01", "work_type": "数控车工", "levels": [5, 4]}],
         "valid_from": start.isoformat(),
         "valid_until": (start + timedelta(days=365)).isoformat(),
@@ -64,6 +66,14 @@ async def submit(filing, headers, agreement: Any, content: bytes = PDF, name="�
         headers=headers,
         data={"agreement": raw},
         files={"file": (name, content, "application/pdf")},
+    )
+
+
+async def upload_plan(filing, headers, entrustment_id: str, content: bytes = PDF):
+    return await filing.put(
+        f"{BASE}/{entrustment_id}/plan",
+        headers=headers,
+        files={"file": ("评价实施方案.pdf", content, "application/pdf")},
     )
 
 
@@ -104,6 +114,22 @@ async def test_an_agreement_is_filed_with_its_file_and_usable_once_accepted(
     assert (await filing.get(f"{BASE}/{entrustment_id}", headers=outsider)).status_code == 404
     hidden = await filing.get(f"{BASE}/{entrustment_id}/agreement", headers=outsider)
     assert hidden.status_code == 404
+    assert filed["client_city_center"] == "潍坊市职业技能鉴定中心"
+    assert filed["plan_file"] is None and filed["suspended"] is False
+
+    # 评价实施方案: required before acceptance, sent by the trustee only.
+    no_plan = await filing.post(f"{BASE}/{entrustment_id}/accept", headers=staff)
+    assert no_plan.status_code == 409 and "尚未上传评价实施方案" in no_plan.json()["detail"]
+    assert (await filing.get(f"{BASE}/{entrustment_id}/plan", headers=staff)).status_code == 404
+    assert (await upload_plan(filing, client, entrustment_id)).status_code == 403
+    assert (await upload_plan(filing, trustee, entrustment_id, b"plain text")).status_code == 415
+    planned = await upload_plan(filing, trustee, entrustment_id)
+    assert planned.status_code == 200, planned.text
+    assert planned.json()["plan_file"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    for headers in (trustee, client, staff):
+        plan = await filing.get(f"{BASE}/{entrustment_id}/plan", headers=headers)
+        assert plan.status_code == 200 and plan.content == PDF
+    assert (await filing.get(f"{BASE}/{entrustment_id}/plan", headers=outsider)).status_code == 404
 
     accepted = await filing.post(f"{BASE}/{entrustment_id}/accept", headers=staff)
 
@@ -194,6 +220,7 @@ async def test_the_scope_is_checked_against_the_current_catalog(
     assert accepted.status_code == 200, accepted.text
 
     assert (await submit(filing, trustee, millers)).status_code == 201
+    assert (await upload_plan(filing, trustee, welding)).status_code == 200
     refused = await filing.post(f"{BASE}/{welding}/accept", headers=staff)
     assert refused.status_code == 422
     assert "超出受托方备案目录" in refused.json()["detail"]
@@ -244,7 +271,7 @@ async def test_the_scope_is_checked_against_the_current_catalog(
             id="expired",
         ),
         pytest.param({"scope": []}, PDF, 422, "至少需要 1 项", id="no-scope"),
-        pytest.param("{not json", PDF, 422, "JSON", id="malformed-json"),
+        pytest.param("{not json", PDF, 422, "格式有误", id="malformed-json"),
         pytest.param({"trustee_uscc": OTHER_USCC}, PDF, 422, "不允许的字段", id="extra-field"),
     ],
 )
@@ -293,12 +320,14 @@ async def test_a_suspended_trustee_cannot_have_its_agreement_accepted(
     await put_on_file(filing.app, USCC)
     trustee = await enterprise_headers(USCC)
     staff = await staff_headers(Role.CITY_CENTER)
-    filed = (await submit(filing, trustee, terms(filing_settings))).json()
+    submitted = (await submit(filing, trustee, terms(filing_settings))).json()
+    filed = (await upload_plan(filing, trustee, submitted["entrustment_id"])).json()
     await change_state(filing.app, USCC, FilingState.SUSPENDED)
 
     response = await filing.post(f"{BASE}/{filed['entrustment_id']}/accept", headers=staff)
 
     assert response.status_code == 409
+    assert "受托方备案状态为“暂停评价”" in response.json()["detail"]
     assert (await filing.get(f"{BASE}/{filed['entrustment_id']}", headers=trustee)).json() == filed
 
 
@@ -316,6 +345,15 @@ async def test_every_entrustment_endpoint_checks_the_caller(
     await check_roles(filing, "GET", BASE, who, denied_to({"owner", "other", *STAFF}))
     await check_roles(filing, "GET", one, who, parties_and_staff)
     await check_roles(filing, "GET", f"{one}/agreement", who, parties_and_staff)
+    await check_roles(filing, "GET", f"{one}/plan", who, parties_and_staff)
+    await check_roles(
+        filing,
+        "PUT",
+        f"{one}/plan",
+        who,
+        denied_to({"owner"}, hidden={"other"}),
+        files={"file": ("a.pdf", PDF, "application/pdf")},
+    )
     await check_roles(
         filing,
         "POST",
@@ -404,3 +442,60 @@ async def test_a_malformed_entrustment_form_is_a_problem_and_stores_nothing(
     assert response.headers["content-type"].startswith("application/problem+json")
     assert (await filing.get(BASE, headers=trustee)).json() == {"items": []}
     assert await stored_files(filing) == 0
+
+
+async def test_a_party_suspended_or_revoked_suspends_the_agreement_by_an_event(
+    filing, filing_settings, enterprise_headers, staff_headers
+):
+    await put_on_file(filing.app, USCC)
+    client_filing = (await put_on_file(filing.app, OTHER_USCC, sequence=2)).id
+    trustee_filing = f"{USCC}-1"
+    trustee = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    entrustment_id = (await submit(filing, trustee, terms(filing_settings))).json()[
+        "entrustment_id"
+    ]
+    await upload_plan(filing, trustee, entrustment_id)
+    accepted = await filing.post(f"{BASE}/{entrustment_id}/accept", headers=staff)
+    assert accepted.json()["usable_today"] is True
+
+    async def agreement_when(suspended: bool) -> Any:
+        found = (await filing.get(f"{BASE}/{entrustment_id}", headers=trustee)).json()
+        return found if found["suspended"] is suspended else None
+
+    suspend = await filing.post(
+        f"/api/v1/filings/{client_filing}/suspend", headers=staff, json={"reason": "限期整改"}
+    )
+    assert suspend.status_code == 200, suspend.text
+    held = await eventually(lambda: agreement_when(True), timeout=20)
+    assert held["usable_today"] is False
+    assert [(s["party_uscc"], s["party_role"], s["reason"]) for s in held["suspensions"]] == [
+        (OTHER_USCC, "委托方", "委托方已暂停评价")
+    ]
+
+    reinstate = await filing.post(
+        f"/api/v1/filings/{client_filing}/reinstate", headers=staff, json={"reason": "整改到位"}
+    )
+    assert reinstate.status_code == 200, reinstate.text
+    resumed = await eventually(lambda: agreement_when(False), timeout=20)
+    assert resumed["usable_today"] is True
+
+    revoke = {"reason": "取消评价资质", "grounds": [{"kind": "other", "explanation": "自愿退出"}]}
+    revoked = await filing.post(
+        f"/api/v1/filings/{trustee_filing}/revoke", headers=staff, json=revoke
+    )
+    assert revoked.status_code == 200, revoked.text
+    held = await eventually(lambda: agreement_when(True), timeout=20)
+    assert held["suspensions"][0]["reason"] == "受托方已被取消评价资质"
+
+    records = await filing_events(filing_settings, has("entrustment.suspended.v1", 2))
+    # A relay may publish an event twice (same id); consumers dedupe, so does this test.
+    suspended_events = list(
+        {e.json()["id"]: e for e in of_type(records, "entrustment.suspended.v1")}.values()
+    )
+    assert [e.json()["data"]["party_uscc"] for e in suspended_events] == [OTHER_USCC, USCC]
+    assert {e.key for e in suspended_events} == {USCC.encode()}  # keyed by the trustee
+    (resumed_event,) = {
+        e.json()["id"]: e for e in of_type(records, "entrustment.resumed.v1")
+    }.values()
+    assert resumed_event.json()["subject"] == entrustment_id

@@ -24,6 +24,8 @@ PUBLIC = {
     ("GET", "/api/v1/public/inspections"),
     ("GET", "/api/v1/public/inspections/{inspection_id}"),
     ("GET", "/api/v1/public/inspections/{inspection_id}/pools"),
+    ("GET", "/api/v1/public/inspection-announcements"),
+    ("GET", "/api/v1/public/inspection-announcements/{inspection_id}"),
 }
 
 

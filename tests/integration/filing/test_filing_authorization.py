@@ -60,12 +60,27 @@ ENDPOINTS: list[tuple[str, str, set[str], dict[str, Any]]] = [
     ),
     ("POST", "/api/v1/filings/{id}/suspend", REVIEWERS, {"json": REASON}),
     ("POST", "/api/v1/filings/{id}/reinstate", REVIEWERS, {"json": REASON}),
-    ("POST", "/api/v1/filings/{id}/revoke", REVIEWERS, {"json": REASON}),
+    (
+        "POST",
+        "/api/v1/filings/{id}/revoke",
+        REVIEWERS,
+        {"json": REASON | {"grounds": [{"kind": "other", "explanation": "理由"}]}},
+    ),
+    ("GET", "/api/v1/filings/{id}/term", READERS, {}),
+    ("POST", "/api/v1/filings/{id}/renewal", {OWNER}, {}),
+    ("POST", "/api/v1/filings/{id}/renewal/accept", REVIEWERS, {}),
+    ("POST", "/api/v1/filings/{id}/renewal/refuse", REVIEWERS, {"json": REASON}),
     (
         "PUT",
         "/api/v1/filings/{id}/institution-code",
         REVIEWERS,
         {"json": {"institution_code": "0123"}},
+    ),
+    (
+        "PUT",
+        "/api/v1/filings/{id}/institution-serial",
+        REVIEWERS | {Role.PROVINCE_CENTER.value},  # the province assigns it
+        {"json": {"institution_serial": "370123"}},
     ),
     ("GET", "/api/v1/public/notices", EVERYONE, {}),
     (

@@ -86,7 +86,8 @@ async def test_an_illegal_transition_is_409_with_the_reason_and_changes_nothing(
     assert problem["detail"] == "当前状态为“草稿”，不能执行“评估合格并公示”"
     assert problem["type"].endswith("/illegal-transition")
     _is_problem(await filing.post(f"{base}/resubmit", headers=enterprise), 409)
-    _is_problem(await filing.post(f"{base}/revoke", headers=staff, json={"reason": "x"}), 409)
+    revoke = {"reason": "x", "grounds": [{"kind": "other", "explanation": "x"}]}
+    _is_problem(await filing.post(f"{base}/revoke", headers=staff, json=revoke), 409)
     assert await view(filing, staff, filing_id) == before
 
     await fill_draft(filing, enterprise, filing_id, USCC)

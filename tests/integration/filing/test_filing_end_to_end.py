@@ -15,7 +15,7 @@ from integration.filing.flows import (
     view,
 )
 from integration.filing.test_catalog_changes import change
-from integration.filing.test_entrustments import submit, terms
+from integration.filing.test_entrustments import submit, terms, upload_plan
 from skilleval_shared.auth import Role
 from support.filing_samples import (
     MILLER,
@@ -55,6 +55,7 @@ async def test_filed_through_the_lifecycle_then_catalog_change_and_entrustment(
     agreement = await submit(filing, enterprise, terms(filing_settings))
     assert agreement.status_code == 201, agreement.text
     entrustment_id = agreement.json()["entrustment_id"]
+    assert (await upload_plan(filing, enterprise, entrustment_id)).status_code == 200
     usable = await filing.post(f"/api/v1/entrustments/{entrustment_id}/accept", headers=staff)
     assert usable.status_code == 200, usable.text
 

@@ -109,8 +109,11 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
     receipt = filed["receipt"]
     assert receipt["number"].startswith(f"QDZP-{after_notice(filing_settings).year}-")
     assert receipt["issued_on"] == after_notice(filing_settings).isoformat()
-    assert len(receipt["institution_serial"]) == 6
-    assert receipt["certificate_number_prefix"] == f"Y000037{receipt['institution_serial']}"
+    # The serial comes from the province and is recorded later: none yet, and no prefix.
+    assert receipt["institution_serial"] is None
+    assert receipt["certificate_number_prefix"] is None
+    assert filed["institution_serial_pending"] is True
+    assert filed["institution_serial_note"].startswith("机构序号待省中心分配")
     assert (await filing.get("/api/v1/public/notices")).json()["items"] == []
 
     records = of_filing(await published(filing_settings, has("filing.filed", filing_id)), filing_id)
@@ -118,6 +121,7 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
         "filing.submitted",
         "filing.returned",
         "filing.resubmitted",
+        "filing.conditions-reviewed",
         "filing.accepted",
         "notice.started",
         "objection.raised",
@@ -144,9 +148,10 @@ async def test_return_resubmit_notice_dismissed_objection_and_automatic_filing(
         "objection_count": 1,
         "upheld_count": 0,
     }
+    assert [f["met"] for f in data["filing.conditions-reviewed"]["findings"]] == [True] * 6
     filed_event = data["filing.filed"]
     assert filed_event["receipt_number"] == receipt["number"]
-    assert filed_event["institution_serial"] == receipt["institution_serial"]
+    assert filed_event.get("institution_serial") is None  # recorded later by staff
     assert filed_event["enterprise_short_name"] == "示例机械"
     assert [set(row["levels"]) for row in filed_event["catalog"]] == [{5, 4, 3}, {5, 4, 3, 2}]
 
@@ -251,13 +256,16 @@ async def test_suspension_reinstatement_and_revocation(
     assert suspended.json()["status"] == "suspended"
     reinstated = await filing.post(f"{base}/reinstate", headers=staff, json={"reason": "整改到位"})
     assert reinstated.status_code == 200 and reinstated.json()["status"] == "filed"
-    revoked = await filing.post(f"{base}/revoke", headers=staff, json={"reason": "违规发放证书"})
+    other = {"kind": "other", "explanation": "违规发放证书"}
+    revoked = await filing.post(
+        f"{base}/revoke", headers=staff, json={"reason": "违规发放证书", "grounds": [other]}
+    )
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     assert revoked.json()["allowed_actions"] == []
 
     again = await filing.post(f"{base}/reinstate", headers=staff, json={"reason": "误撤销"})
     assert again.status_code == 409
-    assert again.json()["detail"] == "当前状态为“已撤销备案”，不能执行“恢复评价资格”"
+    assert again.json()["detail"] == "当前状态为“已取消评价资质”，不能执行“恢复评价资格”"
 
     records = of_filing(
         await published(filing_settings, has("filing.revoked", filing_id)), filing_id
@@ -313,11 +321,18 @@ async def test_the_institution_code_is_set_before_or_after_filing_and_published(
     early = await filing.put(url, headers=staff, json={"institution_code": "0123"})
     assert early.status_code == 200, early.text
     assert early.json()["institution_code"] == "0123" and early.json()["receipt"] is None
+    # The province's serial may be recorded during the notice too; the receipt carries it.
+    serial = await filing.put(
+        f"/api/v1/filings/{filing_id}/institution-serial",
+        headers=staff,
+        json={"institution_serial": "370009"},
+    )
+    assert serial.status_code == 200, serial.text
     async with replica(filing_settings, today_override=after_notice(filing_settings)):
         await eventually(lambda: _status_is(filing, staff, filing_id, "filed"), timeout=20)
     receipt = (await view(filing, enterprise, filing_id))["receipt"]
     assert receipt["institution_code"] == "0123"
-    assert receipt["certificate_number_prefix"][:7] == "Y012337"
+    assert receipt["certificate_number_prefix"] == "Y012337370009"
 
     bad = await filing.put(url, headers=staff, json={"institution_code": "12a4"})
     assert bad.status_code == 422 and "4位数字" in bad.json()["detail"]

@@ -4,6 +4,7 @@ numbers and institution serials that are never given twice."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import pytest
 
@@ -17,11 +18,8 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.filings.notice_end import end_due_notices
-from skilleval_filing.filings.receipts import ReceiptAllocator, UniqueSequence
-from skilleval_filing.filings.repository import KIND, FilingRepository
+from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_shared.auth import Role
-from skilleval_shared.storage.aggregates import AggregateStore
 from support.kafka import eventually
 from support.samples import OTHER_USCC, USCC
 
@@ -39,7 +37,7 @@ def _filed_events(records, filing_id):
     return [r for r in of_filing(records, filing_id) if kind_of(r) == "filing.filed"]
 
 
-async def test_two_replicas_file_each_enterprise_once_with_distinct_serials(
+async def test_two_replicas_file_each_enterprise_once_with_distinct_receipts(
     filing, filing_settings, staff_headers, enterprise_headers
 ):
     staff = await staff_headers(Role.CITY_CENTER)
@@ -60,7 +58,6 @@ async def test_two_replicas_file_each_enterprise_once_with_distinct_serials(
         await asyncio.sleep(1.0)  # more rounds of both schedulers: nothing more may happen
 
     receipts = [v["receipt"] for v in views]
-    assert receipts[0]["institution_serial"] != receipts[1]["institution_serial"]
     assert receipts[0]["number"] != receipts[1]["number"]
 
     def settled(records):
@@ -70,7 +67,6 @@ async def test_two_replicas_file_each_enterprise_once_with_distinct_serials(
     for filing_id, receipt in zip((first, second), receipts, strict=True):
         [event] = _filed_events(records, filing_id)  # one event, however often relayed
         assert event.json()["data"]["receipt_number"] == receipt["number"]
-        assert event.json()["data"]["institution_serial"] == receipt["institution_serial"]
         closed = [r for r in of_filing(records, filing_id) if kind_of(r) == "notice.closed"]
         assert len(closed) == 1
         history = (await view(filing, staff, filing_id))["version"]
@@ -96,7 +92,6 @@ async def test_a_receipt_allocated_before_a_crash_is_reused_after_the_restart(
 
         receipt = (await eventually(filed, timeout=20))["receipt"]
     assert receipt["number"] == claimed.number
-    assert receipt["institution_serial"] == claimed.institution_serial
 
     # A second restart finds nothing left to do.
     version = (await view(filing, staff, filing_id))["version"]
@@ -107,66 +102,26 @@ async def test_a_receipt_allocated_before_a_crash_is_reused_after_the_restart(
     assert len(_filed_events(records, filing_id)) == 1
 
 
-async def test_concurrent_claims_give_every_owner_its_own_number_once(filing):
+async def test_concurrent_claims_give_every_filing_its_own_receipt_number_once(filing):
     db = filing.app.state.filing.runtime.db
-    owners = [f"owner-{n}" for n in range(12)]
-    # Two allocators (two replicas), each claiming for every owner at the same time.
-    sequences = [UniqueSequence(db["institution_serials"]) for _ in range(2)]
+    owners = [f"{USCC}-{n}" for n in range(1, 13)]
+    on = date(2026, 10, 14)
+    # Two allocators (two replicas), each claiming for every filing at the same time.
+    allocators = [ReceiptAllocator(db) for _ in range(2)]
     results = await asyncio.gather(
-        *(sequence.number_for(owner) for owner in owners for sequence in sequences)
+        *(allocator.receipt_for(owner, on) for owner in owners for allocator in allocators)
     )
-    by_owner: dict[str, set[int]] = {}
-    for (owner, _), number in zip(
-        ((owner, s) for owner in owners for s in sequences), results, strict=True
+    by_owner: dict[str, set[str]] = {}
+    for (owner, _), receipt in zip(
+        ((owner, a) for owner in owners for a in allocators), results, strict=True
     ):
-        by_owner.setdefault(owner, set()).add(number)
+        by_owner.setdefault(owner, set()).add(receipt.number)
     assert all(len(numbers) == 1 for numbers in by_owner.values()), by_owner
     numbers = [next(iter(numbers)) for numbers in by_owner.values()]
     assert len(set(numbers)) == len(owners)
-    assert all(1 <= n <= 999_999 for n in numbers)
-    # Asked again later, each owner gets its number back and no new one is taken.
-    assert [await sequences[0].number_for(owner) for owner in owners] == numbers
-    fresh = await sequences[1].number_for("owner-new")
-    assert fresh not in numbers
-
-
-async def test_two_rounds_racing_on_the_same_filings_file_each_exactly_once(
-    filing, filing_settings, staff_headers, enterprise_headers
-):
-    staff = await staff_headers(Role.CITY_CENTER)
-    expected = sorted(
-        [
-            await _on_notice(filing, enterprise_headers, staff, USCC),
-            await _on_notice(filing, enterprise_headers, staff, OTHER_USCC),
-        ]
-    )
-    db = filing.app.state.filing.runtime.db
-    rounds = [
-        end_due_notices(
-            filings=FilingRepository(AggregateStore(db, KIND)),
-            receipts=ReceiptAllocator(db),
-            on=after_notice(filing_settings),
-        )
-        for _ in range(3)
-    ]
-    filed = [filing_id for result in await asyncio.gather(*rounds) for filing_id in result]
-    assert sorted(filed) == expected
-    for filing_id in expected:
-        assert (await view(filing, staff, filing_id))["status"] == "filed"
-
-
-async def test_the_receipt_number_carries_the_configured_prefix(
-    filing, filing_settings, staff_headers, enterprise_headers
-):
-    staff = await staff_headers(Role.CITY_CENTER)
-    filing_id = await _on_notice(filing, enterprise_headers, staff, USCC)
-    later = after_notice(filing_settings)
-    async with replica(
-        filing_settings, today_override=later, notice_check_seconds=0.05, receipt_prefix="QDRS"
-    ) as other:
-
-        async def receipt():
-            return (await view(other, staff, filing_id))["receipt"]
-
-        number = (await eventually(receipt, timeout=20))["number"]
-    assert number == f"QDRS-{later.year}-000001"
+    # Asked again later, each filing gets its number back and no new one is taken.
+    assert [(await allocators[0].receipt_for(owner, on)).number for owner in owners] == numbers
+    fresh = await allocators[1].receipt_for(f"{USCC}-99", on)
+    assert fresh.number not in numbers
+    # The serial is the province's, recorded by staff: never allocated here.
+    assert all(receipt.institution_serial is None for receipt in results)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from datetime import timedelta
 from typing import Annotated, Any
 
 import pytest
@@ -20,10 +21,11 @@ from integration.filing.filed import (
     of_type,
     put_on_file,
 )
+from integration.filing.flows import replica
 from skilleval_filing.clock import today
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.filings.lifecycle import FilingState
-from skilleval_filing.inspections.model import draw
+from skilleval_filing.inspections.model import Assignment, draw, pool_digest
 from skilleval_shared.auth import Role
 from skilleval_shared.events.filing import ComplaintSubmitted
 from support.filing_samples import (
@@ -37,17 +39,22 @@ INSPECTIONS = "/api/v1/inspections"
 PUBLIC_INSPECTIONS = "/api/v1/public/inspections"
 COMPLAINTS = "/api/v1/complaints"
 PUBLIC_COMPLAINTS = "/api/v1/public/complaints"
-SEED = "2026年第四季度双随机抽查 公证种子 5c1e"
 INSPECTORS = [{"inspector_id": f"QD-{n:03d}", "name": f"检查员{n}"} for n in range(1, 6)]
 STAFF = {"city_center", "province_center", "admin"}
 
 
-def draw_request(**overrides: Any) -> dict[str, Any]:
+PUBLIC_VALUE = "2026第300期 03 17 22 25 29 31 + 09"  # a lottery result, say
+ANNOUNCEMENTS = "/api/v1/inspection-announcements"
+PUBLIC_ANNOUNCEMENTS = "/api/v1/public/inspection-announcements"
+POOLS = "/api/v1/inspection-pools"
+
+
+def announcement(settings, **overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title": "2026年第四季度企业自主评价双随机抽查",
-        "seed": SEED,
+        "seed_source": "公告次日中国福利彩票双色球开奖号码（含期号）",
+        "seed_date": (today(settings) + timedelta(days=1)).isoformat(),
         "enterprise_count": 3,
-        "inspectors": INSPECTORS,
         "inspectors_per_enterprise": 2,
     }
     return fields | overrides
@@ -76,76 +83,186 @@ async def file_enterprises(app, count: int) -> list[str]:
     return usccs
 
 
-async def test_a_draw_is_reproducible_from_its_seed_and_published_results_are_public(
+async def fill_pools(filing, staff, usccs, inspectors=INSPECTORS) -> None:
+    for uscc in usccs:
+        added = await filing.post(f"{POOLS}/enterprise", headers=staff, json={"uscc": uscc})
+        assert added.status_code == 201, added.text
+    for inspector in inspectors:
+        added = await filing.post(f"{POOLS}/inspector", headers=staff, json=inspector)
+        assert added.status_code == 201, added.text
+
+
+async def announced_and_drawn(filing, filing_settings, staff, **overrides):
+    """An announcement, then its one draw on the seed's date (a replica living on that day)."""
+    response = await filing.post(
+        ANNOUNCEMENTS, headers=staff, json=announcement(filing_settings, **overrides)
+    )
+    assert response.status_code == 201, response.text
+    inspection_id = response.json()["inspection_id"]
+    seed_day = today(filing_settings) + timedelta(days=1)
+    async with replica(filing_settings, today_override=seed_day) as later:
+        drawn = await later.post(
+            f"{ANNOUNCEMENTS}/{inspection_id}/draw",
+            headers=staff,
+            json={"public_value": PUBLIC_VALUE},
+        )
+    assert drawn.status_code == 201, drawn.text
+    return response.json(), drawn.json()
+
+
+async def test_pools_are_kept_by_staff_and_only_filed_enterprises_enter(
+    filing, staff_headers, enterprise_headers
+):
+    filed = await file_enterprises(filing.app, 2)
+    await put_on_file(filing.app, make_uscc(90), state=FilingState.SUSPENDED, sequence=90)
+    staff = await staff_headers(Role.CITY_CENTER)
+    await fill_pools(filing, staff, filed, INSPECTORS[:2])
+
+    listed = (await filing.get(f"{POOLS}/enterprise", headers=staff)).json()["items"]
+    assert [(m["member_id"], m["name"]) for m in listed] == [
+        (filed[0], "青岛抽查示例1号有限公司"),
+        (filed[1], "青岛抽查示例2号有限公司"),
+    ]
+    again = await filing.post(f"{POOLS}/enterprise", headers=staff, json={"uscc": filed[0]})
+    assert again.status_code == 409 and "已在检查对象名录库中" in again.json()["detail"]
+    suspended = await filing.post(
+        f"{POOLS}/enterprise", headers=staff, json={"uscc": make_uscc(90)}
+    )
+    assert suspended.status_code == 409 and "不是已备案" in suspended.json()["detail"]
+    removed = await filing.delete(f"{POOLS}/enterprise/{filed[0]}", headers=staff)
+    assert removed.status_code == 204
+    assert (await filing.delete(f"{POOLS}/enterprise/{filed[0]}", headers=staff)).status_code == 404
+    listed = (await filing.get(f"{POOLS}/enterprise", headers=staff)).json()["items"]
+    assert [m["member_id"] for m in listed] == [filed[1]]
+    inspectors = (await filing.get(f"{POOLS}/inspector", headers=staff)).json()["items"]
+    assert [m["member_id"] for m in inspectors] == ["QD-001", "QD-002"]
+
+    enterprise = await enterprise_headers(filed[1])
+    for method, path in [
+        ("GET", f"{POOLS}/enterprise"),
+        ("POST", f"{POOLS}/inspector"),
+        ("DELETE", f"{POOLS}/inspector/QD-001"),
+    ]:
+        denied = await filing.request(method, path, headers=enterprise, json=INSPECTORS[4])
+        assert denied.status_code == 403, (method, path)
+    province = await staff_headers(Role.PROVINCE_CENTER)
+    assert (
+        await filing.post(f"{POOLS}/inspector", headers=province, json=INSPECTORS[4])
+    ).status_code == 403
+
+
+async def test_a_draw_is_announced_first_made_once_and_reproducible_and_results_are_public(
     filing, filing_settings, staff_headers
 ):
     filed = await file_enterprises(filing.app, 6)
-    await put_on_file(filing.app, make_uscc(90), state=FilingState.SUSPENDED, sequence=90)
-    await put_on_file(filing.app, make_uscc(91), state=FilingState.ON_NOTICE, sequence=91)
     staff = await staff_headers(Role.CITY_CENTER)
+    await fill_pools(filing, staff, filed)
 
-    response = await filing.post(INSPECTIONS, headers=staff, json=draw_request())
+    too_early = await filing.post(
+        ANNOUNCEMENTS,
+        headers=staff,
+        json=announcement(filing_settings, seed_date=today(filing_settings).isoformat()),
+    )
+    assert too_early.status_code == 422 and "应晚于公告日期" in too_early.json()["detail"]
+    announced, drawn = await announced_and_drawn(filing, filing_settings, staff)
+    inspection_id = announced["inspection_id"]
+    assert (announced["drawn"], announced["seed"], announced["assignments"]) == (False, None, [])
+    assert [e["uscc"] for e in announced["enterprise_pool"]] == sorted(filed)
+    assert (drawn["status"], drawn["seed"], drawn["enterprise_pool_size"]) == (
+        "drawn",
+        PUBLIC_VALUE,
+        6,
+    )
+    assert all(len(item["inspectors"]) == 2 for item in drawn["items"])
+    # No second draw for the same announcement, whatever value is given, on any day.
+    later_day = today(filing_settings) + timedelta(days=2)
+    async with replica(filing_settings, today_override=later_day) as later:
+        for value in (PUBLIC_VALUE, "another value"):
+            again = await later.post(
+                f"{ANNOUNCEMENTS}/{inspection_id}/draw", headers=staff, json={"public_value": value}
+            )
+            assert again.status_code == 409, again.text
+            assert "不能重新抽取" in again.json()["detail"]
+    # Before the seed's date nobody may draw: the value is not public yet.
+    second, _ = (
+        (
+            await filing.post(ANNOUNCEMENTS, headers=staff, json=announcement(filing_settings))
+        ).json(),
+        None,
+    )
+    early = await filing.post(
+        f"{ANNOUNCEMENTS}/{second['inspection_id']}/draw",
+        headers=staff,
+        json={"public_value": PUBLIC_VALUE},
+    )
+    assert early.status_code == 409 and "届时方可抽取" in early.json()["detail"]
 
-    assert response.status_code == 201, response.text
-    drawn = response.json()
-    inspection_id = drawn["inspection_id"]
-    assert (drawn["status"], drawn["seed"], drawn["enterprise_pool_size"]) == ("drawn", SEED, 6)
-    pools = (await filing.get(f"{INSPECTIONS}/{inspection_id}/pools", headers=staff)).json()
-    assert pools["enterprise_pool"] == sorted(filed)  # only enterprises on file right now
-    assert assignments(drawn) == recompute(pools)
+    # 一公开: the announcement and its draw, for anyone, recomputable from what is published.
+    public = (await filing.get(f"{PUBLIC_ANNOUNCEMENTS}/{inspection_id}")).json()
+    assert (public["drawn"], public["seed"]) == (True, PUBLIC_VALUE)
+    recipe = {
+        "seed": public["seed"],
+        "enterprise_pool": [e["uscc"] for e in public["enterprise_pool"]],
+        "inspector_pool": public["inspector_pool"],
+        "enterprise_count": public["enterprise_count"],
+        "inspectors_per_enterprise": public["inspectors_per_enterprise"],
+    }
+    assert recompute(recipe) == assignments({"items": public["assignments"]}) == assignments(drawn)
     ids = [i["inspector_id"] for i in INSPECTORS]
-    again = draw(SEED, list(reversed(filed)), ids, 3, 2)
-    assert [(a.enterprise, list(a.inspectors)) for a in again.assignments] == assignments(drawn)
-    other_seed = draw(SEED + "x", filed, ids, 3, 2)
-    assert [(a.enterprise, list(a.inspectors)) for a in other_seed.assignments] != assignments(
-        drawn
+    assert public["pool_sha256"] == pool_digest(filed, ids) == drawn["pool_sha256"]
+    listed = (await filing.get(PUBLIC_ANNOUNCEMENTS)).json()["items"]
+    assert {item["inspection_id"]: item["drawn"] for item in listed} == {
+        inspection_id: True,
+        second["inspection_id"]: False,
+    }
+    pools = (await filing.get(f"{INSPECTIONS}/{inspection_id}/pools", headers=staff)).json()
+    assert assignments(drawn) == recompute(pools)
+    assert draw(PUBLIC_VALUE, list(reversed(filed)), ids, 3, 2).assignments == tuple(
+        Assignment(enterprise=e, inspectors=tuple(i)) for e, i in assignments(drawn)
     )
 
     assert (await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}")).status_code == 404
     early = await filing.post(f"{INSPECTIONS}/{inspection_id}/publish", headers=staff)
     assert early.status_code == 409 and "3家企业未录入" in early.json()["detail"]
-    on = today(filing_settings).isoformat()
+    on = (today(filing_settings) + timedelta(days=1)).isoformat()
     outcomes = ["compliant", "rectification_required", "non_compliant"]
-    for item, outcome in zip(drawn["items"], outcomes, strict=True):
-        result = {
-            "uscc": item["uscc"],
-            "inspected_on": on,
-            "outcome": outcome,
-            "findings": "见记录",
-        }
-        recorded = await filing.post(
-            f"{INSPECTIONS}/{inspection_id}/results", headers=staff, json=result
-        )
-        assert recorded.status_code == 200, recorded.text
-
-    published = await filing.post(f"{INSPECTIONS}/{inspection_id}/publish", headers=staff)
+    async with replica(filing_settings, today_override=later_day) as later:
+        for item, outcome in zip(drawn["items"], outcomes, strict=True):
+            result = {
+                "uscc": item["uscc"],
+                "inspected_on": on,
+                "outcome": outcome,
+                "findings": "见记录",
+            }
+            recorded = await later.post(
+                f"{INSPECTIONS}/{inspection_id}/results", headers=staff, json=result
+            )
+            assert recorded.status_code == 200, recorded.text
+        published = await later.post(f"{INSPECTIONS}/{inspection_id}/publish", headers=staff)
 
     assert published.status_code == 200, published.text
-    public = await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}")
-    assert public.status_code == 200 and public.json() == published.json()
-    assert [item["result"]["outcome"] for item in public.json()["items"]] == outcomes
-    assert public.json()["items"][1]["result"]["outcome_label"] == "责令整改"
-    listed = (await filing.get(PUBLIC_INSPECTIONS)).json()["items"]
-    assert [item["inspection_id"] for item in listed] == [inspection_id]
+    public_result = await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}")
+    assert public_result.status_code == 200 and public_result.json() == published.json()
+    assert [item["result"]["outcome"] for item in public_result.json()["items"]] == outcomes
+    assert public_result.json()["items"][1]["result"]["outcome_label"] == "责令整改"
     public_pools = (await filing.get(f"{PUBLIC_INSPECTIONS}/{inspection_id}/pools")).json()
     assert public_pools == pools
-    assert recompute(public_pools) == assignments(public.json())
-    late = await filing.post(
-        f"{INSPECTIONS}/{inspection_id}/results",
-        headers=staff,
-        json={"uscc": filed[0], "inspected_on": on, "outcome": "compliant", "findings": "补录"},
-    )
-    assert late.status_code == 409
 
     records = await filing_events(filing_settings, has("inspection.published.v1", 3))
+    (announced_event,) = [
+        r
+        for r in of_type(records, "inspection-announcement.announced.v1")
+        if r.json()["data"]["inspection_id"] == inspection_id
+    ]
+    assert announced_event.key == inspection_id.encode()
+    assert announced_event.json()["data"]["pool_sha256"] == public["pool_sha256"]
     (drawn_event,) = of_type(records, "inspection.drawn.v1")
     assert drawn_event.key == inspection_id.encode()
     data = drawn_event.json()["data"]
-    assert (data["seed"], data["pool_size"], data["inspector_pool_size"]) == (SEED, 6, 5)
+    assert (data["seed"], data["pool_size"], data["inspector_pool_size"]) == (PUBLIC_VALUE, 6, 5)
     assert [(d["uscc"], [i["inspector_id"] for i in d["inspectors"]]) for d in data["drawn"]] == (
         assignments(drawn)
     )
-    # Keyed by each enterprise, so they may arrive in any order across partitions.
     published_events = of_type(records, "inspection.published.v1")
     assert {r.key.decode(): r.json()["data"]["outcome"] for r in published_events} == {
         item["uscc"]: outcome for item, outcome in zip(drawn["items"], outcomes, strict=True)
@@ -155,68 +272,69 @@ async def test_a_draw_is_reproducible_from_its_seed_and_published_results_are_pu
 @pytest.mark.parametrize(
     ("overrides", "fragment"),
     [
-        pytest.param({"seed": "   "}, "随机种子不能为空", id="blank-seed"),
-        pytest.param({"seed": "x" * 129}, "不超过128个字符", id="long-seed"),
         pytest.param({"enterprise_count": 5}, "只有4个，不足以抽取5个", id="pool-too-small"),
         pytest.param({"enterprise_count": 0}, "抽取企业数应为1至100", id="no-enterprises"),
-        pytest.param({"inspectors": INSPECTORS[:1]}, "只有1个，不足以抽取2个", id="few-inspectors"),
-        pytest.param({"inspectors_per_enterprise": 4}, "应为1至3", id="too-many-per-enterprise"),
-        pytest.param(
-            {"inspectors": [*INSPECTORS, INSPECTORS[0]]}, "重复项：QD-001", id="duplicate-inspector"
-        ),
-        pytest.param(
-            {"inspectors": [{"inspector_id": "甲 1", "name": "检查员"}]}, "格式", id="bad-inspector"
-        ),
+        pytest.param({"inspectors_per_enterprise": 1}, "应为2至3", id="one-inspector"),
+        pytest.param({"inspectors_per_enterprise": 4}, "应为2至3", id="too-many-per-enterprise"),
+        pytest.param({"seed_date": "2020-01-01"}, "应晚于公告日期", id="seed-already-known"),
+        pytest.param({"seed_source": ""}, "不能为空", id="no-seed-source"),
     ],
 )
-async def test_an_impossible_draw_is_refused_and_stores_nothing(
+async def test_an_announcement_that_cannot_be_drawn_fairly_is_refused_and_stores_nothing(
     filing, filing_settings, staff_headers, overrides, fragment
 ):
-    await file_enterprises(filing.app, 4)
+    await fill_pools(filing, await staff_headers(Role.ADMIN), await file_enterprises(filing.app, 4))
     staff = await staff_headers(Role.ADMIN)
 
-    response = await filing.post(INSPECTIONS, headers=staff, json=draw_request(**overrides))
+    response = await filing.post(
+        ANNOUNCEMENTS, headers=staff, json=announcement(filing_settings, **overrides)
+    )
 
     assert response.status_code == 422, response.text
     problem = response.json()
     messages = [problem.get("detail", "")] + [e["message"] for e in problem.get("errors", [])]
     assert any(fragment in message for message in messages), problem
-    assert (await filing.get(INSPECTIONS, headers=staff)).json() == {"items": []}
+    assert (await filing.get(PUBLIC_ANNOUNCEMENTS)).json() == {"items": []}
     assert await filing.app.state.filing.runtime.db["inspection_pools"].count_documents({}) == 0
-    good = await filing.post(INSPECTIONS, headers=staff, json=draw_request())
-    assert good.status_code == 201
-    records = await filing_events(filing_settings, has("inspection.drawn.v1"))
-    assert len(of_type(records, "inspection.drawn.v1")) == 1
 
 
 async def test_results_only_for_drawn_enterprises_once_each(filing, filing_settings, staff_headers):
     filed = await file_enterprises(filing.app, 4)
     staff = await staff_headers(Role.CITY_CENTER)
-    drawn = (
-        await filing.post(INSPECTIONS, headers=staff, json=draw_request(enterprise_count=2))
-    ).json()
+    await fill_pools(filing, staff, filed)
+    _, drawn = await announced_and_drawn(filing, filing_settings, staff, enterprise_count=2)
     results = f"{INSPECTIONS}/{drawn['inspection_id']}/results"
     chosen = drawn["items"][0]["uscc"]
     outsider = next(uscc for uscc in filed if uscc not in {i["uscc"] for i in drawn["items"]})
     on = today(filing_settings).isoformat()
-    result = {"uscc": chosen, "inspected_on": on, "outcome": "compliant", "findings": "台账齐全"}
-    assert (await filing.post(results, headers=staff, json=result)).status_code == 200
-    before = (await filing.get(f"{INSPECTIONS}/{drawn['inspection_id']}", headers=staff)).json()
+    async with replica(
+        filing_settings, today_override=today(filing_settings) + timedelta(days=1)
+    ) as later:
+        result = {
+            "uscc": chosen,
+            "inspected_on": (today(filing_settings) + timedelta(days=1)).isoformat(),
+            "outcome": "compliant",
+            "findings": "台账齐全",
+        }
+        assert (await later.post(results, headers=staff, json=result)).status_code == 200
+        before = (await later.get(f"{INSPECTIONS}/{drawn['inspection_id']}", headers=staff)).json()
 
-    for bad, fragment in [
-        (result, "已经录入"),
-        (result | {"uscc": outsider}, "不在本次抽取的检查对象中"),
-        (result | {"uscc": drawn["items"][1]["uscc"], "inspected_on": "2020-01-01"}, "检查日期"),
-        (result | {"uscc": "91350100M000100Y44"}, "校验位"),
-        (result | {"outcome": "excellent"}, "取值应为以下之一"),
-    ]:
-        response = await filing.post(results, headers=staff, json=bad)
-        assert response.status_code == 422, response.text
-        problem = response.json()
-        messages = [problem.get("detail", "")] + [e["message"] for e in problem.get("errors", [])]
-        assert any(fragment in message for message in messages), problem
+        for bad, fragment in [
+            (result, "已经录入"),
+            (result | {"uscc": outsider}, "不在本次抽取的检查对象中"),
+            (result | {"uscc": drawn["items"][1]["uscc"], "inspected_on": on}, "检查日期"),
+            (result | {"uscc": "91350100M000100Y44"}, "校验位"),
+            (result | {"outcome": "excellent"}, "取值应为以下之一"),
+        ]:
+            response = await later.post(results, headers=staff, json=bad)
+            assert response.status_code == 422, response.text
+            problem = response.json()
+            messages = [problem.get("detail", "")] + [
+                e["message"] for e in problem.get("errors", [])
+            ]
+            assert any(fragment in message for message in messages), problem
 
-    after = (await filing.get(f"{INSPECTIONS}/{drawn['inspection_id']}", headers=staff)).json()
+        after = (await later.get(f"{INSPECTIONS}/{drawn['inspection_id']}", headers=staff)).json()
     assert after == before
 
 
@@ -299,6 +417,12 @@ async def test_a_public_complaint_is_handled_by_staff_without_exposing_the_compl
     assert resolved.status_code == 200, resolved.text
     final = (await filing.get(f"{PUBLIC_COMPLAINTS}/{complaint_id}")).json()
     assert (final["status"], final["outcome"]) == ("resolved", "substantiated")
+    # What a person reads is Chinese; the codes stay for programs.
+    assert (final["status_label"], final["kind_label"], final["outcome_label"]) == (
+        "已办结",
+        "举报",
+        "属实",
+    )
     assert "13912345678" not in str(final) and "张三" not in str(final)
     by_status = await filing.get(COMPLAINTS, headers=staff, params={"status": "received"})
     assert by_status.json()["items"] == []
@@ -391,26 +515,41 @@ async def test_public_complaints_are_rate_limited(filing):
 async def test_the_public_reaches_no_staff_action(
     filing, filing_settings, enterprise_headers, staff_headers
 ):
-    await file_enterprises(filing.app, 2)
+    filed = await file_enterprises(filing.app, 2)
     who = await callers(enterprise_headers, staff_headers, USCC, OTHER_USCC)
     complaint = {"contact_phone": "13912345678", "target_uscc": USCC, "text": "乱收费"}
     complaint_id = (await filing.post(PUBLIC_COMPLAINTS, json=complaint)).json()["complaint_id"]
-    drawn = await filing.post(
-        INSPECTIONS, headers=who["admin"], json=draw_request(enterprise_count=1)
+    await fill_pools(filing, who["admin"], filed)
+    announced, drawn_view = await announced_and_drawn(
+        filing, filing_settings, who["admin"], enterprise_count=1
     )
-    inspection = f"{INSPECTIONS}/{drawn.json()['inspection_id']}"
+    inspection = f"{INSPECTIONS}/{drawn_view['inspection_id']}"
+    announce_path = f"{ANNOUNCEMENTS}/{announced['inspection_id']}"
     readers = denied_to(STAFF)
     deciders = denied_to({"city_center", "admin"})
     result = {
-        "uscc": drawn.json()["items"][0]["uscc"],
+        "uscc": drawn_view["items"][0]["uscc"],
         "inspected_on": today(filing_settings).isoformat(),
         "outcome": "compliant",
         "findings": "未发现问题",
     }
 
     await check_roles(
-        filing, "POST", INSPECTIONS, who, deciders, json=draw_request(enterprise_count=1)
+        filing,
+        "POST",
+        ANNOUNCEMENTS,
+        who,
+        deciders,
+        json=announcement(filing_settings, enterprise_count=1),
     )
+    await check_roles(
+        filing, "POST", f"{announce_path}/draw", who, deciders, json={"public_value": "1"}
+    )
+    for kind in ("enterprise", "inspector"):
+        await check_roles(filing, "GET", f"{POOLS}/{kind}", who, readers)
+        await check_roles(filing, "DELETE", f"{POOLS}/{kind}/QD-999", who, deciders)
+    await check_roles(filing, "POST", f"{POOLS}/inspector", who, deciders, json=INSPECTORS[0])
+    await check_roles(filing, "POST", f"{POOLS}/enterprise", who, deciders, json={"uscc": USCC})
     for path in (INSPECTIONS, inspection, f"{inspection}/pools", COMPLAINTS):
         await check_roles(filing, "GET", path, who, readers)
     await check_roles(filing, "GET", f"{COMPLAINTS}/{complaint_id}", who, readers)
@@ -426,5 +565,10 @@ async def test_the_public_reaches_no_staff_action(
         json={"outcome": "unsubstantiated", "resolution": "经核实不属实"},
     )
     # The public endpoints need no login at all.
-    for path in (PUBLIC_INSPECTIONS, f"{PUBLIC_COMPLAINTS}/{complaint_id}"):
+    for path in (
+        PUBLIC_INSPECTIONS,
+        PUBLIC_ANNOUNCEMENTS,
+        f"{PUBLIC_ANNOUNCEMENTS}/{announced['inspection_id']}",
+        f"{PUBLIC_COMPLAINTS}/{complaint_id}",
+    ):
         assert (await filing.get(path)).status_code == 200

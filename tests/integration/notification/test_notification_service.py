@@ -58,7 +58,7 @@ async def test_events_from_kafka_are_emailed_once_and_logged_for_their_owner(
             filing.EnterpriseRegistered,
             filing.FilingReturned,
             assessment.PlanAccepted,
-            certification.CertificateIssued,
+            certification.CertificateIssuedV2,
         )
     ]
     async with serve_in_process(build_app(settings)) as client:
@@ -87,7 +87,7 @@ async def test_events_from_kafka_are_emailed_once_and_logged_for_their_owner(
             params={"recipient": mail.holder, "status": "sent"},
         )
         [holder] = filtered.json()["items"]
-        assert holder["event_type"] == certification.CertificateIssued.event_type()
+        assert holder["event_type"] == certification.CertificateIssuedV2.event_type()
         by_event = await client.get(
             "/api/v1/deliveries", headers=staff, params={"event_id": events[1].id}
         )

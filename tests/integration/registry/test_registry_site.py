@@ -126,3 +126,16 @@ async def test_pages_are_limited_like_the_public_reads(make_settings, mongo):
         assert answers == [200, 200, 200]
         refused = await client.get("/statistics")
         assert refused.status_code == 429 and "查询过于频繁" in refused.text
+
+
+async def test_the_pages_document_their_429_page(make_settings, mongo):
+    # Found by `make fuzz`: the pages answered an undocumented 429 (a page, not a problem).
+    settings = make_settings("registry", RegistrySettings, public_reads_per_minute=1)
+    async with serve_in_process(build_app(settings)) as client:
+        paths = (await client.get("/openapi.json")).json()["paths"]
+        for page in ("/verify", "/public/certificates/verify", "/institutions", "/statistics"):
+            assert set(paths[page]["get"]["responses"]["429"]["content"]) == {"text/html"}, page
+        await client.get("/statistics")
+        refused = await client.get("/statistics")
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("text/html")

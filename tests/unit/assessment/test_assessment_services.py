@@ -57,6 +57,7 @@ class Parts:
     async def register(self, plan_id: str, **fields: Any) -> Any:
         return await candidates.register_one(
             plans=self.plans,
+            institutions=self.institutions,
             enrolments=self.enrolments,
             batches=self.batches,
             uscc=USCC,
@@ -279,6 +280,7 @@ async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -
     sheet = [(n, CandidateForm.model_validate(candidate(n))) for n in range(1, 201)]
     await candidates.register(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         uscc=USCC,
@@ -350,6 +352,7 @@ async def test_a_big_import_reports_rows_checked_while_it_runs() -> None:
     notes: list[tuple[str, int]] = []
     outcome = await candidates.register(
         plans=parts.plans,
+        institutions=parts.institutions,
         enrolments=parts.enrolments,
         batches=parts.batches,
         uscc=USCC,
@@ -413,6 +416,7 @@ async def test_a_photo_or_evidence_must_be_an_uploaded_file_of_the_plan() -> Non
     async def register(n: int, **fields: Any) -> Any:
         return await candidates.register_one(
             plans=parts.plans,
+            institutions=parts.institutions,
             enrolments=parts.enrolments,
             batches=parts.batches,
             uscc=USCC,

@@ -9,7 +9,9 @@ from skilleval_certification.certificates.model import (
     CertificateStatus,
     IssueKind,
     correct,
+    from_issue_record,
     from_row,
+    issue_record,
     issued_event,
     reissue,
     revoke,
@@ -41,6 +43,16 @@ def test_issued_certificate_prints_dashes_for_no_work_type() -> None:
     assert certificate.work_type == "--"
     assert certificate.level_title == "四级/中级工"
     assert issued_event(certificate).row.certificate_number == NUMBER
+
+
+def test_the_issue_record_gives_back_the_certificate_as_issued() -> None:
+    certificate = a_certificate()
+    record = issue_record(certificate)
+    assert record["_id"] == NUMBER and "holder_name" not in record  # the row's fields once
+    assert from_issue_record(record) == certificate
+    # a record stored whole, as before issue records, reads the same
+    whole = {"_id": NUMBER, **certificate.model_dump(mode="json")}
+    assert from_issue_record(whole) == certificate
 
 
 def test_revocation_by_the_issuer_or_a_centre_only() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from skilleval_certification.numbering.model import MissingInstitutionSerial
 from skilleval_certification.rosters.model import (
+    Roster,
     RosterStatus,
     issued,
     request_numbering,
@@ -121,3 +122,24 @@ def test_numbering_is_refused_without_the_institution_serial() -> None:
         request_numbering(
             roster, institution=institution(institution_serial=None), issue_date=date(2026, 3, 20)
         )
+
+
+@pytest.mark.parametrize(
+    "seqs",
+    [(), (1,), tuple(range(1, 10_001)), (1, 2, 3, 5, 9, 10), (3, 1, 2), (1, 1, 2), (7, 100_000)],
+)
+def test_passed_rows_are_stored_as_runs_and_read_back_as_they_were(seqs) -> None:
+    roster = Roster(
+        roster_id="r1",
+        institution_uscc=USCC,
+        institution_name="示例",
+        plan_id="p1",
+        row_count=len(seqs),
+        chunk_count=1,
+        passed_seqs=seqs,
+    )
+    stored = roster.model_dump(mode="json")
+    assert isinstance(stored["passed_seqs"], str) and len(stored["passed_seqs"]) < 40
+    assert Roster.model_validate(stored) == roster
+    # a roster stored before runs, with a list of numbers, reads the same
+    assert Roster.model_validate(stored | {"passed_seqs": list(seqs)}) == roster

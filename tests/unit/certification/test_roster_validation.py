@@ -4,7 +4,7 @@ from datetime import date
 
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.institutions.model import Entrustment, Scope, StatusChange
-from skilleval_certification.rosters.validation import check_chunk, check_roster
+from skilleval_certification.rosters.validation import check_chunk, check_roster, with_outcome
 from skilleval_shared.validation.id_number import IdType
 from support.certification_samples import USCC, id_number, institution, plan, row
 
@@ -174,3 +174,37 @@ def test_an_email_the_certificate_would_refuse_fails_the_row() -> None:
     assert "电子邮箱格式不正确" in messages([bad], results=passed(bad))[1]
     good = row(2, email="Worker2@Example.COM")
     assert messages([good], results=passed(good)) == {2: []}
+
+
+def test_a_stored_outcome_of_failing_rows_or_of_every_row_reads_the_same() -> None:
+    rows = [row(1), row(2), row(3)]
+    passes = {
+        person_key(r.id_type, r.id_number, r.occupation_code, r.level): {PLAN: True}
+        for r in rows[:2]
+    }
+    checked = check_chunk(rows, institution=institution(), held=set(), results=passes)
+    done = check_roster(
+        checked, institution_uscc=USCC, plan_id=PLAN, plan=plan(PLAN), institution=institution()
+    )
+    assert [item.ok for item in done] == [True, True, False]  # no result for the third
+    failing = [item.model_dump(mode="json") for item in done if not item.ok]
+    every = [item.model_dump(mode="json") for item in done]
+    # what another attempt stored stands, whatever this attempt found (here: every row passed)
+    passed = [item.model_copy(update={"problems": ()}) for item in done]
+    assert with_outcome(passed, failing) == with_outcome(passed, every) == done
+    assert with_outcome(done, []) == passed
+
+
+def test_rows_under_a_suspended_entrustment_fail_with_its_reason() -> None:
+    outside = row(1, occupation_code="4-01-02-03", work_type=None)
+    entrusted = _entrusted(date(2026, 1, 1), date(2026, 12, 31))
+    held = entrusted.model_copy(
+        update={
+            "entrustments": tuple(
+                e.model_copy(update={"suspended_reason": "委托方备案已失效"})
+                for e in entrusted.entrustments
+            )
+        }
+    )
+    found = messages([outside], inst=held, roster_inst=held, results=passed(outside))[1]
+    assert any("委托评价协议已中止（委托方备案已失效）" in m for m in found), found

@@ -83,9 +83,37 @@ async def submit(setup: Setup, caller: Caller = TRUSTEE) -> EntrustmentRecord:
     )
 
 
+async def upload_plan(setup: Setup, record: EntrustmentRecord) -> EntrustmentRecord:
+    return await service.upload_plan(
+        entrustments=setup.entrustments,
+        files=setup.files,  # type: ignore[arg-type]
+        caller=TRUSTEE,
+        entrustment_id=record.entrustment_id,
+        upload=CheckedUpload(filename="实施方案.pdf", file_type=PDF, content=b"%PDF-1.7 plan"),
+    )
+
+
+async def accepted(setup: Setup) -> EntrustmentRecord:
+    record = await submit(setup)
+    await upload_plan(setup, record)
+    return await service.review(
+        **setup.parts(), caller=STAFF, entrustment_id=record.entrustment_id, accept=True, on=TODAY
+    )
+
+
 async def test_an_agreement_is_filed_with_its_file_and_accepted_by_staff(setup: Setup) -> None:
     record = await submit(setup)
     assert record.file.file_id == "file-0" and record.state is ReviewState.SUBMITTED
+    with pytest.raises(IllegalTransition, match="尚未上传评价实施方案"):
+        await service.review(
+            **setup.parts(),
+            caller=STAFF,
+            entrustment_id=record.entrustment_id,
+            accept=True,
+            on=TODAY,
+        )
+    planned = await upload_plan(setup, record)
+    assert planned.plan is not None and planned.plan.filename == "实施方案.pdf"
 
     accepted = await service.review(
         **setup.parts(), caller=STAFF, entrustment_id=record.entrustment_id, accept=True, on=TODAY
@@ -119,3 +147,41 @@ async def test_an_enterprise_not_on_file_stores_no_file(setup: Setup) -> None:
     with pytest.raises(IllegalTransition, match="尚未备案"):
         await submit(setup, outsider)
     assert setup.files.saved == [] and setup.store.published == []
+
+
+async def test_a_party_suspended_suspends_it_until_every_party_may_evaluate_again(
+    setup: Setup,
+) -> None:
+    record = await accepted(setup)
+    changed = service.party_status_changed
+    entrustments = setup.entrustments
+
+    assert await changed(entrustments=entrustments, uscc=OTHER_USCC, status="suspended", on=TODAY)
+    # the same status again (a redelivered event) changes nothing
+    assert not await changed(
+        entrustments=entrustments, uscc=OTHER_USCC, status="suspended", on=TODAY
+    )
+    assert await changed(entrustments=entrustments, uscc=USCC, status="revoked", on=TODAY)
+    assert await changed(entrustments=entrustments, uscc=OTHER_USCC, status="filed", on=TODAY)
+    held = (await entrustments.get(record.entrustment_id)).state.entrustment
+    assert [s.reason for s in held.suspensions] == ["受托方已被取消评价资质"]
+    assert not held.is_usable_on(TODAY)
+    # only the first suspension is announced; the trustee's revocation keeps it suspended
+    kinds = [type(e.data).__name__ for e in setup.store.published]
+    assert kinds[-1] == "EntrustmentSuspended" and "EntrustmentResumed" not in kinds
+
+
+async def test_a_lifted_suspension_resumes_it(setup: Setup) -> None:
+    record = await accepted(setup)
+    entrustments = setup.entrustments
+
+    await service.party_status_changed(
+        entrustments=entrustments, uscc=USCC, status="suspended", on=TODAY
+    )
+    await service.party_status_changed(
+        entrustments=entrustments, uscc=USCC, status="filed", on=TODAY
+    )
+
+    assert (await entrustments.get(record.entrustment_id)).state.entrustment.is_usable_on(TODAY)
+    kinds = [type(e.data).__name__ for e in setup.store.published]
+    assert kinds[-2:] == ["EntrustmentSuspended", "EntrustmentResumed"]

@@ -20,6 +20,7 @@ from skilleval_filing.filings.submission import IncompleteFiling
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.events import filing as s
 from support.filing_samples import (
+    ALL_MET,
     OTHER_USCC,
     USCC,
     complete_draft,
@@ -34,7 +35,9 @@ CALENDAR = NoticeCalendar(
 ACCEPTED_ON = date(2026, 9, 30)
 LAST_NOTICE_DAY = date(2026, 10, 13)
 AFTER_NOTICE = date(2026, 10, 14)
-RECEIPT = issue_receipt(issued_on=AFTER_NOTICE, receipt_sequence=1, institution_serial_sequence=42)
+# As allocated at the end of the notice: the number only; the serial comes from the province.
+RECEIPT = issue_receipt(issued_on=AFTER_NOTICE, receipt_sequence=1)
+SERIAL = c.RecordInstitutionSerial("000042")
 SUBMIT = c.Submit()
 STAFF_ACCOUNT = "staff:wang"
 REMARK = Remark(item="material:4", text="破格申报条件未写明工作年限要求")
@@ -69,7 +72,7 @@ def returned() -> FilingRecord:
 
 
 def on_notice() -> FilingRecord:
-    return run(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY)
+    return run(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, conditions=ALL_MET), CITY)
 
 
 def objection(objection_id: str = "O-1", on: date = date(2026, 10, 9)) -> c.RaiseObjection:
@@ -92,6 +95,14 @@ def revoked() -> FilingRecord:
     return run(filed(), c.Revoke("违规发证"), CITY)
 
 
+VALID_UNTIL = date(2029, 10, 13)
+LAPSE = c.Lapse(today=date(2029, 10, 14), valid_until=VALID_UNTIL)
+
+
+def lapsed() -> FilingRecord:
+    return run(filed(), LAPSE, Actor.SYSTEM)
+
+
 IN_STATE: dict[FilingState, Callable[[], FilingRecord]] = {
     FilingState.DRAFT: draft,
     FilingState.SUBMITTED: submitted,
@@ -101,13 +112,14 @@ IN_STATE: dict[FilingState, Callable[[], FilingRecord]] = {
     FilingState.FILED: filed,
     FilingState.SUSPENDED: suspended,
     FilingState.REVOKED: revoked,
+    FilingState.LAPSED: lapsed,
 }
 # One valid command per action, with a role allowed to give it.
 SAMPLES: list[tuple[c.Command, Actor]] = [
     (SUBMIT, Actor.ENTERPRISE),
     (c.Resubmit(), Actor.ENTERPRISE),
     (c.ReturnForChanges((REMARK,)), CITY),
-    (c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY),
+    (c.AcceptForNotice(ACCEPTED_ON, CALENDAR, conditions=ALL_MET), CITY),
     (c.Reject("不具备评价条件"), Actor.ADMIN),
     (objection(), Actor.PUBLIC),
     (c.ResolveObjection("O-1", upheld=False, reason="不属实", resolved_on=AFTER_NOTICE), CITY),
@@ -116,6 +128,11 @@ SAMPLES: list[tuple[c.Command, Actor]] = [
     (c.Reinstate("整改完成"), CITY),
     (c.Revoke("违规"), Actor.ADMIN),
     (c.AssignInstitutionCode("0123"), CITY),
+    (c.EndSuspension(date(2027, 1, 1)), Actor.SYSTEM),
+    (c.RequestRenewal(date(2029, 9, 1), VALID_UNTIL, 90), Actor.ENTERPRISE),
+    (c.Renew(VALID_UNTIL, date(2032, 10, 13)), CITY),
+    (c.RefuseRenewal("管理不规范"), CITY),
+    (LAPSE, Actor.SYSTEM),
 ]
 
 
@@ -226,13 +243,15 @@ def test_resubmitting_checks_completeness_again() -> None:
 
 
 def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
-    decision = decide(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR), CITY)
+    decision = decide(
+        submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, conditions=ALL_MET), CITY
+    )
 
     notice = decision.filing.notice
     assert decision.filing.state is FilingState.ON_NOTICE
     assert notice is not None
     assert (notice.starts_on, notice.ends_on) == (date(2026, 10, 8), LAST_NOTICE_DAY)
-    assert decision.events == (
+    assert decision.events[1:] == (
         s.FilingAccepted(**DECIDED),
         s.NoticeStarted(
             **IDS,
@@ -246,7 +265,11 @@ def test_accepting_puts_the_filing_on_notice_for_five_working_days() -> None:
 
 def test_an_impossible_notice_length_is_refused() -> None:
     with pytest.raises(InvalidRequest, match="公示期应为1至60个工作日"):
-        decide(submitted(), c.AcceptForNotice(ACCEPTED_ON, CALENDAR, working_days=0), CITY)
+        decide(
+            submitted(),
+            c.AcceptForNotice(ACCEPTED_ON, CALENDAR, working_days=0, conditions=ALL_MET),
+            CITY,
+        )
 
 
 def test_rejecting_outright_needs_a_reason() -> None:
@@ -415,7 +438,7 @@ def test_suspension_and_reinstatement() -> None:
     ("command", "message"),
     [
         (c.Suspend(""), "暂停原因不能为空"),
-        (c.Revoke(" "), "撤销原因不能为空"),
+        (c.Revoke(" "), "取消评价资质的原因不能为空"),
     ],
 )
 def test_suspension_and_revocation_need_a_reason(command: c.Command, message: str) -> None:
@@ -453,7 +476,7 @@ def test_a_filing_survives_storage_as_json() -> None:
 
 
 def test_an_institution_code_set_before_filing_is_on_the_receipt() -> None:
-    coded = run(on_notice(), c.AssignInstitutionCode("0123"), CITY)
+    coded = run(run(on_notice(), SERIAL, CITY), c.AssignInstitutionCode("0123"), CITY)
     assert coded.state is FilingState.ON_NOTICE and coded.filing.institution_code == "0123"
 
     filed_now = run(coded, c.EndNotice(AFTER_NOTICE, RECEIPT), Actor.SYSTEM).filing
@@ -464,10 +487,13 @@ def test_an_institution_code_set_before_filing_is_on_the_receipt() -> None:
 
 
 def test_an_institution_code_set_after_filing_changes_the_receipt_and_is_published() -> None:
-    before = filed().filing
-    assert before.receipt is not None and before.receipt.certificate_number_prefix[1:5] == "0000"
+    with_serial = run(filed(), SERIAL, CITY)
+    before = with_serial.filing
+    assert before.receipt is not None and before.receipt.certificate_number_prefix == (
+        "Y000037000042"
+    )
 
-    decision = decide(filed(), c.AssignInstitutionCode(" 0456 "), Actor.ADMIN)
+    decision = decide(with_serial, c.AssignInstitutionCode(" 0456 "), Actor.ADMIN)
 
     assert decision.filing.state is FilingState.FILED
     assert decision.filing.receipt is not None

@@ -16,7 +16,7 @@ from skilleval_filing.filings.lifecycle import Actor, FilingState
 from skilleval_filing.review import ReviewState
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotPermitted
 from skilleval_shared.validation import SkillLevel
-from support.filing_samples import THIRD_USCC, USCC, catalog, row
+from support.filing_samples import OTHER_USCC, THIRD_USCC, USCC, catalog, row
 from support.filing_samples import entrustment_agreement as agreement
 
 TODAY = date(2026, 11, 2)
@@ -42,6 +42,7 @@ def review(entrustment: Entrustment, **overrides: Any) -> Entrustment:
         "actor": Actor.CITY_CENTER,
         "accept": True,
         "on": TODAY,
+        "plan_filed": True,
     }
     return review_entrustment(entrustment, **(fields | overrides))
 
@@ -139,3 +140,20 @@ def test_only_staff_review_and_only_once() -> None:
         review(submit(), actor=Actor.PROVINCE_CENTER)
     with pytest.raises(IllegalTransition, match="委托评价协议当前状态为“已通过”"):
         review(review(submit()))
+
+
+def test_no_agreement_is_accepted_without_its_evaluation_plan() -> None:
+    with pytest.raises(IllegalTransition, match="尚未上传评价实施方案"):
+        review(submit(), plan_filed=False)
+    assert review(submit(), plan_filed=False, accept=False, reason="材料不全").review.reason
+
+
+def test_a_suspended_agreement_is_not_usable_until_resumed() -> None:
+    accepted = review(submit())
+    suspended = accepted.suspended_for(OTHER_USCC, reason="委托方已暂停评价", on=TODAY)
+    assert suspended is not None and not suspended.is_usable_on(TODAY)
+    assert suspended.suspended_for(OTHER_USCC, reason="again", on=TODAY) is None
+    assert submit().suspended_for(OTHER_USCC, reason="not accepted", on=TODAY) is None
+    resumed = suspended.resumed_for(OTHER_USCC)
+    assert resumed is not None and resumed.is_usable_on(TODAY)
+    assert resumed.resumed_for(OTHER_USCC) is None

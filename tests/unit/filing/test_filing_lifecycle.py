@@ -36,6 +36,16 @@ EXPECTED: dict[Action, tuple[set[Actor], set[FilingState]]] = {
         STAFF,
         {S.SUBMITTED, S.RETURNED, S.ON_NOTICE, S.FILED, S.SUSPENDED},
     ),
+    # The province assigns the serial: its centre may record it too.
+    Action.RECORD_INSTITUTION_SERIAL: (
+        STAFF | {A.PROVINCE_CENTER},
+        {S.SUBMITTED, S.RETURNED, S.ON_NOTICE, S.FILED, S.SUSPENDED},
+    ),
+    Action.END_SUSPENSION: ({A.SYSTEM}, {S.SUSPENDED}),
+    Action.REQUEST_RENEWAL: ({A.ENTERPRISE}, {S.FILED}),
+    Action.RENEW: (STAFF, {S.FILED}),
+    Action.REFUSE_RENEWAL: (STAFF, {S.FILED, S.SUSPENDED}),
+    Action.LAPSE: ({A.SYSTEM}, {S.FILED, S.SUSPENDED}),
 }
 
 
@@ -62,18 +72,20 @@ def test_the_illegal_transition_message_reads_naturally() -> None:
     with pytest.raises(IllegalTransition) as caught:
         authorize(S.SUBMITTED, Action.REVOKE, A.CITY_CENTER)
 
-    assert caught.value.message == "当前状态为“已提交”，不能执行“撤销备案”"
+    assert caught.value.message == "当前状态为“已提交”，不能执行“取消评价资质”"
 
 
 def test_the_role_is_checked_before_the_state() -> None:
     with pytest.raises(NotPermitted) as caught:
         authorize(S.DRAFT, Action.REVOKE, A.ENTERPRISE)
 
-    assert caught.value.message == "“企业”无权执行“撤销备案”"
+    assert caught.value.message == "“企业”无权执行“取消评价资质”"
 
 
-def test_the_province_centre_takes_no_filing_action() -> None:
-    assert all(allowed_actions(state, A.PROVINCE_CENTER) == [] for state in FilingState)
+def test_the_province_centre_only_records_the_institution_serial() -> None:
+    for state in FilingState:
+        assert set(allowed_actions(state, A.PROVINCE_CENTER)) <= {Action.RECORD_INSTITUTION_SERIAL}
+    assert allowed_actions(S.FILED, A.PROVINCE_CENTER) == [Action.RECORD_INSTITUTION_SERIAL]
 
 
 def test_allowed_actions_lists_what_a_role_may_do_now() -> None:
@@ -82,13 +94,18 @@ def test_allowed_actions_lists_what_a_role_may_do_now() -> None:
         Action.ACCEPT_FOR_NOTICE,
         Action.REJECT,
         Action.ASSIGN_INSTITUTION_CODE,
+        Action.RECORD_INSTITUTION_SERIAL,
     ]
     assert allowed_actions(S.RETURNED, A.ENTERPRISE) == [Action.EDIT, Action.RESUBMIT]
     assert allowed_actions(S.FILED, A.ADMIN) == [
         Action.SUSPEND,
         Action.REVOKE,
         Action.ASSIGN_INSTITUTION_CODE,
+        Action.RECORD_INSTITUTION_SERIAL,
+        Action.RENEW,
+        Action.REFUSE_RENEWAL,
     ]
+    assert allowed_actions(S.FILED, A.ENTERPRISE) == [Action.REQUEST_RENEWAL]
 
 
 def test_terminal_states_allow_nothing() -> None:

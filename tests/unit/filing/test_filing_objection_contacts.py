@@ -14,7 +14,7 @@ from skilleval_filing.filings.lifecycle import Actor
 from skilleval_filing.filings.model import FilingRecord
 from skilleval_shared.domain_errors import InvalidRequest
 from skilleval_shared.events import filing as s
-from support.filing_samples import USCC, complete_record
+from support.filing_samples import ALL_MET, USCC, complete_record
 
 ACCEPTED_ON = date(2026, 9, 30)
 RAISED_ON = date(2026, 10, 2)
@@ -24,7 +24,10 @@ CITY = Caller(Actor.CITY_CENTER, "staff:wang")
 
 def on_notice() -> FilingRecord:
     record = complete_record()
-    for command, caller in ((c.Submit(), ENTERPRISE), (c.AcceptForNotice(ACCEPTED_ON), CITY)):
+    for command, caller in (
+        (c.Submit(), ENTERPRISE),
+        (c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET), CITY),
+    ):
         record = decide(record, command, caller).record
     return record
 

@@ -19,7 +19,7 @@ from skilleval_shared.domain_errors import Conflict, NotFound
 from skilleval_shared.events import filing as s
 from skilleval_shared.file_types import PDF
 from skilleval_shared.web.uploads import CheckedUpload
-from support.filing_samples import USCC, catalog, complete_draft
+from support.filing_samples import ALL_MET, USCC, catalog, complete_draft
 from support.memory_store import MemoryStore
 
 ENTERPRISE = Caller(Actor.ENTERPRISE, USCC, USCC)
@@ -91,17 +91,21 @@ async def test_a_filled_draft_is_submitted_and_accepted_with_its_events(
 
     await service.submit(filings=filings, caller=ENTERPRISE, filing_id=filing_id)
     accepted = await service.execute(
-        filings=filings, caller=CITY, filing_id=filing_id, command=c.AcceptForNotice(ACCEPTED_ON)
+        filings=filings,
+        caller=CITY,
+        filing_id=filing_id,
+        command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET),
     )
 
     assert accepted.state.state is FilingState.ON_NOTICE
     assert [type(event.data) for event in store.published] == [
         s.FilingSubmitted,
+        s.FilingConditionsReviewed,
         s.FilingAccepted,
         s.NoticeStarted,
     ]
     # One decision, one correlation.
-    assert store.published[1].correlationid == store.published[2].correlationid
+    assert len({event.correlationid for event in store.published[1:]}) == 1
     submitted = store.published[0].data
     assert isinstance(submitted, s.FilingSubmitted) and len(submitted.materials) == 10
 
@@ -136,7 +140,10 @@ async def test_objections_reach_only_a_filing_on_notice(
 
     await service.submit(filings=filings, caller=ENTERPRISE, filing_id=filing_id)
     await service.execute(
-        filings=filings, caller=CITY, filing_id=filing_id, command=c.AcceptForNotice(ACCEPTED_ON)
+        filings=filings,
+        caller=CITY,
+        filing_id=filing_id,
+        command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET),
     )
     objection_id = await objections.raise_objection(
         filings=filings, filing_id=filing_id, form=form, on=date(2026, 10, 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,15 @@ from skilleval_filing.inspections.model import (
     InspectionStatus,
     Inspector,
 )
-from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest, NotFound
-from support.filing_samples import OTHER_USCC, USCC, put_on_file
+from skilleval_filing.inspections.pools import PoolKind, PoolMember
+from skilleval_shared.domain_errors import (
+    AlreadyExists,
+    Conflict,
+    IllegalTransition,
+    InvalidRequest,
+    NotFound,
+)
+from support.filing_samples import OTHER_USCC, THIRD_USCC, USCC, put_on_file
 from support.memory_store import MemoryStore
 
 TODAY = date(2026, 11, 6)
@@ -37,11 +45,30 @@ class MemoryPools:
         return self.kept.get(inspection_id)
 
 
+class MemoryStanding:
+    def __init__(self) -> None:
+        self.kept: dict[tuple[PoolKind, str], PoolMember] = {}
+
+    async def add(self, member: PoolMember) -> bool:
+        return self.kept.setdefault((member.kind, member.member_id), member) is member
+
+    async def remove(self, kind: PoolKind, member_id: str) -> bool:
+        return self.kept.pop((kind, member_id), None) is not None
+
+    async def members(self, kind: PoolKind) -> list[PoolMember]:
+        return sorted(
+            (m for (k, _), m in self.kept.items() if k is kind), key=lambda m: m.member_id
+        )
+
+
 class Setup:
     def __init__(self) -> None:
         self.store = MemoryStore("inspection")
         self.inspections = service.repository(self.store)
+        self.announcement_store = MemoryStore("inspection-announcement")
+        self.announcements = service.announcement_repository(store=self.announcement_store)
         self.pools = MemoryPools()
+        self.standing = MemoryStanding()
         self.filings = FilingRepository(MemoryStore("filing"))  # type: ignore[arg-type]
 
 
@@ -54,16 +81,31 @@ async def setup() -> Setup:
 
 
 async def draw(setup: Setup, count: int = 2) -> service.InspectionRecord:
-    return await service.draw(
-        inspections=setup.inspections,
+    standing: Any = setup.standing
+    for uscc in (USCC, OTHER_USCC):
+        await service.add_enterprise(
+            standing=standing, filings=setup.filings, caller=STAFF, uscc=uscc
+        )
+    for inspector in INSPECTORS:
+        await service.add_inspector(standing=standing, caller=STAFF, inspector=inspector)
+    announced = await service.announce(
+        announcements=setup.announcements,
         pools=setup.pools,
-        filings=setup.filings,
+        standing=standing,
         caller=STAFF,
         title="2026年第四季度抽查",
-        seed="2026-11-06 公开种子",
+        seed_source="2026年11月10日福利彩票3D开奖号码",
+        seed_date=date(2026, 11, 5),
         enterprise_count=count,
-        inspectors=INSPECTORS,
         inspectors_per_enterprise=2,
+        on=date(2026, 11, 1),
+    )
+    return await service.draw(
+        announcements=setup.announcements,
+        inspections=setup.inspections,
+        caller=STAFF,
+        inspection_id=announced.inspection_id,
+        public_value="4 1 7",
         on=TODAY,
     )
 
@@ -140,3 +182,34 @@ async def test_a_result_dated_after_today_is_refused(setup: Setup) -> None:
             result=result(USCC, date(2026, 11, 7)),
             on=TODAY,
         )
+
+
+async def test_one_announcement_is_drawn_once(setup: Setup) -> None:
+    record = await draw(setup)
+    with pytest.raises(Conflict, match="不能重新抽取"):
+        await service.draw(
+            announcements=setup.announcements,
+            inspections=setup.inspections,
+            caller=STAFF,
+            inspection_id=record.inspection_id,
+            public_value="9 9 9",
+            on=TODAY,
+        )
+    kinds = [type(e.data).__name__ for e in setup.announcement_store.published]
+    assert kinds == ["InspectionAnnounced"]
+
+
+async def test_only_filed_enterprises_enter_the_pool_and_each_once(setup: Setup) -> None:
+    standing: Any = setup.standing
+    await service.add_enterprise(standing=standing, filings=setup.filings, caller=STAFF, uscc=USCC)
+    with pytest.raises(AlreadyExists):
+        await service.add_enterprise(
+            standing=standing, filings=setup.filings, caller=STAFF, uscc=USCC
+        )
+    with pytest.raises(IllegalTransition, match="不是已备案的自主评价企业"):
+        await service.add_enterprise(
+            standing=standing, filings=setup.filings, caller=STAFF, uscc=THIRD_USCC
+        )
+    await service.remove_member(standing=standing, kind=PoolKind.ENTERPRISE, member_id=USCC)
+    with pytest.raises(NotFound):
+        await service.remove_member(standing=standing, kind=PoolKind.ENTERPRISE, member_id=USCC)

@@ -34,6 +34,7 @@ EXPECTED = {
     "filing.filing.submitted": {MAIL.enterprise, MAIL.city_center},
     "filing.filing.returned": {MAIL.enterprise},
     "filing.filing.filed": {MAIL.enterprise, MAIL.city_center},
+    "filing.filing.institution-serial-recorded": {MAIL.enterprise, MAIL.city_center},
     "filing.objection.raised": {MAIL.enterprise, MAIL.city_center, MAIL.objector},
     "filing.objection.upheld": {MAIL.enterprise, MAIL.objector},
     "filing.complaint.resolved": {MAIL.complainant},
@@ -60,6 +61,7 @@ def test_addresses_the_event_carries_need_no_contact_book() -> None:
         MAIL.city_center,
     }
     assert recipients("cn.skilleval.certification.certificate.issued.v1", known={}) == {MAIL.holder}
+    assert recipients("cn.skilleval.certification.certificate.issued.v2", known={}) == {MAIL.holder}
 
 
 def test_who_left_no_address_gets_no_mail() -> None:
@@ -89,6 +91,8 @@ def test_events_that_leave_addresses_update_the_contact_book() -> None:
             {"email": MAIL.holder, "institution_uscc": samples.USCC},
         )
     ]
+    issued_v2 = samples.certificate_issued_v2(TAG)
+    assert contact_updates(issued_v2) == contact_updates(issued)
     registered = samples.event_of_type("cn.skilleval.filing.enterprise.registered.v1", TAG).data
     assert contact_updates(registered)[0][1]["email"] == MAIL.enterprise
 

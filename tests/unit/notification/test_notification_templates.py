@@ -49,11 +49,16 @@ def test_each_template_renders_a_chinese_subject_text_and_html(event_type: str) 
     [
         ("cn.skilleval.filing.filing.returned.v1", "破格申报条件缺少年限要求"),
         ("cn.skilleval.filing.filing.filed.v1", "QDZP-2026-000123"),
+        ("cn.skilleval.filing.filing.institution-serial-recorded.v1", "370123"),
+        ("cn.skilleval.filing.complaint.resolved.v1", "核实结论：不属实"),
         ("cn.skilleval.filing.notice.started.v1", "2026年1月16日"),
         ("cn.skilleval.filing.filing.suspended.v1", "2026年6月30日"),
         ("cn.skilleval.certification.roster.validated.v1", "317"),
         ("cn.skilleval.certification.certificate.issued.v1", "https://zs.example.cn/c/"),
         ("cn.skilleval.certification.certificate.issued.v1", "四级/中级工"),
+        ("cn.skilleval.certification.certificate.issued.v2", "https://zs.example.cn/c/"),
+        ("cn.skilleval.certification.certificate.issued.v2", "四级/中级工"),
+        ("cn.skilleval.certification.certificate.issued.v2", "数控车工"),
         ("cn.skilleval.certification.roster.issued.v1", "10000"),
     ],
 )
@@ -61,6 +66,16 @@ def test_the_details_that_matter_are_in_both_parts(event_type: str, must_say: st
     message = render(samples.event_of_type(event_type, "t1"))
     assert must_say in message.text
     assert must_say in message.html
+
+
+def test_a_filing_filed_before_its_serial_says_the_serial_is_pending() -> None:
+    event = samples.event_of_type("cn.skilleval.filing.filing.filed.v1", "t1")
+    pending = event.model_copy(
+        update={"data": event.data.model_copy(update={"institution_serial": None})}
+    )
+    message = render(pending)
+    assert "机构序号：待省职业技能鉴定指导中心分配" in message.text
+    assert "None" not in message.text + message.html
 
 
 def test_subjects_say_what_happened() -> None:

@@ -12,6 +12,7 @@ from support.registry_samples import (
     certificate_issued,
     certificate_reissued,
     certificate_revoked,
+    version_2,
 )
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -31,6 +32,12 @@ def test_an_issue_is_sent_once() -> None:
     assert (record.status, record.sends) == (SyncStatus.PENDING, 1)
     again, nothing = model.on_issued(record, ISSUED, sync_id="s2", now=NOW)
     assert nothing is None and again == record
+
+
+def test_version_2_of_an_issue_is_sent_as_version_1() -> None:
+    first, sent = model.on_issued(None, ISSUED, sync_id="s1", now=NOW)
+    second, sent_v2 = model.on_issued(None, version_2(ISSUED), sync_id="s1", now=NOW)
+    assert (second, sent_v2) == (first, sent)
 
 
 def test_a_revocation_before_its_issue_waits_and_goes_out_with_the_row() -> None:

@@ -9,7 +9,9 @@ from support.registry_samples import (
     certificate_issued,
     certificate_reissued,
     certificate_revoked,
+    version_2,
 )
+from support.samples import USCC
 
 ISSUED = certificate_issued()
 NUMBER = ISSUED.certificate_number
@@ -20,7 +22,13 @@ def test_an_issued_certificate_is_valid_and_carries_its_row() -> None:
     assert record["status"] == "valid"
     assert record["holder_name"] == "张三"
     assert record["row"]["certificate_number"] == NUMBER
-    assert (record["year"], record["district"]) == (2026, "350100")
+    assert (record["year"], record["district"]) == (2026, USCC[2:8])  # the registering area
+
+
+def test_version_2_of_an_issue_makes_the_same_record() -> None:
+    assert model.issued({}, version_2(ISSUED)) == model.issued({}, ISSUED)
+    corrected = model.corrected(model.issued({}, ISSUED), certificate_corrected(NUMBER, 1))
+    assert model.issued(corrected, version_2(ISSUED)) == model.issued(corrected, ISSUED)
 
 
 def test_revocation_is_final_whatever_comes_after() -> None:

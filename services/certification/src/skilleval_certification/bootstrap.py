@@ -57,7 +57,7 @@ def build_parts(runtime: Runtime, settings: CertificationSettings) -> Certificat
         ),
         numbering=NumberingParts(
             rosters=roster_repository,
-            checked=checked,
+            chunks=db["roster_chunks"],
             allocator=BlockAllocator(db["sequences"]),
             certificates=db["certificates"],
             holdings=held,

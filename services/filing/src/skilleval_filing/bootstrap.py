@@ -13,14 +13,19 @@ from skilleval_filing.accounts import service as accounts
 from skilleval_filing.accounts.throttle import LoginThrottle
 from skilleval_filing.catalog import routes as catalog_routes
 from skilleval_filing.catalog import service as catalog
+from skilleval_filing.catalog.access import DEFAULT as DEFAULT_ACCESS
+from skilleval_filing.catalog.access import AccessOccupations
 from skilleval_filing.clock import today
 from skilleval_filing.complaints import routes as complaint_routes
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.container import FilingContainer
 from skilleval_filing.credit import routes as credit_routes
 from skilleval_filing.credit import service as credit
+from skilleval_filing.entrustments import consumers as entrustment_consumers
 from skilleval_filing.entrustments import routes as entrustment_routes
 from skilleval_filing.entrustments import service as entrustments
+from skilleval_filing.exits import routes as exit_routes
+from skilleval_filing.exits import service as exits
 from skilleval_filing.filings import notice_end, notice_routes
 from skilleval_filing.filings import routes as filing_routes
 from skilleval_filing.filings.notice_calendar import NoticeCalendar, parse_calendar
@@ -30,7 +35,8 @@ from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.inspections import routes as inspection_routes
 from skilleval_filing.inspections import service as inspections
 from skilleval_filing.inspections.pools import COLLECTION as INSPECTION_POOLS
-from skilleval_filing.inspections.pools import InspectionPools
+from skilleval_filing.inspections.pools import STANDING as STANDING_POOLS
+from skilleval_filing.inspections.pools import InspectionPools, StandingPools
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared import topics
 from skilleval_shared.auth import issuer_from_settings, load_public_key
@@ -49,6 +55,11 @@ def build_container(settings: FilingSettings) -> FilingContainer:
         if settings.holiday_calendar_file
         else NoticeCalendar()
     )
+    access_occupations = (
+        AccessOccupations.parse(settings.access_occupations_file.read_text(encoding="utf-8"))
+        if settings.access_occupations_file
+        else DEFAULT_ACCESS
+    )
     return FilingContainer(
         settings=settings,
         runtime=runtime,
@@ -62,9 +73,14 @@ def build_container(settings: FilingSettings) -> FilingContainer:
         ),
         inspections=inspections.repository(runtime.store(inspections.KIND)),
         inspection_pools=InspectionPools(runtime.db[INSPECTION_POOLS]),
+        standing_pools=StandingPools(runtime.db[STANDING_POOLS]),
+        announcements=inspections.announcement_repository(
+            store=runtime.store(inspections.ANNOUNCEMENT_KIND)
+        ),
         files=FileStore(runtime.db),
         receipts=ReceiptAllocator(runtime.db, settings.receipt_prefix),
         calendar=calendar,
+        access_occupations=access_occupations,
         issuer=issuer_from_settings(settings) if settings.jwt_private_key_file else None,
         public_key_pem=load_public_key(settings) if settings.jwt_public_key_file else None,
         public_writes=RateLimit(settings.public_writes_per_minute),
@@ -78,8 +94,14 @@ def build_container(settings: FilingSettings) -> FilingContainer:
 def build_app(settings: FilingSettings | None = None) -> FastAPI:
     container = build_container(settings or FilingSettings())
     container.runtime.declare_publications(topics.FILING_EVENTS)
+    # Filing follows its own status events: a party's suspension suspends its entrustments.
+    entrustment_consumers.register(container.runtime.consumer, container.entrustments)
+    container.runtime.consumer.subscribe(topics.FILING_EVENTS)
     container.runtime.every(
         container.settings.notice_check_seconds, _notice_end(container), "notice-end"
+    )
+    container.runtime.every(
+        container.settings.terms_check_seconds, _filing_terms(container), "filing-terms"
     )
     app = create_app(
         container.runtime,
@@ -96,6 +118,7 @@ def build_app(settings: FilingSettings | None = None) -> FastAPI:
             inspection_routes.router,
             credit_routes.router,
             complaint_routes.router,
+            exit_routes.router,
         ],
     )
     app.state.filing = container
@@ -111,5 +134,20 @@ def _notice_end(container: FilingContainer) -> Callable[[], Awaitable[None]]:
         )
         if filed:
             logger.info("notice ended, filed: %s", ", ".join(filed))
+
+    return run_round
+
+
+def _filing_terms(container: FilingContainer) -> Callable[[], Awaitable[None]]:
+    """One round of the exit scheduler: suspensions that ended, filings that lapsed."""
+
+    async def run_round() -> None:
+        changed = await exits.settle_terms(
+            filings=container.filings,
+            today=today(container.settings),
+            validity_years=container.settings.filing_validity_years,
+        )
+        if changed:
+            logger.info("filing terms settled: %s", ", ".join(changed))
 
     return run_round

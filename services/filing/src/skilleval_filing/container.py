@@ -12,6 +12,7 @@ from fastapi import Request
 
 from skilleval_filing.accounts.service import AccountRepository
 from skilleval_filing.accounts.throttle import LoginThrottle
+from skilleval_filing.catalog.access import AccessOccupations
 from skilleval_filing.catalog.service import CatalogRepository
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.credit.service import CreditRepository
@@ -19,8 +20,8 @@ from skilleval_filing.entrustments.service import EntrustmentRepository
 from skilleval_filing.filings.notice_calendar import NoticeCalendar
 from skilleval_filing.filings.receipts import ReceiptAllocator
 from skilleval_filing.filings.repository import FilingRepository
-from skilleval_filing.inspections.pools import InspectionPools
-from skilleval_filing.inspections.service import InspectionRepository
+from skilleval_filing.inspections.pools import InspectionPools, StandingPools
+from skilleval_filing.inspections.service import AnnouncementRepository, InspectionRepository
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import TokenIssuer
 from skilleval_shared.runtime import Runtime
@@ -40,9 +41,12 @@ class FilingContainer:
     filings: FilingRepository
     inspections: InspectionRepository
     inspection_pools: InspectionPools
+    standing_pools: StandingPools
+    announcements: AnnouncementRepository
     files: FileStore
     receipts: ReceiptAllocator
     calendar: NoticeCalendar
+    access_occupations: AccessOccupations
     issuer: TokenIssuer | None
     public_key_pem: str | None
     public_writes: RateLimit

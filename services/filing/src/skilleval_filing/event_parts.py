@@ -64,6 +64,7 @@ def application(record: FilingRecord) -> FilingApplication:
             phone=form.contact.phone,
             mobile=form.contact.mobile,
         ),
+        affiliation=form.affiliation,
     )
 
 

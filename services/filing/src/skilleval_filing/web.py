@@ -42,6 +42,10 @@ def _account_id(principal: Principal) -> str:
 Container = Annotated[FilingContainer, Depends(container_of)]
 # City-centre staff decide (the domain's STAFF); the province centre only reads.
 Reviewer = Annotated[Principal, Depends(require_roles(Role.CITY_CENTER, Role.ADMIN))]
+# The institution serial comes from the provincial centre: its staff or the city centre's record it.
+SerialRecorder = Annotated[
+    Principal, Depends(require_roles(Role.CITY_CENTER, Role.PROVINCE_CENTER, Role.ADMIN))
+]
 # An enterprise (for its own data, checked by the handler) or any staff member.
 EnterpriseOrStaff = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE, *STAFF_ROLES))]
 
@@ -59,6 +63,7 @@ __all__ = [
     "EnterprisePrincipal",
     "PublicWrite",
     "Reviewer",
+    "SerialRecorder",
     "StaffPrincipal",
     "caller_of",
 ]

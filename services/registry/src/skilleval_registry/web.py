@@ -14,6 +14,14 @@ from skilleval_shared.problems import rate_limited
 from skilleval_shared.web.ratelimit import WindowCounts
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# What a page that counts reads answers when a client reads too fast: a page, not a problem
+# document (``too_many``). The routes declare it, so that their OpenAPI says so.
+LIMITED_PAGE: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "查询过于频繁（页面；Retry-After 给出等待秒数）",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
 
 
 def client_of(request: Request) -> str:

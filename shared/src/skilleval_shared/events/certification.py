@@ -40,6 +40,7 @@ from skilleval_shared.events.fields import (
     Value,
 )
 from skilleval_shared.events.roster import RosterRow
+from skilleval_shared.validation.contact import validate_email
 from skilleval_shared.validation.id_number import IdType
 from skilleval_shared.validation.occupation import SkillLevel
 
@@ -224,6 +225,81 @@ class CertificateIssued(CertificateEvent):
         ):
             raise ValueError("roster row belongs to another person, occupation or level")
         return self
+
+
+class CertificateIssuedV2(CertificateEvent):
+    """The certificate issued, as its completed roster row (the holder, the occupation and
+    工种, the level, the number and the issue date are the row's) and who issued it.
+
+    Version 2 of ``certificate.issued``: version 1 repeats ten of the row's fields beside it,
+    a quarter of every issue's bytes. The same names read the same values here, as properties.
+    """
+
+    action: ClassVar[str] = "issued"
+    version: ClassVar[int] = 2
+
+    roster_id: Identifier
+    institution_name: ShortText
+    row: RosterRow
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        row, number = self.row, self.certificate_number
+        if row.certificate_number != number or row.issue_date is None:
+            raise ValueError("roster row must carry this certificate number and an issue date")
+        if number[13:15] != f"{row.issue_date.year % 100:02d}" or number[15] != str(row.level):
+            raise ValueError("certificate number does not match issue year and level")
+        if row.email is not None:
+            validate_email(row.email)  # the holder is written to there, as in version 1
+        return self
+
+    @property
+    def holder_name(self) -> str:
+        return self.row.name
+
+    @property
+    def id_type(self) -> IdType:
+        return self.row.id_type
+
+    @property
+    def id_number(self) -> str:
+        return self.row.id_number
+
+    @property
+    def occupation_code(self) -> str:
+        return self.row.occupation_code
+
+    @property
+    def occupation_name(self) -> str:
+        return self.row.occupation_name
+
+    @property
+    def work_type(self) -> str:
+        """As printed: "--" when the occupation has no 工种."""
+        return self.row.work_type or NO_WORK_TYPE
+
+    @property
+    def level(self) -> int:
+        return self.row.level
+
+    @property
+    def issue_date(self) -> date:
+        assert self.row.issue_date is not None  # checked above
+        return self.row.issue_date
+
+    @property
+    def holder_email(self) -> str | None:
+        """The row's address, normalised (as version 1 carries it)."""
+        return validate_email(self.row.email) if self.row.email is not None else None
+
+    @property
+    def level_title(self) -> str:
+        return SkillLevel(self.level).title
+
+
+# Either version of certificate.issued, for consumers (``isinstance``, ``case``).
+CERTIFICATE_ISSUED = (CertificateIssued, CertificateIssuedV2)
+AnyCertificateIssued = CertificateIssued | CertificateIssuedV2
 
 
 class CertificateRevoked(CertificateEvent):

@@ -8,7 +8,7 @@ inspection campaign, which spans many enterprises, is keyed by its own id.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -32,6 +32,7 @@ from skilleval_shared.events.fields import (
     Sha256,
     ShortText,
     Uscc,
+    Value,
 )
 from skilleval_shared.events.filing_parts import (
     MAX_DRAWN,
@@ -44,7 +45,9 @@ from skilleval_shared.events.filing_parts import (
     FilingApplication,
     InspectionOutcome,
     MaterialFile,
+    RevocationGround,
 )
+from skilleval_shared.fields import RemarkText
 
 
 class FilingEvent(EventData):
@@ -131,7 +134,8 @@ class FilingFiled(FilingEvent):
     institution_category: InstitutionCategory = InstitutionCategory.EMPLOYER
     institution_code: InstitutionCode = "0000"
     province_code: ProvinceCode = "37"
-    institution_serial: InstitutionSerial
+    # Assigned by the province and recorded by staff (InstitutionSerialRecorded); None until then.
+    institution_serial: InstitutionSerial | None = None
     catalog_version: int = Field(default=1, ge=1)
     catalog: Catalog
 
@@ -155,9 +159,13 @@ class FilingReinstated(_FilingStatusChange):
 
 
 class FilingRevoked(_FilingStatusChange):
-    """The qualification is withdrawn (取消评价资质); the enterprise leaves the directory."""
+    """The qualification is withdrawn (取消评价资质); the directory shows it as revoked."""
 
     action: ClassVar[str] = "revoked"
+
+    # 取消评价资质: the grounds and the supervision records behind them (empty before they
+    # were recorded).
+    grounds: tuple[RevocationGround, ...] = Field(default=(), max_length=3)
 
 
 class InstitutionCodeAssigned(FilingEvent):
@@ -171,6 +179,64 @@ class InstitutionCodeAssigned(FilingEvent):
     decided_by: Identifier
     institution_code: InstitutionCode
     previous_code: InstitutionCode
+
+
+class InstitutionSerialRecorded(FilingEvent):
+    """The institution serial (certificate number positions 8–13), assigned by the provincial
+    centre, was recorded on the filing by staff; certificates can be numbered from now on."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "institution-serial-recorded"
+
+    filing_id: Identifier
+    decided_by: Identifier
+    institution_serial: InstitutionSerial
+    previous_serial: InstitutionSerial | None = None
+
+
+# The six 自主评价条件 (青人社发〔2020〕7号 三（一）), in the regulation's order.
+ENTERPRISE_CONDITIONS: dict[str, str] = {
+    "tax_and_social_security": "依法经营，按章纳税，规范管理（纳税与社保）",
+    "personnel_rules": "技能人才培养、评价、使用和激励机制及人力资源管理制度（规章制度）",
+    "skill_content": "拟评价职业（工种）技能含量高且与本单位业务直接相关（技能含量）",
+    "education_funds": "按规定提取职工教育经费，有稳定的经费保障（职工教育经费）",
+    "evaluation_body": "设立评价机构，有考评人员及相适应的场地设备（评价机构与场地设备）",
+    "pay_linked": "自主评价结果与薪酬待遇挂钩（技能与薪酬挂钩）",
+}
+EnterpriseCondition = Literal[
+    "tax_and_social_security",
+    "personnel_rules",
+    "skill_content",
+    "education_funds",
+    "evaluation_body",
+    "pay_linked",
+]
+
+
+class ConditionFinding(Value):
+    """The reviewer's finding on one condition: met (符合) or not (不符合), and why."""
+
+    condition: EnterpriseCondition
+    met: bool
+    remark: RemarkText
+
+
+class FilingConditionsReviewed(FilingEvent):
+    """The city centre's finding on each of the six 自主评价条件, recorded with the decision
+    (accepted for notice, returned or rejected) it was made for."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "conditions-reviewed"
+
+    filing_id: Identifier
+    decided_by: Identifier
+    findings: tuple[ConditionFinding, ...] = Field(min_length=6, max_length=6)
+
+    @model_validator(mode="after")
+    def _each_condition_once(self) -> Self:
+        if sorted(f.condition for f in self.findings) != sorted(ENTERPRISE_CONDITIONS):
+            raise ValueError("each of the six conditions must have exactly one finding")
+        return self
 
 
 class NoticeStarted(FilingEvent):
@@ -381,10 +447,88 @@ class ComplaintResolved(FilingEvent):
     resolved_by: Identifier
 
 
+class EntrustmentSuspended(_EntrustmentEvent):
+    """A party to an accepted entrustment was suspended, revoked or lapsed: no evaluation under
+    it until it resumes."""
+
+    action: ClassVar[str] = "suspended"
+
+    party_uscc: Uscc
+    suspended_on: date
+    reason: LongText
+
+
+class EntrustmentResumed(_EntrustmentEvent):
+    """Both parties may evaluate again (a suspension of one was lifted)."""
+
+    action: ClassVar[str] = "resumed"
+
+    resumed_on: date
+
+
+class FilingRenewalRequested(FilingEvent):
+    """继续备案: the enterprise asks to continue before its filing's validity ends."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "renewal-requested"
+
+    filing_id: Identifier
+    valid_until: date
+
+
+class FilingRenewed(_FilingDecision):
+    """继续备案 accepted: the filing stays valid until ``valid_until``."""
+
+    action: ClassVar[str] = "renewed"
+
+    previous_valid_until: date
+    valid_until: date
+
+
+class FilingRenewalRefused(_FilingDecision):
+    """继续备案 refused: the filing lapses when its validity ends."""
+
+    action: ClassVar[str] = "renewal-refused"
+
+    reason: LongText
+
+
+class FilingLapsed(FilingEvent):
+    """The filing's validity ended without 继续备案: the enterprise no longer evaluates."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "lapsed"
+
+    filing_id: Identifier
+    valid_until: date
+
+
+class InspectionAnnounced(EventData):
+    """双随机 announced before the draw: the frozen pools' digest and where the seed will come
+    from (a public value of ``seed_date`` nobody knows yet), so the draw cannot be retried."""
+
+    service: ClassVar[str] = "filing"
+    topic: ClassVar[str] = topics.FILING_EVENTS
+    aggregate: ClassVar[str] = "inspection-announcement"
+    action: ClassVar[str] = "announced"
+    key_field: ClassVar[str] = "inspection_id"
+    subject_field: ClassVar[str] = "inspection_id"
+
+    inspection_id: Identifier
+    seed_source: LongText
+    seed_date: date
+    enterprise_count: int = Field(ge=1, le=MAX_DRAWN)
+    inspectors_per_enterprise: int = Field(ge=2)
+    pool_size: int = Field(ge=1)
+    inspector_pool_size: int = Field(ge=2)
+    pool_sha256: Sha256
+
+
 # What a status change leaves an institution as; consumers' projections share this one table.
 INSTITUTION_STATUS_AFTER: dict[str, str] = {
     FilingFiled.event_type(): "filed",
     FilingSuspended.event_type(): "suspended",
     FilingReinstated.event_type(): "filed",
     FilingRevoked.event_type(): "revoked",
+    FilingLapsed.event_type(): "lapsed",
 }

@@ -33,6 +33,14 @@ class EnterpriseNature(StrEnum):
     OTHER = "其他"
 
 
+class Affiliation(StrEnum):
+    """隶属关系, which decides where an enterprise files (青人社发〔2020〕7号 六（一））."""
+
+    LOCAL = "市属、区属及其他企业"
+    PROVINCIAL = "省属企业"
+    CENTRAL = "中央驻青企业"
+
+
 class Person(Value):
     name: Name
     title: ShortText | None = None  # 职务
@@ -54,6 +62,7 @@ class FilingApplication(Value):
     principal: Person  # 负责人
     email: Email
     contact: Person  # 联系人
+    affiliation: Affiliation = Affiliation.LOCAL  # 隶属关系
 
 
 class MaterialFile(Value):
@@ -106,3 +115,30 @@ class ComplaintKind(StrEnum):
 class ComplaintOutcome(StrEnum):
     SUBSTANTIATED = "substantiated"
     UNSUBSTANTIATED = "unsubstantiated"
+
+
+class RevocationGroundKind(StrEnum):
+    """取消评价资质 grounds as the regulation names them (八、(一))."""
+
+    MISCONDUCT = "misconduct"  # 违规失信
+    MISMANAGEMENT = "mismanagement"  # 管理失序
+    OTHER = "other"  # 其他
+
+
+class EvidenceKind(StrEnum):
+    """What a revocation ground may cite: the supervision records filing keeps."""
+
+    CREDIT = "credit"  # a credit record (信用档案)
+    INSPECTION = "inspection"  # a random inspection (双随机抽查)
+    COMPLAINT = "complaint"  # a complaint or report (投诉举报)
+
+
+class Evidence(Value):
+    kind: EvidenceKind
+    evidence_id: Identifier
+
+
+class RevocationGround(Value):
+    kind: RevocationGroundKind
+    explanation: LongText
+    evidence: tuple[Evidence, ...] = Field(default=(), max_length=50)

@@ -4,7 +4,9 @@ FerretDB 1.24 has no transactions and no atomic read-modify-write, so one state 
 version ``v`` is three writes, each there for a reason:
 
 1. **pointer** ``<kind>:<id>:<v>#<nonce>`` in ``outbox`` — tells the relay that this writer's
-   commit of this version may exist. Written first, so no commit can exist without a pointer:
+   commit of this version may exist. Written before the commit (only a big commit's event
+   parts precede it, so that one insert is all that stands between pointer and commit point),
+   so no commit can exist without a pointer:
    the relay finds every commit, and repairs its snapshot, even if the writer dies right after
    the commit point. Each writer has its own (the nonce), so a race loser's pointer, even one
    written after the winner's was settled, never makes the relay publish the winner's events
@@ -186,6 +188,15 @@ class AggregateStore:
         nonce = str(uuid_utils.uuid7())
         now = utc_now()
         pointer = pointer_id(self.kind, aggregate_id, version, nonce)
+        # Parts go in before the pointer, so that what stands between the pointer and the commit
+        # point is one insert, whatever the commit's size: a big commit whose parts took longer
+        # than the fence would otherwise be voided on every attempt and never land. A part
+        # without its commit (a race loser's, a dead writer's) is an orphan nothing reads.
+        inline, parts = split_events(stamped(entries, version))
+        for number, part in enumerate(parts):
+            await self._insert_once(
+                self.commits, {"_id": f"{identifier}#{nonce}#{number}", "events": part}
+            )
         await self.outbox.insert_one(
             {
                 "_id": pointer,
@@ -196,11 +207,6 @@ class AggregateStore:
                 "at": now,
             },
         )
-        inline, parts = split_events(stamped(entries, version))
-        for number, part in enumerate(parts):  # before the commit point: a loser's are orphans
-            await self._insert_once(
-                self.commits, {"_id": f"{identifier}#{nonce}#{number}", "events": part}
-            )
         commit = {
             "_id": identifier,
             "kind": self.kind,

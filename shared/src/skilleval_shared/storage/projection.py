@@ -45,6 +45,13 @@ def catalog_fields(data: Any) -> Document:
     }
 
 
+def serial_fields(institution_serial: str | None) -> Document:
+    """The institution serial as projections keep it, from ``FilingFiled``: only when the filing
+    carried one, so a filing filed before its serial was recorded never blanks out a serial
+    recorded (``InstitutionSerialRecorded``) in between."""
+    return {} if institution_serial is None else {"institution_serial": institution_serial}
+
+
 def newer_catalog(body: Document, fields: Document) -> Document:
     """``fields`` without its catalog when the document already holds a newer catalog version:
     the catalog comes from two aggregates (the filing, then its catalog book), so only the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from email_validator import EmailNotValidError
 from email_validator import validate_email as _check_email
@@ -52,6 +53,13 @@ def validate_phone(value: str) -> str:
     raise ValueError("联系电话格式不正确，应为11位手机号码或带区号的固定电话")
 
 
+# A roster row's address is validated when its chunk is checked and again in its certificate's
+# event: a pure function, so each distinct address is parsed once a process (email_validator
+# takes ~60 µs an address on a quiet machine: ~0.6 s of a 10,000-row roster's numbering).
+EMAILS_REMEMBERED = 65_536
+
+
+@lru_cache(maxsize=EMAILS_REMEMBERED)
 def validate_email(value: str) -> str:
     """The normalised email address (syntax only; no DNS lookup)."""
     try:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address
 from typing import Any
@@ -15,22 +14,13 @@ from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
-from skilleval_shared.envelope import new_event_id
-from skilleval_shared.observability import (
-    HTTP_LATENCY,
-    HTTP_REQUESTS,
-    configure_logging,
-    correlation_scope,
-)
-from skilleval_shared.problems import Problem, forbidden, install_problem_handlers
+from skilleval_shared.observability import configure_logging
+from skilleval_shared.problems import forbidden, install_problem_handlers
 from skilleval_shared.runtime import Runtime
 from skilleval_shared.storage.mongo import ping
+from skilleval_shared.web.middleware import LimitPublicReads, ObserveRequests
 from skilleval_shared.web.openapi import problem_openapi
 from skilleval_shared.web.ratelimit import RateLimit
-
-CORRELATION_HEADER = "X-Correlation-ID"
-REQUEST_ID_HEADER = "X-Request-ID"
-PUBLIC_PREFIX = "/api/v1/public/"
 
 
 def create_app(
@@ -55,51 +45,14 @@ def create_app(
     app.state.runtime = runtime
     app.state.token_verifier = runtime.token_verifier
     install_problem_handlers(app)
-    app.middleware("http")(_limit_public_reads(RateLimit(settings.public_reads_per_minute)))
-    app.middleware("http")(_observe(settings.service_name))
+    # The last added runs first: ids and metrics cover the 429s of the public limit too.
+    app.add_middleware(LimitPublicReads, limit=RateLimit(settings.public_reads_per_minute))
+    app.add_middleware(ObserveRequests, service=settings.service_name)
     app.include_router(_operations_router(runtime, title))
     for router in routers:
         app.include_router(router)
     app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def _observe(
-    service: str,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        correlation = request.headers.get(CORRELATION_HEADER) or new_event_id()
-        # Each request gets its own id: events it causes name it as their causationid.
-        request_id = new_event_id()
-        started = time.perf_counter()
-        with correlation_scope(correlation, caused_by=request_id):
-            response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(service, request.method, route).observe(time.perf_counter() - started)
-        response.headers[CORRELATION_HEADER] = correlation
-        response.headers[REQUEST_ID_HEADER] = request_id
-        return response
-
-    return middleware
-
-
-def _limit_public_reads(
-    limit: RateLimit,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.method == "GET" and request.url.path.startswith(PUBLIC_PREFIX):
-            try:
-                await limit(request)
-            except Problem as problem:  # raised outside the routes: answer it here
-                return problem.to_response(request.url.path)
-        return await call_next(request)
-
-    return middleware
 
 
 def _from_networks(request: Request, networks: Sequence[IPv4Network | IPv6Network]) -> bool:

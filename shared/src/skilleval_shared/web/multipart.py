@@ -99,7 +99,7 @@ async def bounded_form(
     try:
         form = await parser.parse()
     except MultiPartException:
-        raise BadRequest("上传内容不是完整有效的 multipart/form-data，请重新上传") from None
+        raise BadRequest("上传的内容不完整或格式有误，请重新上传") from None
     except ClientDisconnect:
         raise BadRequest("上传未完成，连接已中断") from None
     try:

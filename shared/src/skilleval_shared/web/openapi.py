@@ -15,6 +15,7 @@ from skilleval_shared.problems import MEDIA_TYPE
 
 PUBLIC_PREFIX = "/api/v1/public/"
 _DESCRIPTIONS = {
+    "400": "请求体无法解析（如不是 UTF-8 编码的 JSON，或 multipart 格式残缺）",
     "401": "未登录或登录已过期",
     "403": "无权访问",
     "404": "资源不存在",
@@ -47,11 +48,15 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     found = ["422", "500"]
     if operation.get("security"):
         found += ["401", "403"]
+    if path.startswith("/api/v1/auth/"):
+        found.append("401")  # a wrong user name or password
     if "{" in path or operation.get("security"):
         found.append("404")
     if method in ("post", "put", "patch", "delete"):
         found.append("409")
     body = operation.get("requestBody", {}).get("content", {})
+    if body:
+        found.append("400")  # FastAPI's answer to a body it cannot even decode
     if "multipart/form-data" in body:
         found += ["413", "415"]
     if path.startswith(PUBLIC_PREFIX) or path.startswith(("/api/v1/auth/", "/api/v1/enterprises")):

@@ -44,6 +44,7 @@ async def register(
 ) -> Registration:
     return await service.register_one(
         plans=parts.plans,
+        institutions=parts.enterprises,
         enrolments=parts.enrolments,
         batches=parts.batches,
         uscc=enterprise_uscc(principal),
@@ -110,6 +111,7 @@ async def import_candidates(
         try:
             outcome = await service.register(
                 plans=parts.plans,
+                institutions=parts.enterprises,
                 enrolments=parts.enrolments,
                 batches=parts.batches,
                 uscc=uscc,

@@ -20,9 +20,10 @@ from skilleval_assessment.candidates.model import (
     admit,
     enrol,
 )
+from skilleval_assessment.enterprises.service import Institutions
 from skilleval_assessment.files.service import Files, Purpose
 from skilleval_assessment.files.service import problems as file_problems
-from skilleval_assessment.plans.service import PlanRepository, get
+from skilleval_assessment.plans.service import PlanRepository, ensure_may_enrol, get
 from skilleval_shared.domain_errors import AlreadyExists, InvalidRequest
 from skilleval_shared.envelope import new_event_id, wrap
 from skilleval_shared.events.assessment_parts import Registration
@@ -69,6 +70,7 @@ def row_errors_as_problem(*, errors: list[RowError]) -> list[dict[str, str]]:
 async def register(
     *,
     plans: PlanRepository,
+    institutions: Institutions,
     enrolments: EnrolmentRepository,
     batches: BatchStore,
     uscc: str,
@@ -86,6 +88,7 @@ async def register(
 
     async def attempt() -> ImportOutcome:
         plan = (await get(plans=plans, plan_id=plan_id, owner=uscc)).state
+        await ensure_may_enrol(institutions=institutions, plan=plan)
         found = await enrolments.load(plan_id)
         enrolment = found.state if found else Enrolment(plan_id=plan_id, uscc=plan.uscc)
         batch_id = "B" + new_event_id().replace("-", "")
@@ -156,6 +159,7 @@ async def _check_files(
 async def register_one(
     *,
     plans: PlanRepository,
+    institutions: Institutions,
     enrolments: EnrolmentRepository,
     batches: BatchStore,
     uscc: str,
@@ -165,6 +169,7 @@ async def register_one(
 ) -> Registration:
     outcome = await register(
         plans=plans,
+        institutions=institutions,
         enrolments=enrolments,
         batches=batches,
         uscc=uscc,

@@ -18,6 +18,7 @@ class InstitutionStatus(StrEnum):
     FILED = "filed"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    LAPSED = "lapsed"
 
 
 class Entrustment(BaseModel):
@@ -27,6 +28,8 @@ class Entrustment(BaseModel):
     scope: list[EntrustedScope]
     valid_from: date
     valid_until: date
+    # Set while a party's filing is suspended, revoked or lapsed (filing's EntrustmentSuspended).
+    suspended_reason: str | None = None
 
 
 class Institution(BaseModel):
@@ -65,7 +68,8 @@ class Offering(BaseModel):
 
 _BLOCKED = {
     InstitutionStatus.SUSPENDED: "企业自主评价资格已暂停，暂不能开展评价",
-    InstitutionStatus.REVOKED: "企业自主评价资格已被撤销，不能开展评价",
+    InstitutionStatus.REVOKED: "企业已被取消评价资质，不能开展评价",
+    InstitutionStatus.LAPSED: "企业备案有效期已届满且未继续备案，不能开展评价",
 }
 
 
@@ -90,6 +94,8 @@ def ensure_may_evaluate(
     entrustment = institution.entrustments.get(entrustment_id)
     if entrustment is None or entrustment.client_uscc != client_uscc:
         raise NotPermitted("委托评价协议不存在或尚未经备案受理")
+    if entrustment.suspended_reason is not None:
+        raise NotPermitted(f"委托评价协议已中止（{entrustment.suspended_reason}），不能开展评价")
     if between and (between[0] < entrustment.valid_from or between[1] > entrustment.valid_until):
         raise NotPermitted("评价时间不在委托评价协议的有效期内")
     for offering in offerings:

@@ -14,11 +14,19 @@ from skilleval_shared.events.filing import (
     CatalogChanged,
     EntrustmentAccepted,
     EntrustmentRejected,
+    EntrustmentResumed,
+    EntrustmentSuspended,
     FilingFiled,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, catalog_fields, newer_catalog
+from skilleval_shared.storage.projection import (
+    Projection,
+    catalog_fields,
+    newer_catalog,
+    serial_fields,
+)
 
 
 class Institutions(Protocol):
@@ -32,13 +40,16 @@ class EnterpriseProjection:
 
     async def record_filed(self, event: CloudEvent[Any]) -> None:
         data: FilingFiled = event.data
-        fields = {
-            "uscc": data.uscc,
-            "name": data.enterprise_name,
-            "status": "filed",
-            "institution_code": data.institution_code,
-            "institution_serial": data.institution_serial,
-        } | catalog_fields(data)
+        fields = (
+            {
+                "uscc": data.uscc,
+                "name": data.enterprise_name,
+                "status": "filed",
+                "institution_code": data.institution_code,
+            }
+            | serial_fields(data.institution_serial)
+            | catalog_fields(data)
+        )
         await self.projection.apply(
             data.uscc, event, lambda body: body | newer_catalog(body, fields)
         )
@@ -59,6 +70,13 @@ class EnterpriseProjection:
         code = data.institution_code
         await self.projection.apply(
             data.uscc, event, lambda body: body | {"institution_code": code}
+        )
+
+    async def record_serial(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionSerialRecorded = event.data
+        serial = data.institution_serial
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_serial": serial}
         )
 
     async def record_entrustment(self, event: CloudEvent[Any]) -> None:
@@ -85,6 +103,19 @@ class EnterpriseProjection:
             if entry is not None:
                 entrustments[data.entrustment_id] = entry
             return body | {"entrustments": entrustments}
+
+        await self.projection.apply(data.uscc, event, change)
+
+    async def record_entrustment_suspension(self, event: CloudEvent[Any]) -> None:
+        data: EntrustmentSuspended | EntrustmentResumed = event.data
+        reason = data.reason if isinstance(data, EntrustmentSuspended) else None
+
+        def change(body: Document) -> Document:
+            entrustments = dict(body.get("entrustments", {}))
+            if data.entrustment_id not in entrustments:
+                return body
+            entry = entrustments[data.entrustment_id] | {"suspended_reason": reason}
+            return body | {"entrustments": entrustments | {data.entrustment_id: entry}}
 
         await self.projection.apply(data.uscc, event, change)
 

@@ -17,6 +17,7 @@ from skilleval_assessment.web import (
     enterprise_uscc,
     owner_of,
 )
+from skilleval_shared.domain_errors import InvalidRequest
 from skilleval_shared.events.assessment_parts import EligibilityTemplate
 from skilleval_shared.validation import parse_levels
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -38,7 +39,12 @@ async def eligibility_template(
     principal: EnterpriseOrStaff,
     levels: str = Query(default="5、4、3、2、1", title="等级", max_length=20),
 ) -> ConditionList:
-    return ConditionList(conditions=default_conditions(template, frozenset(parse_levels(levels))))
+    try:
+        wanted = parse_levels(levels)
+    except ValueError as error:  # a typed level list such as "5、x": the caller's mistake
+        problem = [{"field": "levels", "message": str(error)}]
+        raise InvalidRequest(str(error), errors=problem) from error
+    return ConditionList(conditions=default_conditions(template, wanted))
 
 
 @router.post(

@@ -43,6 +43,12 @@ async def _check_enterprise(institutions: Institutions, uscc: str, content: Plan
     )
 
 
+async def ensure_may_enrol(*, institutions: Institutions, plan: Plan) -> None:
+    """Registration under a plan the enterprise may no longer evaluate (its filing suspended,
+    its entrustment suspended, …) is refused, as the plan itself would be now."""
+    await _check_enterprise(institutions, plan.uscc, plan.content)
+
+
 async def get(*, plans: PlanRepository, plan_id: str, owner: str | None) -> Loaded[Plan]:
     """The plan; an enterprise (``owner``) sees only its own, others look missing."""
     found = await plans.get(plan_id)

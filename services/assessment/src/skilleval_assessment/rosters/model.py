@@ -26,7 +26,12 @@ REJECTED_STAGES = frozenset({"validation_failed", "city_rejected", "province_rej
 def build_rows(
     institution: Institution, registrations: list[Registration], results: Results
 ) -> list[RosterRow]:
-    """One row per passing candidate, numbered from 1 in registration order."""
+    """One row per passing candidate, numbered from 1 in registration order; refused while the
+    institution serial (the roster's 评价机构编码) is not yet recorded on the filing."""
+    if not institution.roster_code:
+        raise IllegalTransition(
+            "机构序号待省职业技能鉴定指导中心分配，市职业技能鉴定中心登记后方可生成人员名册"
+        )
     rows: list[RosterRow] = []
     for registration in registrations:
         if not results.passed(registration.registration_id):

@@ -49,7 +49,7 @@ async def current(*, parts: CertificateParts, number: str) -> Loaded[Certificate
     found = await parts.records.find_one({"_id": number})
     if found is None:
         raise NotFound(MISSING)
-    return Loaded(number, 0, Certificate.model_validate(found))
+    return Loaded(number, 0, model.from_issue_record(found))
 
 
 async def visible(*, parts: CertificateParts, number: str, uscc: str | None) -> Certificate:

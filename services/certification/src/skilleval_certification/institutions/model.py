@@ -37,6 +37,18 @@ class Entrustment(BaseModel):
     scope: tuple[Scope, ...]
     valid_from: date
     valid_until: date
+    # Set while a party's filing is suspended, revoked or lapsed (filing's EntrustmentSuspended):
+    # no certificate is issued under it meanwhile.
+    suspended_reason: str | None = None
+
+    def covers(
+        self, occupation_code: str, work_type: str | None, level: int, start: date, end: date
+    ) -> bool:
+        return (
+            self.valid_from <= start
+            and end <= self.valid_until
+            and any(scope.covers(occupation_code, work_type, level) for scope in self.scope)
+        )
 
 
 class StatusChange(BaseModel):
@@ -82,12 +94,26 @@ class Institution(BaseModel):
     def entrusted_during(
         self, occupation_code: str, work_type: str | None, level: int, start: date, end: date
     ) -> bool:
-        """An entrustment covers the scope and is valid over the whole of ``start``…``end``."""
+        """An entrustment in force (not suspended) covers the scope and is valid over the whole
+        of ``start``…``end``."""
         return any(
-            entrustment.valid_from <= start
-            and end <= entrustment.valid_until
-            and any(scope.covers(occupation_code, work_type, level) for scope in entrustment.scope)
+            entrustment.suspended_reason is None
+            and entrustment.covers(occupation_code, work_type, level, start, end)
             for entrustment in self.entrustments
+        )
+
+    def suspended_entrustment(
+        self, occupation_code: str, work_type: str | None, level: int, start: date, end: date
+    ) -> Entrustment | None:
+        """A suspended entrustment that would otherwise cover the row."""
+        return next(
+            (
+                entrustment
+                for entrustment in self.entrustments
+                if entrustment.suspended_reason is not None
+                and entrustment.covers(occupation_code, work_type, level, start, end)
+            ),
+            None,
         )
 
 
@@ -109,13 +135,23 @@ def entrustment_problem(
         return None
     if institution.entrusted_during(occupation_code, work_type, level, start, end):
         return None
+    suspended = institution.suspended_entrustment(occupation_code, work_type, level, start, end)
+    if suspended is not None:
+        return (
+            f"委托评价协议已中止（{suspended.suspended_reason}），"
+            "不能按该协议评价此职业（工种）或等级并发证"
+        )
     return (
         f"委托评价协议在评价期间（{start.isoformat()}至{end.isoformat()}）不在有效期内，"
         "不能评价该职业（工种）或等级"
     )
 
 
-STATUS_WORDS = {"suspended": "处于暂停评价状态", "revoked": "已被取消评价资质"}
+STATUS_WORDS = {
+    "suspended": "处于暂停评价状态",
+    "revoked": "已被取消评价资质",
+    "lapsed": "备案有效期已届满（未继续备案）",
+}
 
 
 def status_problem(institution: Institution | None, day: date) -> str | None:

@@ -14,11 +14,14 @@ from skilleval_shared.events.filing import (
     INSTITUTION_STATUS_AFTER,
     CatalogChanged,
     EntrustmentAccepted,
+    EntrustmentResumed,
+    EntrustmentSuspended,
     FilingFiled,
     InstitutionCodeAssigned,
+    InstitutionSerialRecorded,
 )
 from skilleval_shared.storage.mongo import Document
-from skilleval_shared.storage.projection import Projection, newer_catalog
+from skilleval_shared.storage.projection import Projection, newer_catalog, serial_fields
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 
@@ -58,10 +61,9 @@ class InstitutionProjection:
             "category": data.institution_category.value,
             "institution_code": data.institution_code,
             "province_code": data.province_code,
-            "institution_serial": data.institution_serial,
             "catalog_version": data.catalog_version,
             "catalog": _scopes(data.catalog),
-        }
+        } | serial_fields(data.institution_serial)
         await self.projection.apply(
             data.uscc,
             event,
@@ -88,6 +90,13 @@ class InstitutionProjection:
             data.uscc, event, lambda body: body | {"institution_code": data.institution_code}
         )
 
+    async def record_serial(self, event: CloudEvent[Any]) -> None:
+        data: InstitutionSerialRecorded = event.data
+        serial = data.institution_serial
+        await self.projection.apply(
+            data.uscc, event, lambda body: body | {"institution_serial": serial}
+        )
+
     async def record_entrustment(self, event: CloudEvent[Any]) -> None:
         data: EntrustmentAccepted = event.data
         entrustment = {
@@ -105,6 +114,21 @@ class InstitutionProjection:
                 if e["entrustment_id"] != data.entrustment_id
             ]
             return body | {"entrustments": [*kept, entrustment]}
+
+        await self.projection.apply(data.uscc, event, change)
+
+    async def record_entrustment_suspension(self, event: CloudEvent[Any]) -> None:
+        data: EntrustmentSuspended | EntrustmentResumed = event.data
+        reason = data.reason if isinstance(data, EntrustmentSuspended) else None
+
+        def change(body: Document) -> Document:
+            entrustments = [
+                e | {"suspended_reason": reason}
+                if e["entrustment_id"] == data.entrustment_id
+                else e
+                for e in body.get("entrustments", [])
+            ]
+            return body | {"entrustments": entrustments}
 
         await self.projection.apply(data.uscc, event, change)
 

@@ -1,12 +1,16 @@
 """Numbering and issuance of an approved roster, run only by the consumer of the numbering
 topic (keyed by institution, so one institution's rosters are numbered one at a time).
 
+The approved rows are read from the roster's chunks as they arrived (stored once by unique
+insert, never changed): the 序号 that passed validation and neither review rejected, from the
+roster aggregate, pick them.
+
 Idempotent end to end: the block of each level is the allocator's answer for (series, roster),
 the same on every redelivery and for every process. The commit point of each certificate is the
 unique insert of its holding (``person_key`` -> number: one valid certificate per person,
 occupation and level): a row whose person already holds another valid certificate loses it, and
 its number stays a gap; a redelivery finds its own numbers there and goes on. Then the records
-of the winners (``_id`` = number), the holding filter, and the ``CertificateIssued`` events in
+of the winners (``_id`` = number), the holding filter, and the ``CertificateIssued`` (v2) events in
 commits of one chunk of certificates each (``issuance:<roster>:<n>``, version 1, committed
 once). Every write is bulk: ``insert_many(ordered=False)`` in batches, no get per row.
 """
@@ -21,18 +25,21 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from skilleval_certification.certificates.holdings import HoldingIndex
-from skilleval_certification.certificates.model import Certificate, from_row, issued_event
+from skilleval_certification.certificates.model import (
+    Certificate,
+    from_row,
+    issue_record,
+    issued_event,
+)
 from skilleval_certification.evaluations.model import person_key
 from skilleval_certification.numbering.model import NumberPrefix, assign, count_by_level, series
 from skilleval_certification.rosters import model as rosters
 from skilleval_certification.rosters.model import RosterStatus
 from skilleval_certification.rosters.service import RosterRepository
-from skilleval_certification.rosters.validation import CheckedRow
 from skilleval_shared.envelope import wrap
 from skilleval_shared.events.certification import NumberingRequested
 from skilleval_shared.events.roster import RosterRow
 from skilleval_shared.storage.aggregates import AggregateStore, ConcurrentUpdate
-from skilleval_shared.storage.chunks import ChunkStore
 from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
 from skilleval_shared.storage.sequences import BlockAllocator
 
@@ -42,6 +49,7 @@ CONCURRENT_COMMITS = 2
 # events past 4 MB in part documents). Fixed: a re-processing must cut the same commits.
 ISSUED_PER_COMMIT = 500
 INSERT_BATCH = 1000
+CONCURRENT_READS = 8  # chunk gets in flight (~64 KB each)
 
 
 class NumberReused(Exception):
@@ -51,15 +59,11 @@ class NumberReused(Exception):
 @dataclass
 class NumberingParts:
     rosters: RosterRepository
-    checked: ChunkStore
+    chunks: AsyncCollection[Document]  # the roster's rows as they arrived: <roster_id>:<n>
     allocator: BlockAllocator
     certificates: AsyncCollection[Document]  # the record of each certificate, _id = number
     holdings: HoldingIndex  # person_key -> number of a valid certificate, and its filter
     issuance: AggregateStore
-
-
-def _record(certificate: Certificate) -> Document:
-    return {"_id": certificate.certificate_number, **certificate.model_dump(mode="json")}
 
 
 async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> int:
@@ -69,7 +73,9 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
         return found.state.certificate_count
     if found.state.status is not RosterStatus.NUMBERING:
         return 0  # a stale order: the roster's numbering was given up and must be asked again
-    rows = await _read_approved(parts.checked, order.roster_id, found.state.approved_seqs())
+    rows = await _read_approved(
+        parts.chunks, order.roster_id, found.state.chunk_count, found.state.approved_seqs()
+    )
     blocks = await _allocate(parts.allocator, order, rows)
     prefix = NumberPrefix(
         category=order.institution_category,
@@ -95,7 +101,7 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     # After the commit point: the records, the filter, the events — one after the other, so an
     # event never precedes its record (side by side measured no faster on FerretDB's SQLite,
     # which takes one writer at a time).
-    await _insert_all(parts.certificates, [_record(c) for c in issued])
+    await _insert_all(parts.certificates, [issue_record(c) for c in issued])
     await parts.holdings.add(_key(c) for c in issued)
     await _publish(parts.issuance, order.roster_id, issued)
     numbers = {c.certificate_number for c in issued}
@@ -104,10 +110,30 @@ async def number_roster(*, parts: NumberingParts, order: NumberingRequested) -> 
     return len(issued)
 
 
-async def _read_approved(checked: ChunkStore, roster_id: str, seqs: list[int]) -> list[RosterRow]:
+class RowsMissing(Exception):
+    """An approved row is not in the roster's chunks: never expected, never numbered around."""
+
+
+async def _read_approved(
+    chunks: AsyncCollection[Document], roster_id: str, chunk_count: int, seqs: list[int]
+) -> list[RosterRow]:
+    """The approved rows, in 序号 order, from every chunk of the roster (just the rows, not
+    what their checks found), a few gets at a time."""
     approved = set(seqs)
-    stored = await checked.read(roster_id) or []
-    return [item.row for item in map(CheckedRow.model_validate, stored) if item.row.seq in approved]
+    ids = [f"{roster_id}:{n}" for n in range(chunk_count)]
+    found = await get_each(chunks, ids, {"rows.row": 1}, concurrency=CONCURRENT_READS)
+    rows: list[RosterRow] = []
+    for chunk_id, chunk in zip(ids, found, strict=True):
+        if chunk is None:
+            raise RowsMissing(f"chunk {chunk_id} of the approved roster is missing")
+        rows += [
+            RosterRow.model_validate(item["row"])
+            for item in chunk["rows"]
+            if item["row"]["seq"] in approved
+        ]
+    if missing := sorted(approved - {row.seq for row in rows}):
+        raise RowsMissing(f"approved rows {missing[:10]} of {roster_id} are in none of its chunks")
+    return sorted(rows, key=lambda row: row.seq)
 
 
 async def _allocate(

@@ -68,7 +68,7 @@ async def roster_status(roster_id: str, principal: EnterpriseOrStaff, parts: Par
 async def roster_problems(
     roster_id: str, principal: EnterpriseOrStaff, parts: Parts
 ) -> RowProblems:
-    rows = await service.checked_rows(
+    rows = await service.failing_rows(
         parts=parts.rosters, roster_id=roster_id, uscc=own_uscc(principal)
     )
     problems = [
@@ -76,9 +76,7 @@ async def roster_problems(
         for item in rows
         for problem in item.problems
     ]
-    return RowProblems(
-        roster_id=roster_id, failed_count=sum(not r.ok for r in rows), problems=problems
-    )
+    return RowProblems(roster_id=roster_id, failed_count=len(rows), problems=problems)
 
 
 async def _review(

@@ -1,9 +1,11 @@
 """Rosters arriving in chunks: each chunk checked on arrival, the roster validated once its
 header (published last) and every chunk are in; then the two reviews and the numbering order.
 
-Chunks are kept as ``<roster_id>:<n>`` by unique insert (a redelivery is a duplicate key); the
-checked rows of a complete roster go to a ``ChunkStore`` under the roster id, the authority the
-numbering reads; the roster aggregate's first commit (RosterValidated) happens once.
+Chunks are kept as ``<roster_id>:<n>`` by unique insert (a redelivery is a duplicate key), so
+they never change once stored: the numbering reads its rows from them. The outcome of a
+complete roster is the rows that failed, with their problems, in a ``ChunkStore`` under the
+roster id (not a second copy of every row: a row not there passed); the roster aggregate's first
+commit (RosterValidated, with the 序号 that passed) happens once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ from skilleval_certification.numbering.model import MissingInstitutionSerial
 from skilleval_certification.rosters import model
 from skilleval_certification.rosters.cache import ChunkCache
 from skilleval_certification.rosters.model import Roster, RosterStatus
-from skilleval_certification.rosters.validation import CheckedRow, check_chunk, check_roster
+from skilleval_certification.rosters.validation import (
+    CheckedRow,
+    check_chunk,
+    check_roster,
+    with_outcome,
+)
 from skilleval_shared.domain_errors import NotFound, NotPermitted
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.assessment import RosterRowsSubmitted, RosterSubmitted
@@ -46,7 +53,7 @@ class RosterParts:
     rosters: RosterRepository
     chunks: AsyncCollection[Document]  # rows as they arrived, checked: <roster_id>:<n>
     headers: AsyncCollection[Document]  # RosterSubmitted as it arrived: <roster_id>
-    checked: ChunkStore  # the validated rows of a complete roster
+    checked: ChunkStore  # the failing rows of a complete roster, with their problems
     holdings: HoldingIndex  # who holds a valid certificate
     institutions: InstitutionProjection
     evaluations: EvaluationProjection
@@ -137,11 +144,11 @@ async def finish(*, parts: RosterParts, roster_id: str) -> Roster | None:
     checked = await check_roster_wide(
         parts=parts, header=header, rows=[row for rows in chunks for row in rows]
     )
+    failing = [item.model_dump(mode="json") for item in checked if not item.ok]
     try:
-        await parts.checked.put(roster_id, [item.model_dump(mode="json") for item in checked])
+        await parts.checked.put(roster_id, failing)
     except ChunkConflict:  # an earlier attempt stored its outcome: that one stands
-        stored = await parts.checked.read(roster_id) or []
-        checked = [CheckedRow.model_validate(item) for item in stored]
+        checked = with_outcome(checked, await parts.checked.read(roster_id) or [])
     roster, events = model.validated(
         roster_id=roster_id,
         institution_uscc=header.uscc,
@@ -237,11 +244,13 @@ async def progress(*, parts: RosterParts, roster_id: str, uscc: str | None) -> P
     )
 
 
-async def checked_rows(*, parts: RosterParts, roster_id: str, uscc: str | None) -> list[CheckedRow]:
+async def failing_rows(*, parts: RosterParts, roster_id: str, uscc: str | None) -> list[CheckedRow]:
+    """The rows of a validated roster that failed, with their problems."""
     found = await parts.rosters.get(roster_id)
     if uscc is not None and found.state.institution_uscc != uscc:
         raise NotFound("名册不存在")
-    return [CheckedRow.model_validate(item) for item in await parts.checked.read(roster_id) or []]
+    stored = await parts.checked.read(roster_id) or []
+    return [item for item in map(CheckedRow.model_validate, stored) if not item.ok]
 
 
 async def review(

@@ -10,6 +10,7 @@ evaluation date, the result under this plan, and duplicates inside the roster.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
@@ -182,3 +183,13 @@ def check_roster(
             first_seen[key] = item.row.seq
         checked.append(item.model_copy(update={"problems": tuple(problems)}))
     return checked
+
+
+def with_outcome(
+    rows: Sequence[CheckedRow], stored: Sequence[Mapping[str, Any]]
+) -> list[CheckedRow]:
+    """The rows as a stored outcome has them: a row stored there as it is stored (with its
+    problems), any other as passed. (Rosters validated before outcomes held only the failing
+    rows stored every row: the same rule reads them.)"""
+    outcome = {item.row.seq: item for item in map(CheckedRow.model_validate, stored)}
+    return [outcome.get(item.row.seq, item.model_copy(update={"problems": ()})) for item in rows]

@@ -96,6 +96,7 @@ async def submit_change(
         operations=form.operations,
         explanation=form.explanation,
         on=today(container.settings),
+        access=container.access_occupations,
     )
     return change_view(uscc, record) | {
         "proposed_version": proposed.number,

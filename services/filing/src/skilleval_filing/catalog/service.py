@@ -13,6 +13,8 @@ import uuid_utils
 
 from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
+from skilleval_filing.catalog.access import DEFAULT as DEFAULT_ACCESS
+from skilleval_filing.catalog.access import AccessOccupations, ensure_no_access_occupations
 from skilleval_filing.catalog.changes import (
     CatalogChange,
     CatalogVersion,
@@ -111,6 +113,7 @@ async def submit(
     operations: Sequence[Operation],
     explanation: str | None,
     on: date,
+    access: AccessOccupations = DEFAULT_ACCESS,
 ) -> tuple[ChangeRecord, CatalogVersion]:
     change = CatalogChange(operations=tuple(operations), explanation=explanation or "")
     change_id = str(uuid_utils.uuid7())
@@ -125,6 +128,12 @@ async def submit(
             filing_state=book.filing_state,
             actor=caller.actor,
             on=on,
+        )
+        # Rows the change adds or alters; a row kept as it was stays (the list may have grown).
+        kept = set(book.book.current.catalog.rows)
+        added = [row for row in proposed.catalog.rows if row not in kept]
+        ensure_no_access_occupations(
+            proposed.catalog.rows, access, where="调整后的目录", checked=added
         )
         record = ChangeRecord(request=request, submitted_by=caller.by, submitted_at=utc_now())
         event = CatalogChangeSubmitted(

@@ -16,6 +16,8 @@ from skilleval_shared.fields import LongText, Name, bounded_text
 from skilleval_shared.validation import USCC, Email, Phone
 
 __all__ = [
+    "KIND_LABELS",
+    "OUTCOME_LABELS",
     "Complaint",
     "ComplaintForm",
     "ComplaintKind",
@@ -50,6 +52,14 @@ _LABELS = {
     ComplaintState.RECEIVED: "已受理",
     ComplaintState.HANDLING: "核实处理中",
     ComplaintState.RESOLVED: "已办结",
+}
+
+
+# What users read for the shared events' codes.
+KIND_LABELS = {ComplaintKind.COMPLAINT: "投诉", ComplaintKind.REPORT: "举报"}
+OUTCOME_LABELS = {
+    ComplaintOutcome.SUBSTANTIATED: "属实",
+    ComplaintOutcome.UNSUBSTANTIATED: "不属实",
 }
 
 

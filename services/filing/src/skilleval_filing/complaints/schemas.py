@@ -6,18 +6,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skilleval_filing.complaints.model import ComplaintForm, ComplaintOutcome, ComplaintRecord
+from skilleval_filing.complaints.model import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    ComplaintForm,
+    ComplaintOutcome,
+    ComplaintRecord,
+)
 from skilleval_shared.web.views import View
 
 
 class ComplaintProgress(View):
     complaint_id: str = Field(title="投诉举报编号")
-    kind: str = Field(title="类别")
+    kind: str = Field(title="类别代码：complaint 投诉，report 举报")
+    kind_label: str = Field(title="类别")
     status: str = Field(title="办理状态")
     status_label: str = Field(title="状态名称")
     received_on: str = Field(title="受理日期")
     resolved_on: str | None = Field(title="办结日期")
-    outcome: str | None = Field(title="核实结论")
+    outcome: str | None = Field(title="核实结论代码：substantiated 属实，unsubstantiated 不属实")
+    outcome_label: str | None = Field(title="核实结论")
 
 
 class ComplaintCase(ComplaintProgress):
@@ -44,7 +52,7 @@ class ComplaintSubmission(ComplaintForm):
 class ResolveComplaint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: ComplaintOutcome = Field(title="核实结论")
+    outcome: ComplaintOutcome = Field(title="核实结论：substantiated 属实，unsubstantiated 不属实")
     resolution: str = Field(min_length=1, max_length=2000, title="处理结果")
 
 
@@ -54,11 +62,13 @@ def progress(record: ComplaintRecord) -> dict[str, Any]:
     return {
         "complaint_id": complaint.complaint_id,
         "kind": complaint.form.kind.value,
+        "kind_label": KIND_LABELS[complaint.form.kind],
         "status": complaint.state.value,
         "status_label": complaint.state.label,
         "received_on": complaint.received_on.isoformat(),
         "resolved_on": complaint.resolved_on.isoformat() if complaint.resolved_on else None,
         "outcome": complaint.outcome.value if complaint.outcome else None,
+        "outcome_label": OUTCOME_LABELS[complaint.outcome] if complaint.outcome else None,
     }
 
 

@@ -41,6 +41,8 @@ class EntrustmentAgreement(BaseModel):
 
     client_uscc: USCC = Field(title="委托方统一社会信用代码")
     client_name: ShortText = Field(title="委托方名称")
+    # 报双方所在市鉴定中心备案: the client's own centre, which may be another city's.
+    client_city_center: ShortText = Field(title="委托方所在市职业技能鉴定（指导）中心")
     trustee_uscc: USCC = Field(title="受托方统一社会信用代码")
     scope: tuple[ScopeRow, ...] = Field(title="委托评价职业（工种）范围")
     valid_from: date = Field(title="协议有效期起")
@@ -70,6 +72,16 @@ class EntrustmentAgreement(BaseModel):
         return self
 
 
+class PartySuspension(BaseModel):
+    """A party whose filing was suspended, revoked or lapsed after the agreement was accepted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    party_uscc: str
+    reason: str
+    since: date
+
+
 class Entrustment(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -77,11 +89,41 @@ class Entrustment(BaseModel):
     agreement: EntrustmentAgreement
     submitted_on: date
     review: Review = Review()
+    # Non-empty: suspended (中止) until every party listed may evaluate again.
+    suspensions: tuple[PartySuspension, ...] = ()
+
+    @property
+    def is_suspended(self) -> bool:
+        return bool(self.suspensions)
 
     def is_usable_on(self, day: date) -> bool:
         agreement = self.agreement
         accepted = self.review.state is ReviewState.ACCEPTED
-        return accepted and agreement.valid_from <= day <= agreement.valid_until
+        return (
+            accepted
+            and not self.suspensions
+            and agreement.valid_from <= day <= agreement.valid_until
+        )
+
+    def party_role(self, uscc: str) -> str:
+        return "受托方" if uscc == self.agreement.trustee_uscc else "委托方"
+
+    def suspended_for(self, party_uscc: str, *, reason: str, on: date) -> Entrustment | None:
+        """Suspended because ``party_uscc`` may no longer evaluate; None if it already was
+        for that party, or was never accepted (nothing to suspend)."""
+        if self.review.state is not ReviewState.ACCEPTED:
+            return None
+        if any(s.party_uscc == party_uscc for s in self.suspensions):
+            return None
+        held = PartySuspension(party_uscc=party_uscc, reason=reason, since=on)
+        return self.model_copy(update={"suspensions": (*self.suspensions, held)})
+
+    def resumed_for(self, party_uscc: str) -> Entrustment | None:
+        """Without ``party_uscc``'s suspension; None if it held none."""
+        kept = tuple(s for s in self.suspensions if s.party_uscc != party_uscc)
+        if len(kept) == len(self.suspensions):
+            return None
+        return self.model_copy(update={"suspensions": kept})
 
     def covers(
         self, occupation_code: str, work_type: str | None, level: SkillLevel, day: date
@@ -139,14 +181,17 @@ def review_entrustment(
     actor: Actor,
     accept: bool,
     on: date,
+    plan_filed: bool,
     reason: str = "",
 ) -> Entrustment:
     """Checked against the trustee's filing again: it may have been suspended, or its catalog
-    may have shrunk, since submission."""
+    may have shrunk, since submission. Accepted only with its 评价实施方案 uploaded."""
     review = decide_review(
         entrustment.review, actor=actor, accept=accept, on=on, what=WHAT, reason=reason
     )
     if review.state is ReviewState.ACCEPTED:
+        if not plan_filed:
+            raise IllegalTransition("尚未上传评价实施方案，不能通过委托评价协议备案")
         if trustee_state is not FilingState.FILED:
             raise IllegalTransition(f"受托方备案状态为“{trustee_state.label}”，不能通过{WHAT}")
         _ensure_within_catalog(entrustment.agreement, trustee_catalog)
@@ -172,6 +217,8 @@ class EntrustmentRecord(BaseModel):
     entrustment: Entrustment
     filing_id: str
     file: AgreementFile
+    # 评价实施方案, uploaded after the agreement and required before it is accepted.
+    plan: AgreementFile | None = None
     submitted_by: str
     submitted_at: datetime
     decided_by: str | None = None

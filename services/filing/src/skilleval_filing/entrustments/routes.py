@@ -31,7 +31,7 @@ from skilleval_filing.web import (
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.file_types import JPEG, PDF, PNG
 from skilleval_shared.web.errors import DomainErrorRoute
-from skilleval_shared.web.multipart import FIELD, bounded_form, upload_body_schema
+from skilleval_shared.web.multipart import FIELD, bounded_form, single_file, upload_body_schema
 from skilleval_shared.web.uploads import checked_upload
 
 router = APIRouter(tags=["entrustments"], route_class=DomainErrorRoute)
@@ -127,9 +127,59 @@ async def download_agreement(
         caller=caller_of(principal),
         entrustment_id=entrustment_id,
     )
-    stored = await container.files.get(record.file.file_id)
+    return await _download(container, record.file.file_id, "协议文件不存在")
+
+
+@router.put(
+    f"{BASE}/{{entrustment_id}}/plan",
+    summary="受托企业上传评价实施方案（通过备案前必须上传）",
+    description=f"multipart/form-data：字段 `{FIELD}` 为评价实施方案文件（PDF、JPEG、PNG）。",
+    openapi_extra=upload_body_schema("评价实施方案文件（PDF、JPEG、PNG）"),
+    response_model=EntrustmentView,
+)
+async def upload_plan(
+    entrustment_id: EntrustmentId,
+    request: Request,
+    principal: EnterprisePrincipal,
+    container: Container,
+) -> dict[str, Any]:
+    limit_bytes = container.settings.max_upload_bytes
+    async with single_file(request, limit_bytes=limit_bytes) as file:
+        upload = await checked_upload(
+            file,
+            allowed=AGREEMENT_TYPES,
+            limit_bytes=limit_bytes,
+            field=FIELD,
+            fallback_stem="evaluation-plan",
+        )
+    record = await service.upload_plan(
+        entrustments=container.entrustments,
+        files=container.files,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
+        upload=upload,
+    )
+    return entrustment_view(record, today(container.settings))
+
+
+@router.get(f"{BASE}/{{entrustment_id}}/plan", summary="下载评价实施方案文件")
+async def download_plan(
+    entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
+) -> StreamingResponse:
+    record = await service.visible(
+        entrustments=container.entrustments,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
+    )
+    if record.plan is None:
+        raise NotFound("尚未上传评价实施方案")
+    return await _download(container, record.plan.file_id, "评价实施方案文件不存在")
+
+
+async def _download(container: Any, file_id: str, missing: str) -> StreamingResponse:
+    stored = await container.files.get(file_id)
     if stored is None:
-        raise NotFound("协议文件不存在")
+        raise NotFound(missing)
     chunks: AsyncIterator[bytes] = container.files.stream(stored)
     disposition = f"attachment; filename*=UTF-8''{quote(stored.filename)}"
     return StreamingResponse(

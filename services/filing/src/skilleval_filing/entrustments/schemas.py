@@ -29,6 +29,7 @@ class AgreementTerms(BaseModel):
 
     client_uscc: USCC = Field(title="委托方统一社会信用代码")
     client_name: ShortText = Field(title="委托方名称")
+    client_city_center: ShortText = Field(title="委托方所在市职业技能鉴定（指导）中心")
     scope: tuple[ScopeRow, ...] = Field(
         min_length=1, max_length=MAX_SCOPE_ROWS, title="委托评价职业（工种）范围"
     )
@@ -69,18 +70,22 @@ class EntrustmentView(View):
     trustee_uscc: str = Field(title="受托方统一社会信用代码")
     client_uscc: str = Field(title="委托方统一社会信用代码")
     client_name: str = Field(title="委托方名称")
+    client_city_center: str = Field(title="委托方所在市职业技能鉴定（指导）中心")
     scope: list[dict[str, Any]] = Field(title="委托评价范围")
     valid_from: str = Field(title="协议有效期起")
     valid_until: str = Field(title="协议有效期止")
     status: str = Field(title="状态")
     status_label: str = Field(title="状态名称")
     usable_today: bool = Field(title="今日是否可用")
+    suspended: bool = Field(title="是否因一方备案暂停、撤销或失效而中止")
+    suspensions: list[dict[str, Any]] = Field(title="中止原因")
     reason: str | None = Field(title="不予通过的理由")
     submitted_on: str = Field(title="报送日期")
     submitted_by: str = Field(title="报送人")
     decided_by: str | None = Field(title="审核人")
     decided_at: str | None = Field(title="审核时间")
     agreement_file: dict[str, Any] = Field(title="协议文件")
+    plan_file: dict[str, Any] | None = Field(title="评价实施方案文件（通过备案前须上传）")
 
 
 class EntrustmentList(View):
@@ -95,16 +100,30 @@ def entrustment_view(record: EntrustmentRecord, today: date) -> dict[str, Any]:
         "trustee_uscc": agreement.trustee_uscc,
         "client_uscc": agreement.client_uscc,
         "client_name": agreement.client_name,
+        "client_city_center": agreement.client_city_center,
         "scope": [row.model_dump(mode="json") for row in agreement.scope],
         "valid_from": agreement.valid_from.isoformat(),
         "valid_until": agreement.valid_until.isoformat(),
         "status": record.state.value,
         "status_label": record.state.label,
         "usable_today": entrustment.is_usable_on(today),
+        "suspended": entrustment.is_suspended,
+        "suspensions": [
+            {
+                "party_uscc": held.party_uscc,
+                "party_role": entrustment.party_role(held.party_uscc),
+                "reason": held.reason,
+                "since": held.since.isoformat(),
+            }
+            for held in entrustment.suspensions
+        ],
         "reason": entrustment.review.reason,
         "submitted_on": entrustment.submitted_on.isoformat(),
         "submitted_by": record.submitted_by,
         "decided_by": record.decided_by,
         "decided_at": record.decided_at.isoformat() if record.decided_at else None,
         "agreement_file": record.file.model_dump(mode="json", exclude={"file_id"}),
+        "plan_file": record.plan.model_dump(mode="json", exclude={"file_id"})
+        if record.plan
+        else None,
     }

@@ -21,12 +21,14 @@ from skilleval_filing.entrustments.model import (
 )
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.review import ReviewState, decide_review
-from skilleval_shared.domain_errors import IllegalTransition, NotFound
+from skilleval_shared.domain_errors import IllegalTransition, NotFound, NotPermitted
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events.filing import (
     EntrustmentAccepted,
     EntrustmentRejected,
+    EntrustmentResumed,
     EntrustmentSubmitted,
+    EntrustmentSuspended,
 )
 from skilleval_shared.file_types import CheckedUpload
 from skilleval_shared.repository import Repository, Store
@@ -161,6 +163,7 @@ async def review(
                 actor=caller.actor,
                 accept=accept,
                 on=on,
+                plan_filed=record.plan is not None,
                 reason=reason,
             )
         elif accept:
@@ -194,3 +197,102 @@ async def review(
         return decided
 
     return await entrustments.retrying(attempt)
+
+
+def _stored(saved: Any) -> AgreementFile:
+    return AgreementFile(
+        file_id=saved.file_id,
+        filename=saved.filename,
+        content_type=saved.content_type,
+        size_bytes=saved.size_bytes,
+        sha256=saved.sha256,
+    )
+
+
+async def upload_plan(
+    *,
+    entrustments: EntrustmentRepository,
+    files: FileStore,
+    caller: Caller,
+    entrustment_id: str,
+    upload: CheckedUpload,
+) -> EntrustmentRecord:
+    """评价实施方案: the trustee's, while the agreement awaits review (replaced if sent again)."""
+    found = await entrustments.get(entrustment_id)
+    if not found.state.visible_to(caller):
+        raise NotFound(MISSING)
+    if caller.uscc != found.state.trustee_uscc:
+        raise NotPermitted("评价实施方案由受托方报送")
+    if found.state.state is not ReviewState.SUBMITTED:
+        raise IllegalTransition(f"{WHAT}已审核，不能再更换评价实施方案")
+    saved = await files.save(
+        owner_uscc=found.state.trustee_uscc,
+        filename=upload.filename,
+        content_type=upload.file_type.media_type,
+        content=upload.content,
+    )
+
+    async def attempt() -> EntrustmentRecord:
+        latest = await entrustments.get(entrustment_id)
+        if latest.state.state is not ReviewState.SUBMITTED:
+            raise IllegalTransition(f"{WHAT}已审核，不能再更换评价实施方案")
+        updated = latest.state.model_copy(update={"plan": _stored(saved)})
+        await entrustments.save(entrustment_id, latest.version, updated)
+        return updated
+
+    return await entrustments.retrying(attempt)
+
+
+# What a party's filing status means for the entrustments it is a party to.
+BLOCKING_STATUSES = {
+    "suspended": "已暂停评价",
+    "revoked": "已被取消评价资质",
+    "lapsed": "备案已失效",
+}
+
+
+async def party_status_changed(
+    *, entrustments: EntrustmentRepository, uscc: str, status: str, on: date
+) -> list[str]:
+    """A party's filing was suspended, revoked, lapsed (→ its accepted entrustments are
+    suspended) or reinstated (→ resumed once no party holds them). Idempotent: an entrustment
+    already in the wanted state is left alone. The ids changed."""
+    query = {"$or": [{"trustee_uscc": uscc}, {"client_uscc": uscc}], "status": "accepted"}
+    changed = []
+    for listed in await entrustments.find(query):
+
+        async def attempt(entrustment_id: str = listed.id) -> bool:
+            found = await entrustments.get(entrustment_id)
+            record = found.state
+            entrustment = record.entrustment
+            if status in BLOCKING_STATUSES:
+                reason = f"{entrustment.party_role(uscc)}{BLOCKING_STATUSES[status]}"
+                updated = entrustment.suspended_for(uscc, reason=reason, on=on)
+                event: Any = EntrustmentSuspended(
+                    **_parties(record), party_uscc=uscc, suspended_on=on, reason=reason
+                )
+            else:
+                updated = entrustment.resumed_for(uscc)
+                event = EntrustmentResumed(**_parties(record), resumed_on=on)
+            if updated is None:
+                return False
+            # Only the first suspension and the last resumption change what may be done.
+            announce = entrustment.is_suspended != updated.is_suspended
+            events = [wrap(event)] if announce else []
+            new_record = record.model_copy(update={"entrustment": updated})
+            await entrustments.save(entrustment_id, found.version, new_record, events)
+            return True
+
+        if await entrustments.retrying(attempt):
+            changed.append(listed.id)
+    return changed
+
+
+def _parties(record: EntrustmentRecord) -> dict[str, Any]:
+    agreement = record.entrustment.agreement
+    return {
+        "uscc": agreement.trustee_uscc,
+        "entrustment_id": record.entrustment_id,
+        "client_uscc": agreement.client_uscc,
+        "client_name": agreement.client_name,
+    }

@@ -12,11 +12,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from skilleval_shared.domain_errors import InvalidRequest
-from skilleval_shared.events.filing_parts import EnterpriseNature
+from skilleval_shared.events.filing_parts import Affiliation, EnterpriseNature
 from skilleval_shared.fields import LongText, Name, SectionText, ShortText
 from skilleval_shared.validation import USCC, Email, Mobile, Phone
 
 __all__ = [
+    "Affiliation",
     "ApplicationDraft",
     "Commitment",
     "CommitmentDraft",
@@ -75,6 +76,9 @@ class FilingApplication(BaseModel):
     registration_authority: ShortText = Field(title="注册登记机构")
     uscc: USCC = Field(title="统一社会信用代码")
     nature: EnterpriseNature = Field(title="企业性质")
+    affiliation: Affiliation = Field(
+        title="隶属关系", description="市属、区属及其他企业／省属企业／中央驻青企业"
+    )
     business_scope: LongText = Field(title="业务范围")
     principal: Leader = Field(title="负责人")
     email: Email = Field(title="企业电子邮箱")
@@ -130,6 +134,7 @@ class ApplicationDraft(_Draft):
     registration_authority: ShortText | None = None
     uscc: USCC | None = None
     nature: EnterpriseNature | None = None
+    affiliation: Affiliation | None = None
     business_scope: LongText | None = None
     principal: LeaderDraft = Field(default_factory=LeaderDraft)
     email: Email | None = None

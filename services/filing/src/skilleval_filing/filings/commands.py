@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
+from skilleval_filing.filings.conditions import ConditionCheck
 from skilleval_filing.filings.lifecycle import Action
 from skilleval_filing.filings.notice_calendar import DEFAULT_NOTICE_WORKING_DAYS, NoticeCalendar
 from skilleval_filing.filings.receipt import Receipt
 from skilleval_filing.filings.remarks import Remark
+from skilleval_shared.events.filing_parts import RevocationGround
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Resubmit(Submit):
 class ReturnForChanges:
     action: ClassVar[Action] = Action.RETURN_FOR_CHANGES
     remarks: tuple[Remark, ...]
+    # The findings on the six 自主评价条件, if the reviewer got that far; unmet ones become remarks.
+    conditions: tuple[ConditionCheck, ...] = ()
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class AcceptForNotice:
     accepted_on: date
     calendar: NoticeCalendar = field(default_factory=NoticeCalendar)
     working_days: int = DEFAULT_NOTICE_WORKING_DAYS
+    # Required, all six met: 评估合格 means every 自主评价条件 is met.
+    conditions: tuple[ConditionCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Reject:
     action: ClassVar[Action] = Action.REJECT
     reason: str
     remarks: tuple[Remark, ...] = ()
+    conditions: tuple[ConditionCheck, ...] = ()
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -91,14 +100,66 @@ class Reinstate:
 
 @dataclass(frozen=True)
 class Revoke:
+    """取消评价资质; ``grounds`` checked against the supervision records by ``exits.revoke``."""
+
     action: ClassVar[Action] = Action.REVOKE
     reason: str
+    grounds: tuple[RevocationGround, ...] = ()
+
+
+@dataclass(frozen=True)
+class EndSuspension:
+    """Sent by the scheduler once the suspension's end date has passed."""
+
+    action: ClassVar[Action] = Action.END_SUSPENSION
+    today: date
+
+
+@dataclass(frozen=True)
+class RequestRenewal:
+    """继续备案 asked by the enterprise; ``valid_until`` is the filing's current validity end."""
+
+    action: ClassVar[Action] = Action.REQUEST_RENEWAL
+    today: date
+    valid_until: date
+    window_days: int
+
+
+@dataclass(frozen=True)
+class Renew:
+    action: ClassVar[Action] = Action.RENEW
+    valid_until: date
+    renewed_until: date
+
+
+@dataclass(frozen=True)
+class RefuseRenewal:
+    action: ClassVar[Action] = Action.REFUSE_RENEWAL
+    reason: str
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """Sent by the scheduler once the validity ended with no 继续备案 pending."""
+
+    action: ClassVar[Action] = Action.LAPSE
+    today: date
+    valid_until: date
 
 
 @dataclass(frozen=True)
 class AssignInstitutionCode:
     action: ClassVar[Action] = Action.ASSIGN_INSTITUTION_CODE
     institution_code: str
+
+
+@dataclass(frozen=True)
+class RecordInstitutionSerial:
+    """The serial the provincial centre assigned (certificate number positions 8–13)."""
+
+    action: ClassVar[Action] = Action.RECORD_INSTITUTION_SERIAL
+    institution_serial: str
+    on: date | None = None
 
 
 Command = (
@@ -114,4 +175,10 @@ Command = (
     | Reinstate
     | Revoke
     | AssignInstitutionCode
+    | RecordInstitutionSerial
+    | EndSuspension
+    | RequestRenewal
+    | Renew
+    | RefuseRenewal
+    | Lapse
 )

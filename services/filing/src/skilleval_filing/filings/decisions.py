@@ -12,10 +12,19 @@ from typing import Any
 
 from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
+from skilleval_filing.exits import model as exits
 from skilleval_filing.filings import commands as c
+from skilleval_filing.filings.conditions import (
+    ConditionCheck,
+    checked_conditions,
+    require_all_met,
+    unmet_remarks,
+)
 from skilleval_filing.filings.filed import enterprise_name, filed_catalog
+from skilleval_filing.filings.history import MAX_HISTORY, history_entry
 from skilleval_filing.filings.lifecycle import FilingState, authorize
 from skilleval_filing.filings.model import Filing, FilingRecord, Objection, ObjectionStatus
+from skilleval_filing.filings.receipt import checked_institution_serial
 from skilleval_filing.filings.remarks import checked_remarks
 from skilleval_filing.filings.submission import check_submission
 from skilleval_shared.domain_errors import IllegalTransition, InvalidRequest
@@ -67,7 +76,10 @@ def decide(record: FilingRecord, command: c.Command, caller: Caller) -> Decision
     changes, events = _apply(_Context(record, caller), command)
     if not events:
         return Decision(record, ())
-    decided = filing.model_copy(update={**changes, "version": filing.version + 1})
+    version = filing.version + 1
+    entry = history_entry(filing, version, command, caller, changes)
+    history = (*filing.history, entry)[-MAX_HISTORY:]
+    decided = filing.model_copy(update={**changes, "version": version, "history": history})
     return Decision(record.model_copy(update={"filing": decided}), tuple(events))
 
 
@@ -77,41 +89,52 @@ def _apply(context: _Context, command: c.Command) -> tuple[_Changes, _Events]:
         case c.Submit():
             return _submit(context, command)
         case c.ReturnForChanges():
-            remarks = checked_remarks(command.remarks, required=True)
-            changes = {"state": FilingState.RETURNED, "return_remarks": remarks}
+            findings = checked_conditions(command.conditions, required=False)
+            remarks = checked_remarks((*unmet_remarks(findings), *command.remarks), required=True)
+            changes = {
+                "state": FilingState.RETURNED,
+                "return_remarks": remarks,
+                "conditions": findings,
+            }
             event = s.FilingReturned(**context.decided, remarks=event_parts.remarks(remarks))
-            return changes, [event]
+            return changes, [*_reviewed(context, findings), event]
         case c.AcceptForNotice():
             return _accept(context, command)
         case c.Reject():
             reason = _text(command.reason, "不予备案理由")
-            remarks = checked_remarks(command.remarks, required=False)
-            changes = {"state": FilingState.REJECTED, "status_reason": reason}
+            findings = checked_conditions(command.conditions, required=False)
+            remarks = checked_remarks((*unmet_remarks(findings), *command.remarks), required=False)
+            changes = {
+                "state": FilingState.REJECTED,
+                "status_reason": reason,
+                "conditions": findings,
+            }
             rejected = s.FilingRejected(
                 **context.decided, reason=reason, remarks=event_parts.remarks(remarks)
             )
-            return changes, [rejected]
+            return changes, [*_reviewed(context, findings), rejected]
         case c.RaiseObjection():
             return _raise_objection(context, command)
         case c.ResolveObjection():
             return _resolve_objection(context, command)
         case c.EndNotice():
             return _end_notice(context, command)
-        case c.Suspend():
-            reason = _text(command.reason, "暂停原因")
-            changes = {"state": FilingState.SUSPENDED, "status_reason": reason}
-            suspended = s.FilingSuspended(**context.decided, reason=reason, until=command.until)
-            return changes, [suspended]
-        case c.Reinstate():
-            reason = _text(command.reason, "恢复理由")
-            changes = {"state": FilingState.FILED, "status_reason": reason}
-            return changes, [s.FilingReinstated(**context.decided, reason=reason)]
-        case c.Revoke():
-            reason = _text(command.reason, "撤销原因")
-            changes = {"state": FilingState.REVOKED, "status_reason": reason}
-            return changes, [s.FilingRevoked(**context.decided, reason=reason)]
+        case (
+            c.Suspend()
+            | c.Reinstate()
+            | c.Revoke()
+            | c.EndSuspension()
+            | c.RequestRenewal()
+            | c.Renew()
+            | c.RefuseRenewal()
+            | c.Lapse()
+        ):
+            by = context.caller.account_id or exits.SYSTEM_ID
+            return exits.apply(filing, by, command)
         case c.AssignInstitutionCode():
             return _assign_institution_code(context, filing, command)
+        case c.RecordInstitutionSerial():
+            return _record_institution_serial(context, filing, command)
 
 
 def _text(value: str, label: str, max_length: int = 2000, *, multiline: bool = True) -> str:
@@ -139,12 +162,34 @@ def _submit(context: _Context, command: c.Submit) -> tuple[_Changes, _Events]:
     return {"state": FilingState.SUBMITTED}, [content]
 
 
+def _reviewed(context: _Context, findings: tuple[ConditionCheck, ...]) -> _Events:
+    """The findings on the six conditions as their event, when the reviewer gave them."""
+    if not findings:
+        return []
+    return [
+        s.FilingConditionsReviewed(
+            **context.decided,
+            findings=tuple(
+                s.ConditionFinding(condition=f.condition.value, met=f.met, remark=f.remark)
+                for f in findings
+            ),
+        )
+    ]
+
+
 def _accept(context: _Context, command: c.AcceptForNotice) -> tuple[_Changes, _Events]:
+    findings = checked_conditions(command.conditions, required=True)
+    require_all_met(findings)
     try:
         notice = command.calendar.notice_window(command.accepted_on, command.working_days)
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
-    changes = {"state": FilingState.ON_NOTICE, "notice": notice, "return_remarks": ()}
+    changes = {
+        "state": FilingState.ON_NOTICE,
+        "notice": notice,
+        "return_remarks": (),
+        "conditions": findings,
+    }
     started = s.NoticeStarted(
         **context.ids,
         enterprise_name=enterprise_name(context.record),
@@ -152,7 +197,7 @@ def _accept(context: _Context, command: c.AcceptForNotice) -> tuple[_Changes, _E
         ends_on=notice.ends_on,
         working_days=notice.working_days,
     )
-    return changes, [s.FilingAccepted(**context.decided), started]
+    return changes, [*_reviewed(context, findings), s.FilingAccepted(**context.decided), started]
 
 
 def _raise_objection(context: _Context, command: c.RaiseObjection) -> tuple[_Changes, _Events]:
@@ -221,7 +266,12 @@ def _end_notice(context: _Context, command: c.EndNotice) -> tuple[_Changes, _Eve
         raise IllegalTransition(f"公示期至{filing.notice.ends_on.isoformat()}，尚未期满")
     if filing.unresolved_objections:
         return {}, []
-    receipt = command.receipt.model_copy(update={"institution_code": filing.institution_code})
+    receipt = command.receipt.model_copy(
+        update={
+            "institution_code": filing.institution_code,
+            "institution_serial": filing.institution_serial,
+        }
+    )
     changes = {"state": FilingState.FILED, "receipt": receipt}
     closed = s.NoticeClosed(**context.ids, objection_count=len(filing.objections), upheld_count=0)
     return changes, [closed, event_parts.filed(context.record, receipt)]
@@ -242,3 +292,23 @@ def _assign_institution_code(
         **context.decided, institution_code=code, previous_code=filing.institution_code
     )
     return changes, [assigned]
+
+
+def _record_institution_serial(
+    context: _Context, filing: Filing, command: c.RecordInstitutionSerial
+) -> tuple[_Changes, _Events]:
+    try:
+        serial = checked_institution_serial(command.institution_serial)
+    except ValueError as error:
+        raise InvalidRequest(
+            str(error), errors=[{"field": "institution_serial", "message": str(error)}]
+        ) from None
+    if serial == filing.institution_serial:
+        return {}, []
+    changes: _Changes = {"institution_serial": serial}
+    if filing.receipt is not None:  # certificates numbered from now on carry it
+        changes["receipt"] = filing.receipt.model_copy(update={"institution_serial": serial})
+    recorded = s.InstitutionSerialRecorded(
+        **context.decided, institution_serial=serial, previous_serial=filing.institution_serial
+    )
+    return changes, [recorded]

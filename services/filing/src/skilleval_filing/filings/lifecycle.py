@@ -21,6 +21,7 @@ class FilingState(StrEnum):
     FILED = "filed"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    LAPSED = "lapsed"
 
     @property
     def label(self) -> str:
@@ -56,6 +57,12 @@ class Action(StrEnum):
     REINSTATE = "reinstate"
     REVOKE = "revoke"
     ASSIGN_INSTITUTION_CODE = "assign_institution_code"
+    RECORD_INSTITUTION_SERIAL = "record_institution_serial"
+    END_SUSPENSION = "end_suspension"
+    REQUEST_RENEWAL = "request_renewal"
+    RENEW = "renew"
+    REFUSE_RENEWAL = "refuse_renewal"
+    LAPSE = "lapse"
 
     @property
     def label(self) -> str:
@@ -70,7 +77,8 @@ _STATE_LABELS = {
     FilingState.REJECTED: "不予备案",
     FilingState.FILED: "已备案",
     FilingState.SUSPENDED: "暂停评价",
-    FilingState.REVOKED: "已撤销备案",
+    FilingState.REVOKED: "已取消评价资质",
+    FilingState.LAPSED: "备案已失效",
 }
 _ACTOR_LABELS = {
     Actor.ENTERPRISE: "企业",
@@ -92,8 +100,14 @@ _ACTION_LABELS = {
     Action.END_NOTICE: "公示期满",
     Action.SUSPEND: "暂停评价资格",
     Action.REINSTATE: "恢复评价资格",
-    Action.REVOKE: "撤销备案",
+    Action.REVOKE: "取消评价资质",
     Action.ASSIGN_INSTITUTION_CODE: "设置机构代码",
+    Action.RECORD_INSTITUTION_SERIAL: "登记机构序号",
+    Action.END_SUSPENSION: "暂停期满恢复评价资格",
+    Action.REQUEST_RENEWAL: "申请继续备案",
+    Action.RENEW: "同意继续备案",
+    Action.REFUSE_RENEWAL: "不同意继续备案",
+    Action.LAPSE: "备案有效期届满失效",
 }
 
 
@@ -111,8 +125,9 @@ def _rule(actors: Set[Actor], sources: Set[FilingState], targets: Set[FilingStat
 
 
 _S = FilingState
-# The province centre reviews rosters, not filings, so it appears in no rule here.
+# The province centre reviews rosters, not filings; of a filing it only records the serial.
 STAFF = frozenset({Actor.CITY_CENTER, Actor.ADMIN})
+SERIAL_RECORDERS = STAFF | {Actor.PROVINCE_CENTER}
 _CODED = {_S.SUBMITTED, _S.RETURNED, _S.ON_NOTICE, _S.FILED, _S.SUSPENDED}
 TRANSITIONS: dict[Action, Transition] = {
     Action.EDIT: _rule({Actor.ENTERPRISE}, {_S.DRAFT, _S.RETURNED}, {_S.DRAFT, _S.RETURNED}),
@@ -130,8 +145,18 @@ TRANSITIONS: dict[Action, Transition] = {
     # The national code (certificate number positions 2–5) may come before or after filing;
     # the state stays as it is.
     Action.ASSIGN_INSTITUTION_CODE: _rule(STAFF, _CODED, _CODED),
+    # The serial (positions 8–13) is assigned by the provincial centre: its staff or the city
+    # centre's record it, before or after filing; the state stays as it is.
+    Action.RECORD_INSTITUTION_SERIAL: _rule(SERIAL_RECORDERS, _CODED, _CODED),
+    # The exit mechanism (退出机制): a suspension with an end date ends by itself; a filing's
+    # validity ends unless the centre accepts 继续备案, and then it lapses.
+    Action.END_SUSPENSION: _rule({Actor.SYSTEM}, {_S.SUSPENDED}, {_S.FILED}),
+    Action.REQUEST_RENEWAL: _rule({Actor.ENTERPRISE}, {_S.FILED}, {_S.FILED}),
+    Action.RENEW: _rule(STAFF, {_S.FILED}, {_S.FILED}),
+    Action.REFUSE_RENEWAL: _rule(STAFF, {_S.FILED, _S.SUSPENDED}, {_S.FILED, _S.SUSPENDED}),
+    Action.LAPSE: _rule({Actor.SYSTEM}, {_S.FILED, _S.SUSPENDED}, {_S.LAPSED}),
 }
-TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED})
+TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED, _S.LAPSED})
 
 
 def authorize(state: FilingState, action: Action, actor: Actor) -> Transition:

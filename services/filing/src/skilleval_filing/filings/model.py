@@ -12,11 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.application import ApplicationDraft
+from skilleval_filing.filings.conditions import ConditionCheck
+from skilleval_filing.filings.history import HistoryEntry
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.materials import MaterialKind
 from skilleval_filing.filings.notice_calendar import NoticeWindow
 from skilleval_filing.filings.receipt import DEFAULT_INSTITUTION_CODE, Receipt
 from skilleval_filing.filings.remarks import Remark
+from skilleval_shared.events.filing_parts import RevocationGround
 from skilleval_shared.validation import USCC
 
 
@@ -53,8 +56,20 @@ class Filing(BaseModel):
     receipt: Receipt | None = None
     # Certificate number positions 2–5, from the national ministry; "0000" until it assigns one.
     institution_code: str = DEFAULT_INSTITUTION_CODE
+    # Certificate number positions 8–13, assigned by the provincial centre and recorded by staff;
+    # None until then, and no certificate can be numbered without it.
+    institution_serial: str | None = None
     # Why the filing was last rejected, suspended, reinstated or revoked.
     status_reason: str | None = None
+    # The findings on the six 自主评价条件 at the last review (accept, return or reject).
+    conditions: tuple[ConditionCheck, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    # The exit mechanism (filings/exits.py): the end a suspension was given, the grounds of a
+    # revocation, and 继续备案 (the validity accepted last, a request awaiting the centre).
+    suspended_until: date | None = None
+    revocation_grounds: tuple[RevocationGround, ...] = ()
+    renewed_until: date | None = None
+    renewal_requested_on: date | None = None
 
     @property
     def unresolved_objections(self) -> tuple[Objection, ...]:

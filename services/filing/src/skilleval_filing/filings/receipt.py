@@ -4,9 +4,9 @@ Receipt number: ``QDZP-2026-000123`` — ``QDZP`` (青岛 自主评价, configur
 issue, and a six-digit sequence that restarts at 000001 each year. It is for people and files;
 certificate numbers do not contain it.
 
-Institution serial: six digits, positions 8–13 of every certificate number. It comes from one
-counter for the whole system that starts at 1 and never goes back, so a serial is never given to
-two enterprises, even after a revocation; allocating the integers is the caller's job.
+Institution serial: six digits, positions 8–13 of every certificate number. The provincial
+centre assigns it; city staff record it on the filing (``RecordInstitutionSerial``), before or
+after the receipt is issued. Until then the receipt has none and no certificate can be numbered.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ DEFAULT_RECEIPT_PREFIX = "QDZP"
 DEFAULT_INSTITUTION_CODE = "0000"
 SHANDONG_PROVINCE_CODE = "37"
 _MAX_SEQUENCE = 999_999
+_INSTITUTION_SERIAL = re.compile(r"[0-9]{6}", re.ASCII)
 _RECEIPT_NUMBER = re.compile(r"(?P<prefix>[A-Z]{2,8})-(?P<year>[0-9]{4})-(?P<sequence>[0-9]{6})")
 
 
@@ -48,8 +49,12 @@ def parse_receipt_number(number: str) -> tuple[str, int, int]:
     return match["prefix"], int(match["year"]), int(match["sequence"])
 
 
-def format_institution_serial(sequence: int) -> str:
-    return f"{_checked_sequence(sequence, '机构序列号'):06d}"
+def checked_institution_serial(value: str) -> str:
+    """The serial as recorded: exactly six ASCII digits, or ``ValueError`` in Chinese."""
+    serial = value.strip()
+    if not _INSTITUTION_SERIAL.fullmatch(serial):
+        raise ValueError("机构序号应为6位数字（由省职业技能鉴定指导中心分配）")
+    return serial
 
 
 class Receipt(BaseModel):
@@ -62,11 +67,15 @@ class Receipt(BaseModel):
         DEFAULT_INSTITUTION_CODE
     )
     province_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")] = SHANDONG_PROVINCE_CODE
-    institution_serial: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+    # None until the province's serial is recorded on the filing.
+    institution_serial: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] | None = None
 
     @property
-    def certificate_number_prefix(self) -> str:
-        """Positions 1–13 of every certificate number this institution issues."""
+    def certificate_number_prefix(self) -> str | None:
+        """Positions 1–13 of every certificate number this institution issues, once the
+        institution serial is known."""
+        if self.institution_serial is None:
+            return None
         return (
             f"{self.institution_category.value}{self.institution_code}"
             f"{self.province_code}{self.institution_serial}"
@@ -77,7 +86,7 @@ def issue_receipt(
     *,
     issued_on: date,
     receipt_sequence: int,
-    institution_serial_sequence: int,
+    institution_serial: str | None = None,
     institution_code: str = DEFAULT_INSTITUTION_CODE,
     province_code: str = SHANDONG_PROVINCE_CODE,
     prefix: str = DEFAULT_RECEIPT_PREFIX,
@@ -88,5 +97,5 @@ def issue_receipt(
         issued_on=issued_on,
         institution_code=institution_code,
         province_code=province_code,
-        institution_serial=format_institution_serial(institution_serial_sequence),
+        institution_serial=institution_serial,
     )

@@ -101,6 +101,7 @@ async def save_catalog(
         caller=caller,
         filing_id=accessible_filing_id(principal, filing_id),
         catalog=catalog,
+        access=container.access_occupations,
     )
     return filing_view(found, caller.actor)
 

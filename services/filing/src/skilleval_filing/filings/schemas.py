@@ -10,6 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from skilleval_filing.filings.application import missing_fields
+from skilleval_filing.filings.conditions import ConditionCheck
+from skilleval_filing.filings.history import HistoryEntry
+from skilleval_filing.filings.jurisdiction import jurisdiction_view
 from skilleval_filing.filings.lifecycle import Actor, FilingState, allowed_actions
 from skilleval_filing.filings.materials import MaterialKind, missing_materials
 from skilleval_filing.filings.model import FilingRecord, Objection, UploadedMaterial
@@ -19,6 +22,7 @@ from skilleval_shared.repository import Loaded
 from skilleval_shared.validation import Email, Phone
 from skilleval_shared.web.views import View
 
+SERIAL_PENDING = "机构序号待省中心分配；分配并登记前不能编制证书编号"
 EDITABLE = frozenset({FilingState.DRAFT, FilingState.RETURNED})
 
 
@@ -26,13 +30,29 @@ class _Form(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_CONDITIONS_TITLE = (
+    "六项自主评价条件的审核结论：纳税与社保、规章制度、技能含量、职工教育经费、"
+    "评价机构与场地设备、技能与薪酬挂钩，逐项填写符合或不符合及意见"
+)
+
+
 class ReturnForm(_Form):
-    remarks: list[Remark] = Field(title="逐条修改意见")
+    remarks: list[Remark] = Field(default_factory=list, title="逐条修改意见")
+    conditions: list[ConditionCheck] = Field(
+        default_factory=list, title=_CONDITIONS_TITLE + "（不符合的项目自动列入修改意见）"
+    )
 
 
 class RejectFiling(_Form):
     reason: str = Field(title="不予备案理由")
     remarks: list[Remark] = Field(default_factory=list, title="逐条意见")
+    conditions: list[ConditionCheck] = Field(default_factory=list, title=_CONDITIONS_TITLE)
+
+
+class AcceptForm(_Form):
+    conditions: list[ConditionCheck] = Field(
+        default_factory=list, title=_CONDITIONS_TITLE + "（六项均符合方可评估合格）"
+    )
 
 
 class ResolveForm(_Form):
@@ -52,6 +72,12 @@ class ReasonForm(_Form):
 class InstitutionCodeForm(_Form):
     institution_code: str = Field(
         title="机构代码（4位数字，国家部委核发；未核发为0000）", max_length=16
+    )
+
+
+class InstitutionSerialForm(_Form):
+    institution_serial: str = Field(
+        title="机构序号（证书编号第8–13位，6位数字，由省职业技能鉴定指导中心分配）", max_length=16
     )
 
 
@@ -101,6 +127,12 @@ class FilingView(View):
     objections: list[dict[str, Any]] = Field(title="异议")
     receipt: dict[str, Any] | None = Field(title="备案回执")
     institution_code: str = Field(title="机构代码")
+    institution_serial: str | None = Field(title="机构序号（省中心分配；未分配为空）")
+    institution_serial_pending: bool = Field(title="机构序号是否待省中心分配")
+    institution_serial_note: str | None = Field(title="机构序号说明")
+    jurisdiction: dict[str, Any] = Field(title="备案受理机构（按隶属关系）")
+    conditions: list[dict[str, Any]] = Field(title="自主评价条件审核结论（最近一次审核）")
+    history: list[dict[str, Any]] = Field(title="办理记录")
     allowed_actions: list[str] = Field(title="当前可执行的操作")
     missing: Missing | None = Field(default=None, title="提交前尚缺的内容（草稿与退回时）")
 
@@ -114,6 +146,7 @@ class FilingSummary(View):
     version: int = Field(title="版本")
     notice: dict[str, Any] | None = Field(title="公示期")
     unresolved_objections: int = Field(title="未处理的异议数")
+    institution_serial_pending: bool = Field(title="机构序号是否待省中心分配")
 
 
 class FilingList(View):
@@ -163,6 +196,12 @@ def filing_view(found: Loaded[FilingRecord], actor: Actor) -> dict[str, Any]:
         "objections": [_objection(objection, staff=staff) for objection in filing.objections],
         "receipt": _receipt(record),
         "institution_code": filing.institution_code,
+        "institution_serial": filing.institution_serial,
+        "institution_serial_pending": filing.institution_serial is None,
+        "institution_serial_note": SERIAL_PENDING if filing.institution_serial is None else None,
+        "jurisdiction": jurisdiction_view(record.application.affiliation),
+        "conditions": [condition_view(finding) for finding in filing.conditions],
+        "history": [history_view(entry) for entry in filing.history],
         "allowed_actions": [action.value for action in allowed_actions(filing.state, actor)],
     }
     if filing.state in EDITABLE:
@@ -191,6 +230,7 @@ def summary_view(found: Loaded[FilingRecord]) -> dict[str, Any]:
         "version": found.version,
         "notice": filing.notice.model_dump(mode="json") if filing.notice else None,
         "unresolved_objections": len(filing.unresolved_objections),
+        "institution_serial_pending": filing.institution_serial is None,
     }
 
 
@@ -221,6 +261,23 @@ def notice_view(record: FilingRecord, today: date) -> dict[str, Any]:
             for row in (catalog.rows if catalog else ())
         ],
     }
+
+
+def condition_view(finding: ConditionCheck) -> dict[str, Any]:
+    return {
+        "number": finding.condition.number,
+        "condition": finding.condition.value,
+        "label": finding.condition.label,
+        "text": finding.condition.text,
+        "met": finding.met,
+        "verdict": finding.verdict,
+        "remark": finding.remark,
+    }
+
+
+def history_view(entry: HistoryEntry) -> dict[str, Any]:
+    view = entry.model_dump(mode="json", exclude={"findings"})
+    return view | {"findings": [condition_view(finding) for finding in entry.findings]}
 
 
 def _kind(kind: MaterialKind) -> dict[str, Any]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from skilleval_filing.actors import Caller
+from skilleval_filing.catalog.access import DEFAULT as DEFAULT_ACCESS
+from skilleval_filing.catalog.access import AccessOccupations, ensure_no_access_occupations
 from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.application import ApplicationDraft
 from skilleval_filing.filings.decisions import Decision, decide
+from skilleval_filing.filings.jurisdiction import ensure_registered_here
 from skilleval_filing.filings.lifecycle import TERMINAL_STATES, Action, FilingState, authorize
 from skilleval_filing.filings.model import FilingRecord, start_filing
 from skilleval_filing.filings.repository import FilingRepository
@@ -44,6 +47,7 @@ async def listed(*, filings: FilingRepository, status: FilingState, limit: int) 
 async def create_draft(
     *, filings: FilingRepository, uscc: str, enterprise_name: str | None
 ) -> Found:
+    ensure_registered_here(uscc)
     latest = await filings.latest_for(uscc)
     if latest is not None and latest.state.state not in TERMINAL_STATES:
         # A new filing only after the last one ended.
@@ -81,9 +85,16 @@ async def save_application(
 
 
 async def save_catalog(
-    *, filings: FilingRepository, caller: Caller, filing_id: str, catalog: CatalogTable
+    *,
+    filings: FilingRepository,
+    caller: Caller,
+    filing_id: str,
+    catalog: CatalogTable,
+    access: AccessOccupations = DEFAULT_ACCESS,
 ) -> Found:
+    """Save the 附表; ``InvalidRequest`` for any 准入类 occupation on it, by row."""
     found = await editable(filings=filings, caller=caller, filing_id=filing_id)
+    ensure_no_access_occupations(catalog.rows, access)
     updated = found.state.model_copy(update={"catalog": catalog})
     return await filings.save(filing_id, found.version, updated)
 

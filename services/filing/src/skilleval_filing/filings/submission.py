@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from skilleval_filing.catalog.table import CatalogTable
 from skilleval_filing.filings.application import ApplicationDraft, missing_fields
+from skilleval_filing.filings.jurisdiction import ensure_registered_here
 from skilleval_filing.filings.materials import MaterialKind, describe, missing_materials
 from skilleval_shared.domain_errors import InvalidRequest
 
@@ -59,8 +60,10 @@ def check_submission(
     uploaded_materials: Iterable[MaterialKind],
     catalog: CatalogTable | None,
 ) -> None:
-    """Raise ``IncompleteFiling`` unless everything is there, or ``InvalidRequest`` on a
-    form filed under another enterprise's code."""
+    """Raise ``NotPermitted`` for an enterprise registered outside Qingdao, ``IncompleteFiling``
+    unless everything is there, or ``InvalidRequest`` on a form filed under another enterprise's
+    code."""
+    ensure_registered_here(uscc)
     fields = missing_fields(application)
     materials = missing_materials(uploaded_materials)
     if fields or materials or catalog is None:

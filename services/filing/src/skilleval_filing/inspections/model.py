@@ -28,6 +28,7 @@ __all__ = [
     "ALGORITHM",
     "MAX_SEED_LENGTH",
     "OUTCOME_LABELS",
+    "Announcement",
     "Assignment",
     "Draw",
     "DrawPools",
@@ -36,6 +37,8 @@ __all__ = [
     "InspectionResult",
     "InspectionStatus",
     "Inspector",
+    "announce",
+    "check_counts",
     "draw",
     "pool_digest",
     "record_result",
@@ -43,6 +46,8 @@ __all__ = [
 
 ALGORITHM = "sha256-seeded-python-random-sample-v1"
 MAX_SEED_LENGTH = 128
+# At least two inspectors per enterprise (执法检查须两人以上).
+MIN_INSPECTORS = 2
 
 
 class Assignment(BaseModel):
@@ -179,11 +184,31 @@ def _pool(items: Sequence[str], name: str) -> list[str]:
     return sorted(items)
 
 
-def _count(value: int, name: str, limit: int, pool_size: int, pool_name: str) -> None:
-    if not 1 <= value <= limit:
-        raise InvalidRequest(f"{name}应为1至{limit}")
+def _count(
+    value: int, name: str, limit: int, pool_size: int, pool_name: str, minimum: int = 1
+) -> None:
+    if not minimum <= value <= limit:
+        raise InvalidRequest(f"{name}应为{minimum}至{limit}")
     if value > pool_size:
         raise InvalidRequest(f"{pool_name}只有{pool_size}个，不足以抽取{value}个")
+
+
+def check_counts(
+    enterprise_count: int,
+    inspectors_per_enterprise: int,
+    enterprise_pool_size: int,
+    inspector_pool_size: int,
+) -> None:
+    """How many to draw fits the pools; two inspectors at least for each enterprise."""
+    _count(enterprise_count, "抽取企业数", MAX_DRAWN, enterprise_pool_size, "检查对象名录库")
+    _count(
+        inspectors_per_enterprise,
+        "每家企业检查人员数",
+        MAX_INSPECTORS,
+        inspector_pool_size,
+        "执法检查人员名录库",
+        minimum=MIN_INSPECTORS,
+    )
 
 
 def draw(
@@ -198,13 +223,8 @@ def draw(
         raise InvalidRequest(f"随机种子不能为空，且不超过{MAX_SEED_LENGTH}个字符")
     enterprise_pool = _pool(enterprises, "检查对象名录库")
     inspector_pool = _pool(inspectors, "执法检查人员名录库")
-    _count(enterprise_count, "抽取企业数", MAX_DRAWN, len(enterprise_pool), "检查对象名录库")
-    _count(
-        inspectors_per_enterprise,
-        "每家企业检查人员数",
-        MAX_INSPECTORS,
-        len(inspector_pool),
-        "执法检查人员名录库",
+    check_counts(
+        enterprise_count, inspectors_per_enterprise, len(enterprise_pool), len(inspector_pool)
     )
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     rng = random.Random(int.from_bytes(digest, "big"))
@@ -221,4 +241,83 @@ def draw(
         enterprise_pool_size=len(enterprise_pool),
         inspector_pool_size=len(inspector_pool),
         assignments=assignments,
+    )
+
+
+class Announcement(BaseModel):
+    """双随机 announced before the draw (kind ``inspection-announcement``, id = the inspection's).
+
+    The pools are frozen and published with it, and the seed is a public value that nobody
+    knows yet: the result of ``seed_source`` on ``seed_date`` (e.g. a lottery draw). Once that
+    value is public, staff enter it and the draw is made exactly once (the inspection's commit
+    under the same id is a unique insert), so no one can try seeds until one suits.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    inspection_id: str
+    title: str | None = None
+    seed_source: str
+    seed_date: date
+    enterprise_count: int
+    inspectors_per_enterprise: int
+    enterprise_names: dict[str, str]  # the frozen enterprise pool, with names
+    inspectors: tuple[Inspector, ...]  # the frozen inspector pool
+    pool_sha256: str
+    announced_on: date
+    announced_by: str
+    announced_at: datetime
+
+    def drawn_with(self, public_value: str, *, on: date) -> Draw:
+        """The draw from the announced public value, entered on ``on``."""
+        if on < self.seed_date:
+            raise IllegalTransition(
+                f"随机种子为{self.seed_date.isoformat()}公布的公开数值，届时方可抽取"
+            )
+        return draw(
+            public_value.strip(),
+            list(self.enterprise_names),
+            [inspector.inspector_id for inspector in self.inspectors],
+            self.enterprise_count,
+            self.inspectors_per_enterprise,
+        )
+
+
+def announce(
+    *,
+    inspection_id: str,
+    title: str | None,
+    seed_source: str,
+    seed_date: date,
+    enterprise_count: int,
+    inspectors_per_enterprise: int,
+    enterprise_names: dict[str, str],
+    inspectors: Sequence[Inspector],
+    on: date,
+    by: str,
+    at: datetime,
+) -> Announcement:
+    """The seed's date must come after the announcement, so its value is unknown when the pools
+    are frozen."""
+    if seed_date <= on:
+        raise InvalidRequest("随机种子的公布日期应晚于公告日期，使公告时无人能预知种子")
+    if not enterprise_names:
+        raise InvalidRequest("检查对象名录库为空，不能发布抽查公告")
+    check_counts(
+        enterprise_count, inspectors_per_enterprise, len(enterprise_names), len(inspectors)
+    )
+    ids = [inspector.inspector_id for inspector in inspectors]
+    return Announcement(
+        inspection_id=inspection_id,
+        title=title,
+        seed_source=seed_source,
+        seed_date=seed_date,
+        enterprise_count=enterprise_count,
+        inspectors_per_enterprise=inspectors_per_enterprise,
+        enterprise_names=dict(sorted(enterprise_names.items())),
+        inspectors=tuple(sorted(inspectors, key=lambda inspector: inspector.inspector_id)),
+        pool_sha256=pool_digest(list(enterprise_names), ids),
+        announced_on=on,
+        announced_by=by,
+        announced_at=at,
     )

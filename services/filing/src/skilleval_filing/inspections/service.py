@@ -1,9 +1,8 @@
-"""“双随机、一公开”: staff draw enterprises and inspectors from a published seed, record each
-result, then publish the results."""
+"""“双随机、一公开”: staff keep the pools, announce a draw (pools frozen, the seed a public value
+of a later date), draw once from that value, record each result, then publish the results."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
@@ -14,22 +13,27 @@ from skilleval_filing.filings.filed import enterprise_name
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.inspections.model import (
+    Announcement,
     DrawPools,
     InspectionRecord,
     InspectionResult,
     InspectionStatus,
     Inspector,
-    pool_digest,
 )
-from skilleval_filing.inspections.model import draw as draw_from_seed
-from skilleval_shared.domain_errors import NotFound
+from skilleval_filing.inspections.model import announce as announce_draw
+from skilleval_filing.inspections.pools import PoolKind, PoolMember, StandingPools
+from skilleval_shared.domain_errors import AlreadyExists, Conflict, IllegalTransition, NotFound
 from skilleval_shared.envelope import utc_now, wrap
 from skilleval_shared.events import filing_parts
-from skilleval_shared.events.filing import InspectionDrawn, InspectionPublished
+from skilleval_shared.events.filing import (
+    InspectionAnnounced,
+    InspectionDrawn,
+    InspectionPublished,
+)
 from skilleval_shared.repository import Repository, Store
+from skilleval_shared.storage.aggregates import ConcurrentUpdate
 
 KIND = "inspection"
-MAX_ENTERPRISE_POOL = 100_000
 InspectionRepository = Repository[InspectionRecord]
 
 
@@ -74,46 +78,157 @@ async def pools_of(*, pools: Pools, record: InspectionRecord) -> DrawPools:
     return found
 
 
-async def draw(
+ANNOUNCEMENT_KIND = "inspection-announcement"
+AnnouncementRepository = Repository[Announcement]
+
+
+def announcement_repository(*, store: Store) -> AnnouncementRepository:
+    return Repository(store, Announcement, missing="没有这次抽查公告")
+
+
+async def pool_members(*, standing: StandingPools, kind: PoolKind) -> list[PoolMember]:
+    return await standing.members(kind)
+
+
+async def add_enterprise(
+    *, standing: StandingPools, filings: FilingRepository, caller: Caller, uscc: str
+) -> PoolMember:
+    """Only an enterprise on file (已备案) can be inspected as a self-evaluating enterprise."""
+    found = await filings.latest_for(uscc)
+    if found is None or found.state.state is not FilingState.FILED:
+        raise IllegalTransition("该企业不是已备案的自主评价企业，不能列入检查对象名录库")
+    member = PoolMember(
+        kind=PoolKind.ENTERPRISE,
+        member_id=uscc,
+        name=enterprise_name(found.state),
+        added_by=caller.by,
+        added_at=utc_now(),
+    )
+    if not await standing.add(member):
+        raise AlreadyExists("该企业已在检查对象名录库中")
+    return member
+
+
+async def add_inspector(
+    *, standing: StandingPools, caller: Caller, inspector: Inspector
+) -> PoolMember:
+    member = PoolMember(
+        kind=PoolKind.INSPECTOR,
+        member_id=inspector.inspector_id,
+        name=inspector.name,
+        added_by=caller.by,
+        added_at=utc_now(),
+    )
+    if not await standing.add(member):
+        raise AlreadyExists("该执法检查人员已在名录库中")
+    return member
+
+
+async def remove_member(*, standing: StandingPools, kind: PoolKind, member_id: str) -> None:
+    if not await standing.remove(kind, member_id):
+        raise NotFound("名录库中没有该成员")
+
+
+async def announce(
     *,
-    inspections: InspectionRepository,
+    announcements: AnnouncementRepository,
     pools: Pools,
-    filings: FilingRepository,
+    standing: StandingPools,
     caller: Caller,
     title: str | None,
-    seed: str,
+    seed_source: str,
+    seed_date: date,
     enterprise_count: int,
-    inspectors: Sequence[Inspector],
     inspectors_per_enterprise: int,
     on: date,
-) -> InspectionRecord:
-    """The enterprise pool is every enterprise on file now; it is stored with the draw."""
-    filed = await filings.in_status(FilingState.FILED, limit=MAX_ENTERPRISE_POOL)
-    names = {item.state.uscc: enterprise_name(item.state) for item in filed}
-    inspector_ids = [inspector.inspector_id for inspector in inspectors]
-    drawn = draw_from_seed(
-        seed, list(names), inspector_ids, enterprise_count, inspectors_per_enterprise
-    )
-    record = InspectionRecord(
+) -> Announcement:
+    """Freeze the standing pools and publish where the seed will come from, before the draw."""
+    enterprises = await standing.members(PoolKind.ENTERPRISE)
+    inspectors = await standing.members(PoolKind.INSPECTOR)
+    announcement = announce_draw(
         inspection_id=str(uuid_utils.uuid7()),
         title=title,
+        seed_source=seed_source,
+        seed_date=seed_date,
+        enterprise_count=enterprise_count,
+        inspectors_per_enterprise=inspectors_per_enterprise,
+        enterprise_names={member.member_id: member.name for member in enterprises},
+        inspectors=[Inspector(inspector_id=m.member_id, name=m.name) for m in inspectors],
+        on=on,
+        by=caller.by,
+        at=utc_now(),
+    )
+    await pools.add(
+        DrawPools(
+            inspection_id=announcement.inspection_id,
+            enterprises=tuple(announcement.enterprise_names),
+            inspectors=announcement.inspectors,
+            sha256=announcement.pool_sha256,
+        )
+    )
+    event = InspectionAnnounced(
+        inspection_id=announcement.inspection_id,
+        seed_source=seed_source,
+        seed_date=seed_date,
+        enterprise_count=enterprise_count,
+        inspectors_per_enterprise=inspectors_per_enterprise,
+        pool_size=len(announcement.enterprise_names),
+        inspector_pool_size=len(announcement.inspectors),
+        pool_sha256=announcement.pool_sha256,
+    )
+    await announcements.add(announcement.inspection_id, announcement, [wrap(event)])
+    return announcement
+
+
+async def announcements_listed(*, announcements: AnnouncementRepository) -> list[Announcement]:
+    found = await announcements.find({})
+    return sorted((item.state for item in found), key=lambda a: a.announced_at, reverse=True)
+
+
+async def announcement(
+    *, announcements: AnnouncementRepository, inspection_id: str
+) -> Announcement:
+    return (await announcements.get(inspection_id)).state
+
+
+async def draw_of(
+    *, inspections: InspectionRepository, inspection_id: str
+) -> InspectionRecord | None:
+    found = await inspections.load(inspection_id)
+    return found.state if found else None
+
+
+async def draw(
+    *,
+    announcements: AnnouncementRepository,
+    inspections: InspectionRepository,
+    caller: Caller,
+    inspection_id: str,
+    public_value: str,
+    on: date,
+) -> InspectionRecord:
+    """The one draw of an announcement; a second attempt is refused, whatever its value."""
+    announced = (await announcements.get(inspection_id)).state
+    if await inspections.load(inspection_id) is not None:
+        raise Conflict("本次公告的抽取已经完成，不能重新抽取")
+    drawn = announced.drawn_with(public_value, on=on)
+    record = InspectionRecord(
+        inspection_id=inspection_id,
+        title=announced.title,
         draw=drawn,
-        enterprise_names={a.enterprise: names[a.enterprise] for a in drawn.assignments},
-        inspectors=tuple(sorted(inspectors, key=lambda inspector: inspector.inspector_id)),
-        pool_sha256=pool_digest(list(names), inspector_ids),
+        enterprise_names={
+            a.enterprise: announced.enterprise_names[a.enterprise] for a in drawn.assignments
+        },
+        inspectors=announced.inspectors,
+        pool_sha256=announced.pool_sha256,
         drawn_on=on,
         drawn_by=caller.by,
         drawn_at=utc_now(),
     )
-    await pools.add(
-        DrawPools(
-            inspection_id=record.inspection_id,
-            enterprises=tuple(sorted(names)),
-            inspectors=record.inspectors,
-            sha256=record.pool_sha256,
-        )
-    )
-    await inspections.add(record.inspection_id, record, [wrap(_drawn_event(record))])
+    try:
+        await inspections.add(inspection_id, record, [wrap(_drawn_event(record))])
+    except ConcurrentUpdate:  # another request drew it in the meantime
+        raise Conflict("本次公告的抽取已经完成，不能重新抽取") from None
     return record
 
 

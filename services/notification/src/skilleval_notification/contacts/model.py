@@ -36,7 +36,7 @@ def certificate_key(number: str) -> str:
 def first_only(data: EventData) -> bool:
     """A certificate is issued once under a number never reused: its contact is written once
     (an insert; a redelivery after a reissue cannot roll the reissued address back)."""
-    return isinstance(data, certification.CertificateIssued)
+    return isinstance(data, certification.CERTIFICATE_ISSUED)
 
 
 def contact_updates(data: EventData) -> list[tuple[str, dict[str, Any]]]:
@@ -55,7 +55,7 @@ def contact_updates(data: EventData) -> list[tuple[str, dict[str, Any]]]:
             return [(f"objection:{data.objection_id}", {"email": email})]
         case filing.ComplaintSubmitted(contact_email=str(email)):
             return [(f"complaint:{data.complaint_id}", {"email": email})]
-        case certification.CertificateIssued():
+        case certification.CertificateIssued() | certification.CertificateIssuedV2():
             holder = {"email": holder_email(data), "institution_uscc": data.institution_uscc}
             return [(certificate_key(data.certificate_number), holder)]
         case certification.CertificateReissued(holder_email=str(email)):
@@ -67,7 +67,7 @@ def _enterprise(email: str, name: str) -> dict[str, Any]:
     return {"email": email, "name": name}
 
 
-def holder_email(data: certification.CertificateIssued) -> str | None:
+def holder_email(data: certification.AnyCertificateIssued) -> str | None:
     return data.holder_email or data.row.email
 
 
@@ -135,7 +135,10 @@ def _direct(role: Audience, data: EventData) -> str | None:
             return data.application.email
         case Audience.OBJECTOR | Audience.COMPLAINANT, _:
             return _text(_field(data, "contact_email"))
-        case Audience.HOLDER, certification.CertificateIssued():
+        case (
+            Audience.HOLDER,
+            certification.CertificateIssued() | certification.CertificateIssuedV2(),
+        ):
             return holder_email(data)
         case Audience.HOLDER, _:
             return _text(_field(data, "holder_email"))

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from skilleval_registry.directory.model import level_titles
 from skilleval_registry.directory.schemas import Institution
 from skilleval_registry.directory.service import Directory
-from skilleval_registry.web import page, page_limited
+from skilleval_registry.web import LIMITED_PAGE, page, page_limited
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.validation import USCC
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -25,8 +25,14 @@ PUBLIC_FIELDS = (
     "filed_on",
     "catalog_version",
     "status",
+    "status_note",
 )
-STATUS_TITLES = {"filed": "已备案", "suspended": "暂停评价", "revoked": "已取消资质"}
+STATUS_TITLES = {
+    "filed": "已备案",
+    "suspended": "暂停评价",
+    "revoked": "已取消评价资质",
+    "lapsed": "备案已失效",
+}
 NameQuery = Annotated[str, Query(title="机构名称（包含）", max_length=100)]
 OccupationQuery = Annotated[str, Query(title="职业编码、职业或工种名称（包含）", max_length=100)]
 
@@ -50,7 +56,7 @@ def _public(document: dict[str, Any]) -> Institution:
 @router.get(
     "/api/v1/public/institutions",
     tags=["public"],
-    summary="已备案评价机构目录（可按名称、职业检索）",
+    summary="评价机构目录（含暂停、取消资质、失效的机构及其状态；可按名称、职业检索）",
     response_model=list[Institution],
 )
 async def list_institutions(
@@ -75,7 +81,12 @@ async def get_institution(
     return _public(found)
 
 
-@router.get("/institutions", response_class=HTMLResponse, summary="评价机构目录页面")
+@router.get(
+    "/institutions",
+    response_class=HTMLResponse,
+    summary="评价机构目录页面",
+    responses=LIMITED_PAGE,
+)
 async def institutions_page(
     request: Request, name: NameQuery = "", occupation: OccupationQuery = ""
 ) -> HTMLResponse:

@@ -27,3 +27,4 @@ class Institution(BaseModel):
     catalog: list[CatalogItem] | None = Field(default=None, title="职业（工种）目录")
     status: str | None = Field(default=None, title="备案状态")
     status_title: str | None = Field(default=None, title="备案状态（中文）")
+    status_note: str | None = Field(default=None, title="状态说明")

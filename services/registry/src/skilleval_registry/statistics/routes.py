@@ -9,7 +9,7 @@ from skilleval_registry.statistics.model import Dimension, chart
 from skilleval_registry.statistics.schemas import StatisticsView
 from skilleval_registry.statistics.service import Statistics
 from skilleval_registry.talent.model import Status
-from skilleval_registry.web import page, page_limited
+from skilleval_registry.web import LIMITED_PAGE, page, page_limited
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(route_class=DomainErrorRoute)
@@ -30,7 +30,9 @@ async def statistics_api(request: Request) -> StatisticsView:
     return StatisticsView.model_validate(await _statistics(request).current.get())
 
 
-@router.get("/statistics", response_class=HTMLResponse, summary="证书统计页面")
+@router.get(
+    "/statistics", response_class=HTMLResponse, summary="证书统计页面", responses=LIMITED_PAGE
+)
 async def statistics_page(request: Request) -> HTMLResponse:
     if (refused := page_limited(request)) is not None:
         return refused

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from skilleval_shared.events.certification import (
+    AnyCertificateIssued,
     CertificateCorrected,
-    CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
 )
@@ -109,7 +109,7 @@ def _new(number: str, uscc: str) -> SyncRecord:
 
 
 def on_issued(
-    record: SyncRecord | None, data: CertificateIssued, *, sync_id: str, now: datetime
+    record: SyncRecord | None, data: AnyCertificateIssued, *, sync_id: str, now: datetime
 ) -> Decision:
     current = record or _new(data.certificate_number, data.institution_uscc)
     if current.row is not None:

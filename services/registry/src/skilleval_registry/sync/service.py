@@ -13,8 +13,8 @@ from skilleval_registry.sync.model import SyncRecord, SyncStatus
 from skilleval_shared.domain_errors import InvalidRequest
 from skilleval_shared.envelope import CloudEvent, new_event_id, utc_now, wrap
 from skilleval_shared.events.certification import (
+    CERTIFICATE_ISSUED,
     CertificateCorrected,
-    CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
 )
@@ -40,7 +40,7 @@ class ProvinceSync:
     async def record_certificate_event(self, event: CloudEvent[Any]) -> None:
         data = event.data
         rule: Any
-        if isinstance(data, CertificateIssued):
+        if isinstance(data, CERTIFICATE_ISSUED):
             rule = model.on_issued
         elif isinstance(data, CertificateRevoked):
             rule = model.on_revoked

@@ -15,8 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from skilleval_shared.events.certification import (
+    AnyCertificateIssued,
     CertificateCorrected,
-    CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
 )
@@ -57,7 +57,7 @@ def district_of(uscc: str) -> str:
     return uscc[2:8]
 
 
-def issued(body: Document, data: CertificateIssued) -> Document:
+def issued(body: Document, data: AnyCertificateIssued) -> Document:
     fields: Document = {
         "institution_uscc": data.institution_uscc,
         "institution_name": data.institution_name,

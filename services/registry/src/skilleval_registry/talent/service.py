@@ -17,8 +17,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from skilleval_registry.talent import model
 from skilleval_shared.envelope import CloudEvent
 from skilleval_shared.events.certification import (
+    CERTIFICATE_ISSUED,
     CertificateCorrected,
-    CertificateIssued,
     CertificateReissued,
     CertificateRevoked,
 )
@@ -27,7 +27,7 @@ from skilleval_shared.storage.projection import Change, Projection, source_of
 from skilleval_shared.tasks import gather_limited
 
 CERTIFICATE_EVENTS = (
-    CertificateIssued,
+    *CERTIFICATE_ISSUED,
     CertificateReissued,
     CertificateCorrected,
     CertificateRevoked,
@@ -41,13 +41,13 @@ def _source(event: CloudEvent[Any]) -> str:
     on the certificate's own lifecycle aggregate: their sequences are not comparable, so each
     stream has its own counter (the model's rules order the two: a revocation is final, a
     reissue or correction counts only if newer)."""
-    stream = "issue" if isinstance(event.data, CertificateIssued) else "lifecycle"
+    stream = "issue" if isinstance(event.data, CERTIFICATE_ISSUED) else "lifecycle"
     return f"{source_of(event)}/{stream}"
 
 
 def _change(event: CloudEvent[Any]) -> Change:
     data = event.data
-    if isinstance(data, CertificateIssued):
+    if isinstance(data, CERTIFICATE_ISSUED):
         return lambda body: model.issued(body, data)
     if isinstance(data, CertificateRevoked):
         return lambda body: model.revoked(body, data)
@@ -73,7 +73,7 @@ class TalentDatabase:
         issued = {
             (event.data.certificate_number, f"{event.data.id_number}|{event.data.holder_name}")
             for event in events
-            if isinstance(event.data, CertificateIssued)
+            if isinstance(event.data, CERTIFICATE_ISSUED)
         }
         changed = {
             event.data.certificate_number

@@ -14,7 +14,7 @@ from skilleval_registry.talent.model import public_view
 from skilleval_registry.verification.model import Verdict
 from skilleval_registry.verification.schemas import VerificationView
 from skilleval_registry.verification.service import MAX_TOKEN, Verification, Verifier
-from skilleval_registry.web import client_of, limit_of, page, too_many
+from skilleval_registry.web import LIMITED_PAGE, client_of, limit_of, page, too_many
 from skilleval_shared.web.errors import DomainErrorRoute
 
 router = APIRouter(route_class=DomainErrorRoute)
@@ -63,9 +63,14 @@ async def verify_api(token: Token, request: Request) -> VerificationView:
 
 
 # certification's default verification address (CERTIFICATE_VERIFICATION_URL) is the second.
-@router.get("/verify", response_class=HTMLResponse, summary="证书二维码验证页面")
 @router.get(
-    "/public/certificates/verify", response_class=HTMLResponse, summary="证书二维码验证页面"
+    "/verify", response_class=HTMLResponse, summary="证书二维码验证页面", responses=LIMITED_PAGE
+)
+@router.get(
+    "/public/certificates/verify",
+    response_class=HTMLResponse,
+    summary="证书二维码验证页面",
+    responses=LIMITED_PAGE,
 )
 async def verify_page(token: Token, request: Request) -> HTMLResponse:
     if (wait := limit_of(request).retry_after(request)) is not None:

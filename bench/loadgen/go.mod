@@ -1,0 +1,3 @@
+module skilleval/bench/loadgen
+
+go 1.22
