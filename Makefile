@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 DOCKER_OK := $(shell docker info >/dev/null 2>&1 && echo yes)
 
-.PHONY: setup up down status logs test e2e fuzz check format bench
+.PHONY: setup up down status logs test e2e chaos fuzz check format bench
 
 setup:  ## install uv if missing, then the locked environment
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -38,6 +38,12 @@ test: setup  ## the test suite against real Kafka, a MongoDB-wire database and S
 e2e: setup  ## the whole story against the running system (starts it if nothing answers); see docs/e2e.md
 	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
 	$(UV) run pytest -m e2e tests/e2e/test_whole_story.py -s -p no:cacheprovider
+
+# Each scenario is bounded by CHAOS_SCENARIO_TIMEOUT (seconds); CHAOS_ROWS=1000 for a quick run.
+CHAOS_ROWS ?= 10000
+chaos: setup  ## fault tests: kill -9 each service, restart Kafka, stop SMTP mid-roster; see docs/chaos.md
+	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up
+	CHAOS_ROWS=$(CHAOS_ROWS) $(UV) run pytest -m chaos tests/chaos -s -p no:cacheprovider
 
 fuzz: setup  ## schemathesis against every service's OpenAPI as each caller, ~5 min, FUZZ_BUDGET_SECONDS (starts the system if nothing answers); see docs/fuzzing.md
 	@curl -sf -o /dev/null http://127.0.0.1:$$((8001 + $${SKILLEVAL_PORT_OFFSET:-0}))/readyz || $(MAKE) up

@@ -2,6 +2,9 @@
 
     python3 infra/launcher.py up [--infra-only]   start what is not running yet, wait until ready
     python3 infra/launcher.py down [NAME...]      stop every process this launcher started
+    python3 infra/launcher.py start NAME...       start these components (stopped by down/kill)
+    python3 infra/launcher.py restart NAME...     stop (SIGTERM) and start these, wait until ready
+    python3 infra/launcher.py kill NAME...        SIGKILL these at once (fault tests: a crash)
     python3 infra/launcher.py status              what runs, and whether it answers
     python3 infra/launcher.py logs [NAME] [-n N]  the last lines of each log
 
@@ -499,6 +502,46 @@ def stop(component: Component) -> None:
     log(f"{component.name}: stopped")
 
 
+def kill(component: Component) -> None:
+    """A crash: SIGKILL to the process group, no chance to finish anything; pid file kept out."""
+    pid = component.pid()
+    if pid is None:
+        log(f"{component.name}: not running")
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and component.pid():
+        time.sleep(0.05)
+    component.pid_file.unlink(missing_ok=True)
+    log(f"{component.name}: killed (SIGKILL, pid {pid})")
+
+
+def named(names: list[str]) -> list[Component]:
+    known = {component.name: component for component in INFRA + SERVICES}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(f"[launcher] unknown component(s): {', '.join(unknown)}")
+    return [known[name] for name in names]
+
+
+def start_named(names: list[str]) -> None:
+    """Start the components named (infrastructure first) and wait until each is ready."""
+    components = named(names)
+    services = [component for component in components if component in SERVICES]
+    keys = _ensure_dev_keys() if services else {}
+    for component in components:
+        start(component, keys if component in SERVICES else None)
+    for component in components:
+        wait_ready(component)
+
+
+def restart(names: list[str]) -> None:
+    for component in named(names):
+        stop(component)
+    start_named(names)
+
+
 def up(infra_only: bool) -> None:
     # Build everything first so that the slow, once-only steps never race a start-up timeout.
     kafka_libs()
@@ -555,6 +598,12 @@ def main() -> int:
     up_parser.add_argument("--infra-only", action="store_true")
     down_parser = sub.add_parser("down")
     down_parser.add_argument("names", nargs="*", help="only these components (default: all)")
+    for command, help_text in (
+        ("start", "start these components and wait until ready"),
+        ("restart", "stop and start these components, wait until ready"),
+        ("kill", "SIGKILL these components (a crash)"),
+    ):
+        sub.add_parser(command).add_argument("names", nargs="+", help=help_text)
     sub.add_parser("status")
     logs_parser = sub.add_parser("logs")
     logs_parser.add_argument("name", nargs="?")
@@ -564,6 +613,13 @@ def main() -> int:
         up(args.infra_only)
     elif args.command == "down":
         down(args.names)
+    elif args.command == "start":
+        start_named(args.names)
+    elif args.command == "restart":
+        restart(args.names)
+    elif args.command == "kill":
+        for component in named(args.names):
+            kill(component)
     elif args.command == "status":
         return status()
     else:
