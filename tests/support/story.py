@@ -49,7 +49,7 @@ import httpx
 from integration.filing.conftest import ENTERPRISE_PASSWORD, registration
 from integration.filing.flows import fill_draft
 from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
-from skilleval_shared.events.certification import CertificateIssued
+from skilleval_shared.events.certification import CERTIFICATE_ISSUED
 from skilleval_shared.events.registry import ProvinceSyncAcknowledged, SyncRecorded
 from skilleval_shared.topics import CERTIFICATION_EVENTS, PROVINCE_ACKS, REGISTRY_PROVINCE_SYNC
 from support.assessment_samples import candidate, make_uscc, plan_content, resident_id
@@ -790,7 +790,8 @@ class EventWatcher:
     async def _run(self) -> None:
         import json
 
-        issued_type = CertificateIssued.event_type()
+        # certification publishes certificate.issued v2; v1 events stay valid on the topic
+        issued_types = {version.event_type() for version in CERTIFICATE_ISSUED}
         synced_type = SyncRecorded.event_type()
         acked_type = ProvinceSyncAcknowledged.event_type()
         while True:
@@ -800,7 +801,7 @@ class EventWatcher:
                 for record in records:
                     event = json.loads(record.value)
                     kind, data = event.get("type"), event.get("data", {})
-                    if kind == issued_type:
+                    if kind in issued_types:
                         if data.get("roster_id") == self.roster_id:
                             self.issued.setdefault(data["certificate_number"], now)
                     elif kind == synced_type:
