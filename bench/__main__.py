@@ -16,7 +16,11 @@ measured in the same run, each ``BENCH_REPEATS`` times (median and spread).
 Results: a table in docs/benchmarks.md (the generated section between the markers is replaced)
 and appended to bench/RESULTS.md. ``BENCH_REPEATS`` (3), ``BENCH_ROWS`` (10,000),
 ``BENCH_CERTIFICATES`` (100,000), ``BENCH_LOOKUP_SECONDS`` (10), ``BENCH_EMAILS`` (10,000);
-``BENCH_ONLY`` (comma-separated: core, pipeline, lookup, emails) runs a part.
+``BENCH_ONLY`` (comma-separated: core, certification, pipeline, lookup, emails) runs a part.
+
+- certification alone (issue #9): a 10,000-row roster from its last chunk arriving to every
+  certificate issued, the service in process (``bench/certification.py``); floor:
+  ``insert_many`` of as many rows, in the same round.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bench import core, floor, notification, pipeline, registry
+from bench import certification, core, floor, notification, pipeline, registry
 from bench.machine import describe_machine
 from bench.report import Measure, render
 from skilleval_shared.settings import Settings
@@ -45,7 +49,7 @@ from support.story import Story
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
 SINGLE = int(os.environ.get("BENCH_SINGLE_COMMITS", "2000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
-PARTS = tuple(os.environ.get("BENCH_ONLY", "core,pipeline,lookup,emails").split(","))
+PARTS = tuple(os.environ.get("BENCH_ONLY", "core,certification,pipeline,lookup,emails").split(","))
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
 DOCS = REPO / "docs" / "benchmarks.md"
@@ -118,6 +122,17 @@ async def run() -> tuple[list[dict[str, float]], list[dict[str, float]]]:
                 results: dict[str, float] = {"load.start": os.getloadavg()[0]}
                 log(f"[bench] round {index + 1}/{REPEATS}: floor" + ", core" * ("core" in PARTS))
                 results |= await core_round(infra)
+                if "certification" in PARTS:
+                    log(f"[bench] round {index + 1}/{REPEATS}: certification, {ROWS} rows")
+                    with reported("certification"):
+                        settings = settings_for(infra, mongodb_timeout_ms=60_000)
+                        try:
+                            issued = await certification.bench_roster_issue(settings, ROWS)
+                        finally:
+                            await delete_namespace_topics(
+                                settings.kafka_bootstrap_servers, settings.namespace
+                            )
+                        results |= {f"certification.{key}": v for key, v in issued.items()}
                 if "pipeline" in PARTS:
                     log(f"[bench] round {index + 1}/{REPEATS}: pipeline, {pipeline.ROWS} rows")
                     with reported("pipeline"):
@@ -187,6 +202,15 @@ def measures(rounds: list[dict[str, float]], lookups: list[dict[str, float]]) ->
             Measure(
                 "floor (a): produce + consume + insert_many of as many rows, s",
                 floor_rows_s,
+            )
+        )
+    if values("certification.total_to_issued_s"):
+        found.append(
+            Measure(
+                f"certification alone: {ROWS:,}-row roster, last chunk → all issued, s",
+                values("certification.total_to_issued_s"),
+                values("floor.insert_many_s"),
+                goal="< 8 s (issue #9)",
             )
         )
     # (b) The lookup, against a trivial endpoint of the same process.
