@@ -83,7 +83,7 @@ async def problems(
     for sha, purpose in dict(wanted).items():
         stored = await files.get(_file_id(plan_id, sha))
         if stored is None:
-            found[sha] = f"{purpose.label}未上传（请先上传文件，再填写其SHA-256）"
+            found[sha] = f"{purpose.label}未上传（请先上传文件，再填写上传后返回的文件摘要编号）"
         elif stored.content_type not in {kind.media_type for kind in purpose.allowed}:
             names = "、".join(kind.name for kind in purpose.allowed)
             found[sha] = f"{purpose.label}应为{names}文件"

@@ -25,7 +25,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 def _sha256(value: str) -> str:
     digest = value.strip().lower()
     if not _SHA256.fullmatch(digest):
-        raise ValueError("文件摘要应为64位十六进制SHA-256值")
+        raise ValueError("文件摘要编号格式不正确：应为上传文件后返回的64位编号")
     return digest
 
 
