@@ -88,6 +88,7 @@ class Endpoints:
     notification: str
     mailpit: str
     kafka: str
+    mongodb: str  # read only by the fault tests' invariant checks
 
     @classmethod
     def from_environment(cls) -> Endpoints:
@@ -105,6 +106,7 @@ class Endpoints:
             notification=notification,
             mailpit=os.environ.get("MAILPIT_API", f"{host}:{8025 + offset}"),
             kafka=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{9092 + offset}"),
+            mongodb=os.environ.get("MONGODB_URL", f"mongodb://127.0.0.1:{27017 + offset}"),
         )
 
 
