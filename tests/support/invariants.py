@@ -33,12 +33,14 @@ class Issued:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Issued:
-        """From certification's ``certificates`` or registry's ``certificates`` document."""
+        """From certification's ``certificates`` or registry's ``certificates`` document (a
+        certification record stored since the row-once change keeps the level in its row)."""
+        row = record["row"]
         return cls(
             number=str(record["_id"]),
             roster_id=str(record["roster_id"]),
-            seq=int(record["row"]["seq"]),
-            level=int(record["level"]),
+            seq=int(row["seq"]),
+            level=int(record["level"] if "level" in record else row["level"]),
         )
 
 

@@ -22,7 +22,7 @@ from skilleval_shared.settings import Settings
 from support.invariants import Issued, Mail
 
 MAILPIT_PAGE = 1000
-RECORD_FIELDS = {"roster_id": 1, "row.seq": 1, "level": 1}
+RECORD_FIELDS = {"roster_id": 1, "row.seq": 1, "row.level": 1, "level": 1}
 
 
 @dataclass
