@@ -54,7 +54,7 @@ def review(entrustment: Entrustment, **overrides: Any) -> Entrustment:
         ({"valid_until": date(2026, 11, 1)}, "开始日期应早于结束日期"),
         ({"scope": []}, "至少应包含一个职业"),
         ({"client_uscc": "91350100M000100Y44"}, "统一社会信用代码校验位错误"),
-        ({"agreement_sha256": "xyz"}, "SHA-256"),
+        ({"agreement_sha256": "xyz"}, "文件摘要编号"),
         (
             {"scope": [{"occupation_code": "6-18-02-04", "levels": "5"}] * 2},
             "委托评价范围中职业编码“6-18-02-04”（无工种）重复",
