@@ -73,8 +73,11 @@ class Offsets:
     async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
         found = consumer.partitions_for_topic(topic)
         if not found:
-            await consumer.topics()  # fetches the cluster's metadata
-            found = consumer.partitions_for_topic(topic) or set()
+            # consumer.topics() does not refresh what partitions_for_topic answers for a topic
+            # this consumer never subscribed to: it stayed empty until the client's periodic
+            # metadata refresh (metadata_max_age_ms, 300 s), and every stage seemed to end then.
+            cluster = await consumer._client.fetch_all_metadata()
+            found = cluster.partitions_for_topic(topic) or set()
         return [TopicPartition(topic, p) for p in sorted(found)]
 
     async def published(self, topic: str) -> int:
