@@ -11,10 +11,11 @@ at a moment (Kafka restarting, Mailpit down) keeps its last value in that sample
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from skilleval_shared.tasks import Periodic
 
 Reader = Callable[[], Awaitable[int]]
 
@@ -61,7 +62,7 @@ class Poller:
     interval: float = 0.5
     read_timeout: float = 3.0
     samples: list[Sample] = field(default_factory=list)
-    _task: asyncio.Task[None] | None = None
+    _periodic: Periodic | None = None
 
     def latest(self, counter: str) -> int:
         return self.samples[-1].counts.get(counter, 0) if self.samples else 0
@@ -81,21 +82,15 @@ class Poller:
         self.samples.append(taken)
         return taken
 
-    async def _run(self) -> None:
-        while True:
-            started = time.monotonic()
-            await self.sample()
-            await asyncio.sleep(max(0.0, self.interval - (time.monotonic() - started)))
-
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
+        # Periodic: it stops even when a cancellation is swallowed inside a client's I/O.
+        self._periodic = Periodic("progress poller", self.sample, self.interval)
+        self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        if self._periodic is not None:
+            await self._periodic.stop()
+            self._periodic = None
 
     async def until(self, condition: Callable[[Sample], bool], timeout: float) -> Sample:
         """Wait for a sample that meets the condition (TimeoutError otherwise)."""

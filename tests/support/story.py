@@ -767,6 +767,7 @@ class EventWatcher:
         self.refused: set[str] = set()
         self._consumer: Any = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False  # a flag as well as the cancel: aiokafka can swallow a cancel
 
     async def start(self) -> None:
         from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -796,7 +797,7 @@ class EventWatcher:
         issued_types = {version.event_type() for version in CERTIFICATE_ISSUED}
         synced_type = SyncRecorded.event_type()
         acked_type = ProvinceSyncAcknowledged.event_type()
-        while True:
+        while not self._stopping:
             batches = await self._consumer.getmany(timeout_ms=200, max_records=5000)
             now = time.perf_counter()
             for records in batches.values():
@@ -843,6 +844,7 @@ class EventWatcher:
         return sum(1 for k in self.issued if k in self.refused)
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

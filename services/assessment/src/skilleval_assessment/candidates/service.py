@@ -4,7 +4,6 @@ chunk store first (orphans are harmless), then the enrolment index commits with 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from skilleval_shared.envelope import new_event_id, wrap
 from skilleval_shared.events.assessment_parts import Registration
 from skilleval_shared.repository import Repository, Store
 from skilleval_shared.storage.mongo import Document
+from skilleval_shared.tasks import Periodic
 
 EnrolmentRepository = Repository[Enrolment]
 IN_THREAD_ABOVE = 1000  # rows checked in a worker thread
@@ -217,7 +217,7 @@ class ImportProgressLog:
         self.every = every
         self.fields: dict[str, Any] = {"stage": "reading", "rows": 0}
         self.written: dict[str, Any] = {}
-        self.task: asyncio.Task[None] | None = None
+        self.writer: Periodic | None = None
 
     def note(self, stage: str, count: int) -> None:
         key = "registered" if stage == "registered" else "rows"
@@ -234,22 +234,16 @@ class ImportProgressLog:
             )
             self.written = fields
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.every)
-            try:
-                await self.flush()
-            except Exception:  # progress is advisory; the import goes on
-                logger.warning("import progress not recorded", exc_info=True)
-
     async def __aenter__(self) -> ImportProgressLog:
         await self.flush()
-        self.task = asyncio.create_task(self._run())
+        self.writer = Periodic(f"import progress {self.progress_id}", self.flush, self.every)
+        self.writer.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        # Periodic, not a bare task.cancel(): a cancellation landing in the driver's I/O can be
+        # swallowed, and a cancelled-and-awaited loop then never ends (a 10,000-row import hung
+        # in CI that way).
+        if self.writer is not None:
+            await self.writer.stop()
         await self.flush()
