@@ -52,3 +52,37 @@ async def test_later_versions_replace_older_snapshots_only(db):
     y = await db["probe"].find_one({"_id": "y"})
     assert x is not None and (x["version"], x["state"]) == (2, {"step": 2})
     assert y is not None and (y["version"], y["state"]) == (2, {"step": 2})
+
+
+async def test_bulk_loads_read_snapshots_and_a_stale_one_only_gets_its_commit_refused(db):
+    store = AggregateStore(db, "probe")
+    await store.commit("fresh", 0, {"step": 1})
+    await store.commit("stale", 0, {"step": 1})
+    await store.commit("stale", 1, {"step": 2})
+    # the snapshot left behind a newer commit (a writer that died before its snapshot)
+    await db["probe"].replace_one({"_id": "stale"}, {"_id": "stale", "version": 1, "state": {}})
+    # and one with commits but no snapshot at all
+    await store.commit("bare", 0, {"step": 1})
+    await db["probe"].delete_one({"_id": "bare"})
+
+    fresh, stale, bare, missing = await store.load_many(["fresh", "stale", "bare", "nothing"])
+    assert fresh is not None and (fresh.version, fresh.state) == (1, {"step": 1})
+    assert stale is not None and stale.version == 1  # as the snapshot says
+    assert bare is not None and (bare.version, bare.state) == (1, {"step": 1})  # loaded in full
+    assert missing is None
+
+    refused = await store.commit_many(
+        [("fresh", 1, {"step": 2}, []), ("stale", 1, {"step": 9}, []), ("bare", 1, {"step": 2}, [])]
+    )
+    assert refused == {"stale"}  # decided again after a full load, never overwritten
+    kept = await store.load("stale")
+    assert kept is not None and (kept.version, kept.state) == (2, {"step": 2})
+
+
+async def test_a_later_version_writes_its_snapshot_even_where_none_was_written(db):
+    store = AggregateStore(db, "probe")
+    await store.commit("gone", 0, {"step": 1})
+    await db["probe"].delete_one({"_id": "gone"})
+    assert await store.commit_many([("gone", 1, {"step": 2}, [])]) == set()
+    snapshot = await db["probe"].find_one({"_id": "gone"})
+    assert snapshot is not None and (snapshot["version"], snapshot["state"]) == (2, {"step": 2})

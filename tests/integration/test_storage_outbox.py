@@ -203,3 +203,28 @@ async def test_a_late_race_loser_never_republishes_the_winners_events(db, settin
         timeout=4,
     )
     assert [r.json()["data"].get("note") for r in records] == ["winner"]
+
+
+async def test_a_pointer_without_events_is_settled_by_the_snapshot_alone(db, settings):
+    """A commit with no events has nothing to publish: once its aggregate's snapshot is at or
+    past its version the relay settles its pointer without reading (or voiding) the commit."""
+    await ensure_topics(settings)
+    store = AggregateStore(db, "probe")
+    await store.commit_many([("q1", 0, {"step": 1}, []), ("q2", 0, {"step": 1}, [])])
+    pointers = await db["outbox"].find({}).limit(10).to_list(10)
+    assert {(p["aggregate"], p["version"], p["events"]) for p in pointers} == {
+        ("q1", 1, 0),
+        ("q2", 1, 0),
+    }
+    # q2's commit is gone (as if its reader could not see it): only the snapshot can settle it
+    await db["commits"].delete_one({"_id": commit_id("probe", "q2", 1)})
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    try:
+        relay = OutboxRelay(db, broker, settings)
+        relay.fence_seconds = 0  # a pointer that had to wait for its commit would be voided now
+        assert await relay.relay_once() == 2
+    finally:
+        await broker.stop()
+    assert await db["outbox"].count_documents({}) == 0
+    assert await db["commits"].find_one({"_id": commit_id("probe", "q2", 1)}) is None  # no void

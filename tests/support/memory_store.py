@@ -64,6 +64,9 @@ class MemoryStore:
         found = self.snapshots.documents.get(aggregate_id)
         return Aggregate(aggregate_id, found["version"], found["state"]) if found else None
 
+    async def load_many(self, aggregate_ids: Sequence[str]) -> list[Aggregate | None]:
+        return [await self.load(aggregate_id) for aggregate_id in aggregate_ids]
+
     async def commit(
         self,
         aggregate_id: str,

@@ -46,6 +46,8 @@ class Store(Protocol):
 
     async def load(self, aggregate_id: str) -> Aggregate | None: ...
 
+    async def load_many(self, aggregate_ids: Sequence[str]) -> list[Aggregate | None]: ...
+
     async def commit(
         self,
         aggregate_id: str,
@@ -98,6 +100,12 @@ class Repository(Generic[T]):
     async def load(self, aggregate_id: str) -> Loaded[T] | None:
         found = await self.store.load(aggregate_id)
         return self._loaded(found.id, found.version, found.state) if found else None
+
+    async def load_many(self, aggregate_ids: Sequence[str]) -> list[Loaded[T] | None]:
+        """Many states for a bulk decide-and-``save_many``, one get each: possibly behind a
+        newer commit, which ``save_many`` then refuses (decide those again after ``load``)."""
+        found = await self.store.load_many(aggregate_ids)
+        return [self._loaded(f.id, f.version, f.state) if f else None for f in found]
 
     async def get(self, aggregate_id: str) -> Loaded[T]:
         """The aggregate, or ``NotFound`` with this repository's message."""

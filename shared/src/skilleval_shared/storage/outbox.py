@@ -55,6 +55,7 @@ CONCURRENT_GETS = 16
 # request timeout the whole batch failed on every pass.
 READ_SECONDS = 60.0
 UNREAD: Document = {"nonce": None}  # this pass could not read the commit: decide next pass
+SETTLED: Document = {"nonce": None}  # nothing to publish, and the snapshot is past it: done
 
 
 class OutboxRelay:
@@ -160,8 +161,16 @@ class OutboxRelay:
             return await self.commits.find_one({"_id": pointer["commit"]}, {"state": 0})
 
     async def _read_commit(self, pointer: Document) -> Document | None:
-        """The pointer's commit, None if there is none yet, or ``UNREAD`` if reading failed."""
+        """The pointer's commit, None if there is none yet, or ``UNREAD`` if reading failed.
+        ``SETTLED`` when the commit has no events and its aggregate's snapshot is already at or
+        past its version: that version has its outcome (this commit, another writer's, or a
+        void) and there is nothing to publish or repair, so the commit need not be read."""
         try:
+            if pointer.get("events") == 0 and "version" in pointer:
+                snapshots = self.db[pointer["kind"]]
+                snapshot = await snapshots.find_one({"_id": pointer["aggregate"]}, {"version": 1})
+                if snapshot is not None and snapshot["version"] >= pointer["version"]:
+                    return SETTLED
             return await self._commit_of(pointer)
         except Exception:
             logger.warning("could not read %s; next pass", pointer["commit"], exc_info=True)

@@ -71,9 +71,7 @@ class ProvinceSync:
         answered ones committed in bulk writes; a record that moved meanwhile, or a certificate
         answered twice here, is decided one at a time."""
         single, others = _one_per_certificate(events)
-        loaded = await gather_limited(
-            (self.records.load(e.data.certificate_number) for e in single), self.records_at_once
-        )
+        loaded = await self.records.load_many([e.data.certificate_number for e in single])
         decided: list[tuple[str, int, SyncRecord, list[CloudEvent[Any]]]] = []
         for event, found in zip(single, loaded, strict=True):
             if found is None:
