@@ -58,3 +58,22 @@ async def test_ten_thousand_events_apply_in_bulk_in_order(projection):
     assert await projection.apply_many(items) == 0  # the whole batch replayed
     document = await projection.get("key-7")
     assert (document["note"], document["count"]) == ("n9907", 100)
+
+
+async def test_insert_first_creates_new_documents_and_applies_the_stored_ones_as_usual(
+    mongo, namespace
+):
+    inserting = Projection(mongo[f"skilleval_projection_{namespace}"]["fresh"], insert_first=True)
+    old = event("old", "old", 1000)
+    assert await inserting.apply("stored", old, note_of(old))  # created by the insert
+    items = []
+    for n in range(50):
+        e = event(f"new-{n}", f"new{n}", 1000)
+        items.append((f"new-{n}", e, note_of(e)))
+    later = event("old", "later", 2000)
+    items += [(later_key, e, note_of(e)) for later_key, e in [("stored", old), ("stored", later)]]
+    assert await inserting.apply_many(items) == 51  # the replayed "old" is not newer
+    assert (await inserting.get("stored"))["count"] == 2  # old, then later: nothing lost
+    assert (await inserting.get("new-49"))["note"] == "new49"
+    assert await inserting.apply_many(items) == 0  # the whole batch replayed changes nothing
+    assert (await inserting.get("stored"))["note"] == "later"

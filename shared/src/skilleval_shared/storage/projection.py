@@ -19,9 +19,10 @@ from typing import Any
 
 from pymongo import ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import TYPE_PREFIX, CloudEvent, sequence_number
-from skilleval_shared.storage.mongo import Document, get_each
+from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
 
 Change = Callable[[Document], Document]
 # Updates per bulk command, one command at a time: FerretDB runs a command's updates on pooled
@@ -67,12 +68,17 @@ class Projection:
         collection: AsyncCollection[Document],
         *,
         source: Callable[[CloudEvent[Any]], str] = source_of,
+        insert_first: bool = False,
     ) -> None:
         """``source`` names the counter an event's sequence is compared in; override it when
         one CloudEvents aggregate's events are committed by several producer aggregates (their
-        sequences are comparable only within each)."""
+        sequences are comparable only within each). ``insert_first`` suits a projection whose
+        events mostly create their document (a certificate's issue): a batch first tries one
+        ``insert_many`` of the documents as if none were stored, and only the keys already
+        stored are read and replaced."""
         self.collection = collection
         self.source = source
+        self.insert_first = insert_first
 
     async def get(self, key: str) -> Document | None:
         return await self.collection.find_one({"_id": key})
@@ -83,24 +89,52 @@ class Projection:
 
     async def apply_many(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
         """Apply events in the given order; return how many were newer and applied."""
+        if self.insert_first and items:
+            return await self._insert_new(items)
         keys = list(dict.fromkeys(key for key, _, _ in items))
         stored = dict(zip(keys, await get_each(self.collection, keys), strict=True))
+        documents, applied_per_key = self._fold(items, stored)
+        applied = sum(applied_per_key.values())
+        writes = [ReplaceOne({"_id": key}, doc, upsert=True) for key, doc in documents.items()]
+        for start in range(0, len(writes), WRITES_PER_COMMAND):
+            await self.collection.bulk_write(
+                writes[start : start + WRITES_PER_COMMAND], ordered=False
+            )
+        return applied
+
+    async def _insert_new(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
+        """``apply_many`` as if no key were stored, in one ``insert_many``; a key that is stored
+        (a duplicate) had nothing written and goes the usual way."""
+        documents, applied_per_key = self._fold(items, {})
+        if not documents:
+            return 0
+        inserts = list(documents.values())
+        stored: set[str] = set()
+        try:
+            await self.collection.insert_many(inserts, ordered=False)
+        except BulkWriteError as error:
+            stored = {inserts[index]["_id"] for index in duplicate_indexes(error)}
+        applied = sum(count for key, count in applied_per_key.items() if key not in stored)
+        if stored:
+            usual = Projection(self.collection, source=self.source)
+            applied += await usual.apply_many([item for item in items if item[0] in stored])
+        return applied
+
+    def _fold(
+        self,
+        items: Sequence[tuple[str, CloudEvent[Any], Change]],
+        stored: dict[str, Document | None],
+    ) -> tuple[dict[str, Document], dict[str, int]]:
+        """Each changed key's new document, and how many of its events were newer and applied."""
         documents: dict[str, Document] = {}
-        changed: set[str] = set()
-        applied = 0
+        applied: dict[str, int] = {}
         for key, event, change in items:
-            document = documents.get(key) or stored[key] or {"_id": key, "seen": {}}
+            document = documents.get(key) or stored.get(key) or {"_id": key, "seen": {}}
             source, sequence = self.source(event), sequence_number(event)
             if sequence and sequence <= document.get("seen", {}).get(source, 0):
                 continue
             body = {k: v for k, v in document.items() if k not in ("_id", "seen")}
             seen = document.get("seen", {}) | ({source: sequence} if sequence else {})
             documents[key] = change(body) | {"_id": key, "seen": seen}
-            changed.add(key)
-            applied += 1
-        writes = [ReplaceOne({"_id": key}, documents[key], upsert=True) for key in changed]
-        for start in range(0, len(writes), WRITES_PER_COMMAND):
-            await self.collection.bulk_write(
-                writes[start : start + WRITES_PER_COMMAND], ordered=False
-            )
-        return applied
+            applied[key] = applied.get(key, 0) + 1
+        return documents, applied

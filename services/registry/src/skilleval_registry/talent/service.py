@@ -63,7 +63,8 @@ class TalentDatabase:
     def __init__(self, db: AsyncDatabase[Document], *, prefix: str = "") -> None:
         self.certificates = db[f"{prefix}certificates"]
         self.people = db[f"{prefix}people"]
-        self.projection = Projection(self.certificates, source=_source)
+        # Most certificate events are first issues, which create their document.
+        self.projection = Projection(self.certificates, source=_source, insert_first=True)
 
     async def record(self, events: Sequence[CloudEvent[Any]]) -> int:
         """Apply certificate events in order; returns how many were new."""
