@@ -15,6 +15,7 @@ from skilleval_notification.deliveries.service import Postman
 from skilleval_notification.settings import NotificationSettings
 from skilleval_shared.domain_errors import IllegalTransition
 from skilleval_shared.envelope import wrap
+from skilleval_shared.events import registry
 from support import notification_samples as samples
 from support.mailpit import PrivateMailpit, messages_to
 
@@ -66,6 +67,45 @@ async def test_emails_are_retried_while_smtp_is_down_and_arrive_once_after(
     await postman.handle_many(events)  # and a redelivery afterwards changes nothing
     await asyncio.sleep(0.5)
     assert len(await messages_to(private_mailpit.api, holders[0], timeout=0)) == 1
+
+
+async def test_an_email_of_no_enterprise_is_retried_with_the_others(
+    notification_settings: Settings,
+    make_postman: MakePostman,
+    private_mailpit: PrivateMailpit,
+    tag: str,
+) -> None:
+    """`make chaos`, SMTP down: a province rejection of a certificate whose issue notification
+    had not read yet (no owner in its log) failed with the holders' emails; reading it back
+    broke every retry round, so none of them was ever sent again."""
+    settings = notification_settings(smtp_port=private_mailpit.smtp_port, delivery_max_attempts=50)
+    postman = make_postman(settings)
+    holders = [f"h{n}-{tag}@example.com" for n in range(3)]
+    issued = [
+        wrap(samples.certificate_issued(tag, serial=n + 1, email=address))
+        for n, address in enumerate(holders)
+    ]
+    rejected = registry.ProvinceSyncAcknowledged(
+        certificate_number=samples.certificate_number(99),
+        sync_id=f"sync-{tag}",
+        accepted=False,
+        message="证件号码已存在同级证书",
+    )
+    await postman.handle_many([*issued, wrap(rejected)])  # the server is not running
+    logged = await postman.log.find({}).limit(10).to_list(10)
+    assert len(logged) == 4 and {d["status"] for d in logged} == {Status.RETRYING}
+    assert [d["recipient"] for d in logged if d["owner_uscc"] is None] == [
+        settings.city_center_email
+    ]
+
+    private_mailpit.start()
+    deadline = time.monotonic() + 30
+    while {d["status"] for d in await postman.log.find({}).limit(10).to_list(10)} != {"sent"}:
+        assert time.monotonic() < deadline
+        await postman.run_due()  # each round reads that email back, beside the others
+        await asyncio.sleep(0.1)
+    for address in [*holders, settings.city_center_email]:
+        assert len(await messages_to(private_mailpit.api, address, at_least=1)) == 1
 
 
 async def test_after_the_bound_the_email_fails_and_can_be_resent(

@@ -117,13 +117,14 @@ class Delivery:
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Delivery:
+        # A stored None is a value (``owner_uscc`` of an email no enterprise owns): dropping it
+        # made such a delivery unreadable, and the retry round that read it failed every time.
         fields: dict[str, Any] = {
-            name: document[name]
-            for name in cls.__dataclass_fields__
-            if document.get(name) is not None
+            name: document[name] for name in cls.__dataclass_fields__ if name in document
         }
-        fields.setdefault("text", "")
-        fields.setdefault("html", "")
+        fields.pop("id", None)
+        for part in BODY:  # the log keeps the body only where a later attempt needs it
+            fields[part] = fields.get(part) or ""
         fields["status"] = Status(fields.get("status", Status.PENDING))
         fields["role"] = Audience(fields["role"])
         return cls(id=document["_id"], **fields)
