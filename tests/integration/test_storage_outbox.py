@@ -228,3 +228,53 @@ async def test_a_pointer_without_events_is_settled_by_the_snapshot_alone(db, set
         await broker.stop()
     assert await db["outbox"].count_documents({}) == 0
     assert await db["commits"].find_one({"_id": commit_id("probe", "q2", 1)}) is None  # no void
+
+
+async def test_a_backlog_drains_in_each_aggregates_version_order_past_waiting_pointers(
+    db, settings
+):
+    """Batches come in the outbox's natural (insertion) order, unsorted: one aggregate's
+    versions spread over several batches still go out in version order, and pointers still
+    waiting for their commits at the head of the outbox hold nothing else up."""
+    from skilleval_shared.storage.outbox import BATCH
+
+    await ensure_topics(settings)
+    store = AggregateStore(db, "probe")
+    for n in range(5):  # pointers whose writers never committed (yet): at the head, waiting
+        await db["outbox"].insert_one(
+            {
+                "_id": f"probe:w{n}:000000000001#x",
+                "commit": commit_id("probe", f"w{n}", 1),
+                "nonce": "x",
+                "kind": "probe",
+                "aggregate": f"w{n}",
+                "version": 1,
+                "events": 1,
+                "at": utc_now(),
+            }
+        )
+    changes = []
+    for n in range(BATCH * 2 + 100):
+        changes.append((f"b{n}", 0, {"n": n}, []))
+    await store.commit_many(changes[:BATCH])
+    await store.commit("a", 0, {"v": 1}, [wrap(probe("a", "v1"))])
+    await store.commit_many(changes[BATCH : BATCH * 2])
+    await store.commit("a", 1, {"v": 2}, [wrap(probe("a", "v2"))])
+    await store.commit_many(changes[BATCH * 2 :])
+    await store.commit("a", 2, {"v": 3}, [wrap(probe("a", "v3"))])
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    await broker.start()
+    try:
+        relay = OutboxRelay(db, broker, settings)
+        await relay.relay_all()
+    finally:
+        await broker.stop()
+    left = await db["outbox"].find({}).limit(100).to_list(100)
+    assert sorted(p["aggregate"] for p in left) == [f"w{n}" for n in range(5)]
+    records = await read_until(
+        settings.kafka_bootstrap_servers,
+        settings.topic(topics.FILING_EVENTS),
+        lambda got: len(got) >= 3,
+        timeout=20,
+    )
+    assert [r.json()["data"]["note"] for r in records] == ["v1", "v2", "v3"]
