@@ -36,9 +36,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from integration.filing.conftest import ENTERPRISE_PASSWORD, registration
 from support import story
-from support.filing_samples import make_uscc
+from support.filing_samples import ENTERPRISE_PASSWORD, make_uscc, registration
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(900)]
 

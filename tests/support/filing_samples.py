@@ -402,3 +402,18 @@ def filing_filed(
             "catalog": [FILED_CATALOG_ROW],
         }
     )
+
+
+ENTERPRISE_PASSWORD = "enterprise-pass-123"
+
+
+def registration(uscc: str, name: str = "青岛示例机械有限公司") -> dict[str, str]:
+    """An enterprise account's registration form (``POST /api/v1/enterprises``)."""
+    return {
+        "uscc": uscc,
+        "enterprise_name": name,
+        "contact_name": "李联系",
+        "contact_phone": "13800138000",
+        "email": "hr@example.com",
+        "password": ENTERPRISE_PASSWORD,
+    }

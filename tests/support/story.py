@@ -46,16 +46,15 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from integration.filing.conftest import ENTERPRISE_PASSWORD, registration
-from integration.filing.flows import fill_draft
 from skilleval_shared.events.assessment_parts import AssessmentMethod, PlanSubject
 from skilleval_shared.events.certification import CERTIFICATE_ISSUED
 from skilleval_shared.events.registry import ProvinceSyncAcknowledged, SyncRecorded
 from skilleval_shared.topics import CERTIFICATION_EVENTS, PROVINCE_ACKS, REGISTRY_PROVINCE_SYNC
 from support.assessment_samples import candidate, make_uscc, plan_content, resident_id
+from support.filing_flows import fill_draft
+from support.filing_samples import ENTERPRISE_PASSWORD, condition_findings, registration
 from support.filing_samples import application_json as application
 from support.filing_samples import catalog_json as catalog
-from support.filing_samples import condition_findings
 
 REPO = Path(__file__).resolve().parents[2]
 STAFF_PASSWORD = "e2e-staff-password-123"

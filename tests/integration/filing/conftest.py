@@ -13,9 +13,9 @@ from skilleval_filing.filings.lifecycle import Actor
 from skilleval_filing.settings import FilingSettings
 from skilleval_shared.auth import Role
 from support.apps import serve_in_process
+from support.filing_samples import ENTERPRISE_PASSWORD, registration
 
 STAFF_PASSWORD = "staff-password-123"
-ENTERPRISE_PASSWORD = "enterprise-pass-123"
 
 
 @pytest.fixture
@@ -66,17 +66,6 @@ def staff_headers(filing) -> Callable[[Role], Any]:
         return await login(filing, name, STAFF_PASSWORD)
 
     return make
-
-
-def registration(uscc: str, name: str = "青岛示例机械有限公司") -> dict[str, str]:
-    return {
-        "uscc": uscc,
-        "enterprise_name": name,
-        "contact_name": "李联系",
-        "contact_phone": "13800138000",
-        "email": "hr@example.com",
-        "password": ENTERPRISE_PASSWORD,
-    }
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ import sys
 import jwt
 import pytest
 
-from integration.filing.conftest import ENTERPRISE_PASSWORD, login, registration
+from integration.filing.conftest import login
 from skilleval_shared import topics
 from skilleval_shared.auth import Role
+from support.filing_samples import ENTERPRISE_PASSWORD, registration
 from support.kafka import read_until
 from support.samples import OTHER_USCC, USCC
 
@@ -187,7 +188,7 @@ async def test_an_account_with_too_many_failed_logins_is_refused_for_a_while(
 
 
 async def test_logins_and_registrations_from_one_address_are_rate_limited(filing, filing_settings):
-    from integration.filing.flows import (
+    from support.filing_flows import (
         replica,
     )
 

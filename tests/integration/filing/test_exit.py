@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from integration.filing.filed import filing_events, of_type, put_on_file
-from integration.filing.flows import replica, view
 from skilleval_filing.clock import today
 from skilleval_filing.exits.model import add_years
 from skilleval_shared.auth import Role
+from support.filing_flows import replica, view
 from support.kafka import eventually
 from support.samples import OTHER_USCC, USCC
 

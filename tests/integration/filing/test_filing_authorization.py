@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from integration.filing.flows import (
+from skilleval_shared.auth import Role
+from support.filing_flows import (
     create_draft,
 )
-from skilleval_shared.auth import Role
 from support.filing_samples import (
     catalog_json as catalog,
 )

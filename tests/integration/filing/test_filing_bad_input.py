@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from integration.filing.flows import (
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_shared.auth import Role
+from support.filing_flows import (
     create_draft,
     fill_draft,
     published,
@@ -14,8 +16,6 @@ from integration.filing.flows import (
     upload,
     view,
 )
-from skilleval_filing.filings.materials import MaterialKind
-from skilleval_shared.auth import Role
 from support.filing_samples import (
     CATALOG_ROWS,
     pdf,

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from integration.filing.flows import (
+from integration.filing.test_catalog_changes import change
+from integration.filing.test_entrustments import submit, terms, upload_plan
+from skilleval_shared.auth import Role
+from support.filing_flows import (
     accept,
     after_notice,
     kind_of,
@@ -14,9 +17,6 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from integration.filing.test_catalog_changes import change
-from integration.filing.test_entrustments import submit, terms, upload_plan
-from skilleval_shared.auth import Role
 from support.filing_samples import (
     MILLER,
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from integration.filing.flows import (
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_shared.auth import Role
+from support.filing_flows import (
     accept,
     after_notice,
     expected_notice,
@@ -18,8 +20,6 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.filings.materials import MaterialKind
-from skilleval_shared.auth import Role
 from support.filing_samples import (
     EMAIL,
     ENTERPRISE_NAME,

@@ -7,15 +7,15 @@ import hashlib
 
 import pytest
 
-from integration.filing.flows import (
+from skilleval_filing.filings.materials import MaterialKind
+from skilleval_shared.auth import Role
+from support.filing_flows import (
     create_draft,
     fill_draft,
     replica,
     upload,
     view,
 )
-from skilleval_filing.filings.materials import MaterialKind
-from skilleval_shared.auth import Role
 from support.filing_samples import (
     jpeg,
     office_zip,

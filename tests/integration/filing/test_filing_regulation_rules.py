@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from integration.filing.filed import put_on_file
-from integration.filing.flows import (
+from skilleval_shared.auth import Role
+from support import filing_samples as samples
+from support.filing_flows import (
     accept,
     create_draft,
     has,
@@ -25,8 +27,6 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_shared.auth import Role
-from support import filing_samples as samples
 from support.filing_samples import application_json, catalog_json, condition_findings
 from support.samples import ELSEWHERE_USCC, OTHER_USCC, USCC
 

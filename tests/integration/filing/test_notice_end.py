@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 
-from integration.filing.flows import (
+from skilleval_filing.filings.receipts import ReceiptAllocator
+from skilleval_shared.auth import Role
+from support.filing_flows import (
     accept,
     after_notice,
     kind_of,
@@ -18,8 +20,6 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.filings.receipts import ReceiptAllocator
-from skilleval_shared.auth import Role
 from support.kafka import eventually
 from support.samples import OTHER_USCC, USCC
 

@@ -43,7 +43,7 @@ async def test_every_error_response_is_documented_as_a_problem(filing) -> None:
 
 
 async def test_a_control_character_in_a_registration_is_a_422_in_chinese(filing) -> None:
-    from integration.filing.conftest import registration
+    from support.filing_samples import registration
 
     body = registration(fresh_uscc(), name="青岛\u0000公司")
     response = await filing.post("/api/v1/enterprises", json=body)

@@ -18,7 +18,10 @@ from pydantic import StringConstraints
 from integration.filing.filed import (
     put_on_file,
 )
-from integration.filing.flows import (
+from skilleval_filing.filings.lifecycle import FilingState
+from skilleval_shared.auth import Role
+from skilleval_shared.events import filing as shared_events
+from support.filing_flows import (
     accept,
     create_draft,
     fill_draft,
@@ -29,9 +32,6 @@ from integration.filing.flows import (
     submitted,
     view,
 )
-from skilleval_filing.filings.lifecycle import FilingState
-from skilleval_shared.auth import Role
-from skilleval_shared.events import filing as shared_events
 from support.filing_samples import (
     make_uscc,
 )

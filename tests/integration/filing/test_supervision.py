@@ -21,13 +21,13 @@ from integration.filing.filed import (
     of_type,
     put_on_file,
 )
-from integration.filing.flows import replica
 from skilleval_filing.clock import today
 from skilleval_filing.complaints import service as complaints
 from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.inspections.model import Assignment, draw, pool_digest
 from skilleval_shared.auth import Role
 from skilleval_shared.events.filing import ComplaintSubmitted
+from support.filing_flows import replica
 from support.filing_samples import (
     make_uscc,
 )
