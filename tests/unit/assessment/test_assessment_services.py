@@ -54,6 +54,16 @@ class Parts:
     async def stage(self, roster_id: str) -> str | None:
         return self.stages.get(roster_id)
 
+    async def submit(self, plan_id: str) -> Any:
+        return await plans.submit(
+            plans=self.plans,
+            enrolments=self.enrolments,
+            institutions=self.institutions,
+            uscc=USCC,
+            plan_id=plan_id,
+            rules=StaffingRules(),
+        )
+
     async def register(self, plan_id: str, **fields: Any) -> Any:
         return await candidates.register_one(
             plans=self.plans,
@@ -97,14 +107,7 @@ async def test_plan_candidates_results_and_roster() -> None:
         plans=parts.plans, institutions=parts.institutions, uscc=USCC, content=content
     )
     with pytest.raises(InvalidRequest, match="尚无参加评价人员"):
-        await plans.submit(
-            plans=parts.plans,
-            enrolments=parts.enrolments,
-            institutions=parts.institutions,
-            uscc=USCC,
-            plan_id=plan.plan_id,
-            rules=StaffingRules(),
-        )
+        await parts.submit(plan.plan_id)
     valid = await parts.register(plan.plan_id, n=1)
     assert valid.eligibility.condition_id == "2018-4-2"
     exceptional = await parts.register(
@@ -136,14 +139,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     with pytest.raises(InvalidRequest, match="岗位"):
         await parts.register(plan.plan_id, n=6, post="仓库管理")
 
-    submitted = await plans.submit(
-        plans=parts.plans,
-        enrolments=parts.enrolments,
-        institutions=parts.institutions,
-        uscc=USCC,
-        plan_id=plan.plan_id,
-        rules=StaffingRules(),
-    )
+    submitted = await parts.submit(plan.plan_id)
     assert submitted.candidate_count == 4
     with pytest.raises(NotFound):
         await plans.get(plans=parts.plans, plan_id=plan.plan_id, owner=CLIENT_USCC)
@@ -151,14 +147,7 @@ async def test_plan_candidates_results_and_roster() -> None:
     await plans.return_plan(
         plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1", remarks=(remark,)
     )
-    await plans.submit(
-        plans=parts.plans,
-        enrolments=parts.enrolments,
-        institutions=parts.institutions,
-        uscc=USCC,
-        plan_id=plan.plan_id,
-        rules=StaffingRules(),
-    )
+    await parts.submit(plan.plan_id)
     await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
     late = await parts.register(plan.plan_id, n=7)
     assert late.amendment
@@ -290,18 +279,8 @@ async def test_results_in_bulk_read_no_registration_and_commit_a_small_state() -
     listed = await candidates.registrations(
         enrolments=parts.enrolments, batches=parts.batches, plan_id=plan.plan_id
     )
-    for action in ("submit", "accept"):
-        if action == "submit":
-            await plans.submit(
-                plans=parts.plans,
-                enrolments=parts.enrolments,
-                institutions=parts.institutions,
-                uscc=USCC,
-                plan_id=plan.plan_id,
-                rules=StaffingRules(),
-            )
-        else:
-            await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
+    await parts.submit(plan.plan_id)
+    await plans.accept(plans=parts.plans, plan_id=plan.plan_id, decided_by="staff-1")
     parts.batches.reads = 0
     given = [
         (
