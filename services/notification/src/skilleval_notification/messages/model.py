@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
@@ -25,6 +26,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 SUFFIX = ".jinja"
 LAYOUT = "_layout.html"
 FOOTER = "本邮件由青岛市企业技能人才自主评价系统自动发送，请勿直接回复。"
+# The calendar the readers live by: an event at 23:30 UTC happened the next day in Qingdao.
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class Audience(StrEnum):
@@ -47,6 +50,9 @@ class Message:
 
 
 def cn_date(value: date) -> str:
+    """A day, or the day in China of a moment (such as ``event.time``)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date()
     return f"{value.year}年{value.month}月{value.day}日"
 
 
