@@ -19,7 +19,7 @@ from support import notification_samples as samples
 from support.apps import serve_in_process
 from support.infra import Infra
 from support.kafka import eventually
-from support.mailpit import messages_to
+from support.mailpit import message, messages_to
 
 pytestmark = pytest.mark.integration
 
@@ -102,6 +102,13 @@ async def test_the_later_life_of_a_filing_is_emailed_once_to_each_party(
                 infra.mailpit_api, address, at_least=len(subjects), timeout=30
             )
             assert subjects_begin(arrived, subjects), (address, [m["Subject"] for m in arrived])
+            if address == mail.client:
+                to_client = arrived
+
+        # The client reads which 评价机构 it is about by name, from the contact book.
+        [suspended] = [m for m in to_client if m["Subject"].startswith("委托评价协议已中止")]
+        text = (await message(infra.mailpit_api, suspended["ID"]))["Text"]
+        assert f"评价机构{samples.ENTERPRISE_NAME}（统一社会信用代码 {samples.USCC}）" in text
 
         # The delivery log holds one sent delivery per (event, recipient): 15 in all.
         staff = bearer(issuer, Role.CITY_CENTER)

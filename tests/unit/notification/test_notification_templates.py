@@ -208,3 +208,37 @@ def test_a_suspension_of_the_trustee_names_the_trustee() -> None:
     }
     message = render(wrap(filing.EntrustmentSuspended.model_validate(payload)))
     assert f"原因：受托方备案已失效（统一社会信用代码 {samples.USCC}）" in message.text
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "cn.skilleval.filing.entrustment.submitted.v1",
+        "cn.skilleval.filing.entrustment.accepted.v1",
+        "cn.skilleval.filing.entrustment.rejected.v1",
+        "cn.skilleval.filing.entrustment.suspended.v1",
+        "cn.skilleval.filing.entrustment.resumed.v1",
+    ],
+)
+def test_an_entrustment_names_the_institution_when_the_contact_book_knows_it(
+    event_type: str,
+) -> None:
+    event = samples.event_of_type(event_type, "t1")
+    names = {samples.USCC: samples.ENTERPRISE_NAME}
+    named = BOOK.render(event.type, {"event": event, "data": event.data, "names": names})
+    unnamed = render(event)
+
+    assert named is not None
+    said = f"评价机构{samples.ENTERPRISE_NAME}（统一社会信用代码 {samples.USCC}）"
+    assert said in named.text and said in named.html
+    assert f"评价机构（统一社会信用代码 {samples.USCC}）" in unnamed.text
+
+
+def test_a_renewal_request_names_the_enterprise_for_the_centre() -> None:
+    event = samples.event_of_type("cn.skilleval.filing.filing.renewal-requested.v1", "t1")
+    names = {samples.USCC: samples.ENTERPRISE_NAME}
+    named = BOOK.render(event.type, {"event": event, "data": event.data, "names": names})
+
+    assert named is not None
+    assert f"{samples.ENTERPRISE_NAME}（统一社会信用代码 {samples.USCC}）于" in named.text
+    assert f"企业（统一社会信用代码 {samples.USCC}）于" in render(event).text

@@ -92,17 +92,24 @@ class TemplateBook:
             path.name.removesuffix(SUFFIX) for path in TEMPLATES.glob(f"cn.*{SUFFIX}")
         )
 
-    def render(self, event_type: str, context: Mapping[str, Any]) -> Message | None:
-        """The message for an event, or None when no template or no audience wants it."""
+    def audience(self, event_type: str, context: Mapping[str, Any]) -> frozenset[Audience]:
+        """Who the event's email is for; empty when no template or no audience wants it."""
         if event_type not in self.event_types:
-            return None
-        name = event_type + SUFFIX
-        text_template = self._text.get_template(name)
-        audience = frozenset(
-            Audience(word) for word in _block(text_template, "audience", context).split()
-        )
+            return frozenset()
+        template = self._text.get_template(event_type + SUFFIX)
+        return frozenset(Audience(word) for word in _block(template, "audience", context).split())
+
+    def render(self, event_type: str, context: Mapping[str, Any]) -> Message | None:
+        """The message for an event, or None when no template or no audience wants it.
+
+        ``context``: ``event``, ``data`` and optionally ``names`` (enterprise names by USCC, as
+        the contact book knows them; templates fall back to the USCC alone)."""
+        audience = self.audience(event_type, context)
         if not audience:
             return None
+        context = {"names": {}} | dict(context)
+        name = event_type + SUFFIX
+        text_template = self._text.get_template(name)
         subject = " ".join(_block(text_template, "subject", context).split())
         text = _block(text_template, "text", context).strip() + "\n\n--\n" + FOOTER + "\n"
         html_template = self._html.get_template(name)
