@@ -43,6 +43,9 @@ USCC = "91350100M000100Y43"
 CLIENT_USCC = "91512081MA62K0260E"
 CERTIFICATE = "Y000037000123264000001"  # 2026, level 4, serial 1
 ISSUED_ON = date(2026, 3, 2)
+# A filing's validity (three years from its receipt of 2026-01-20) and its 继续备案 period.
+VALID_UNTIL = date(2029, 1, 19)
+RENEWED_UNTIL = date(2032, 1, 19)
 ENTERPRISE_NAME = "青岛示例机械有限公司"
 HOLDER_NAME = "张三"
 MALICIOUS_NAME = "<script>alert('x')</script>王五"
@@ -303,6 +306,22 @@ def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
         filing.EntrustmentSubmitted: terms,
         filing.EntrustmentAccepted: terms | {"decided_by": "staff-1"},
         filing.EntrustmentRejected: entrustment | {"decided_by": "staff-1", "reason": "协议未盖章"},
+        filing.EntrustmentSuspended: entrustment
+        | {
+            "party_uscc": CLIENT_USCC,
+            "suspended_on": date(2026, 5, 8),
+            "reason": "委托方已暂停评价",
+        },
+        filing.EntrustmentResumed: entrustment | {"resumed_on": date(2026, 6, 1)},
+        filing.FilingRenewalRequested: {
+            "uscc": USCC,
+            "filing_id": f"F-{tag}",
+            "valid_until": VALID_UNTIL,
+        },
+        filing.FilingRenewed: decision
+        | {"previous_valid_until": VALID_UNTIL, "valid_until": RENEWED_UNTIL},
+        filing.FilingRenewalRefused: decision | {"reason": "抽查发现考评人员不足，尚未整改到位"},
+        filing.FilingLapsed: {"uscc": USCC, "filing_id": f"F-{tag}", "valid_until": VALID_UNTIL},
         filing.InspectionPublished: {
             "uscc": USCC,
             "inspection_id": f"insp-{tag}",

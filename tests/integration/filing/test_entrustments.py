@@ -331,6 +331,58 @@ async def test_a_suspended_trustee_cannot_have_its_agreement_accepted(
     assert (await filing.get(f"{BASE}/{filed['entrustment_id']}", headers=trustee)).json() == filed
 
 
+CLIENT_NOT_IN_GOOD_STANDING = [
+    pytest.param(FilingState.SUSPENDED, "委托方已暂停评价", id="suspended"),
+    pytest.param(FilingState.REVOKED, "委托方已被取消评价资质", id="revoked"),
+    pytest.param(FilingState.LAPSED, "委托方备案已失效", id="lapsed"),
+]
+
+
+@pytest.mark.parametrize(("state", "why"), CLIENT_NOT_IN_GOOD_STANDING)
+async def test_a_client_not_in_good_standing_cannot_enter_an_agreement(
+    filing, filing_settings, enterprise_headers, state, why
+):
+    await put_on_file(filing.app, USCC)
+    await put_on_file(filing.app, OTHER_USCC, state=state, sequence=2)
+    trustee = await enterprise_headers(USCC)
+
+    response = await submit(filing, trustee, terms(filing_settings))
+
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["detail"] == f"{why}，不能提交委托评价协议"
+    assert (await filing.get(BASE, headers=trustee)).json() == {"items": []}
+    assert await stored_files(filing) == 0
+
+
+@pytest.mark.parametrize(("state", "why"), CLIENT_NOT_IN_GOOD_STANDING)
+async def test_an_agreement_is_not_accepted_once_its_client_is_not_in_good_standing(
+    filing, filing_settings, enterprise_headers, staff_headers, state, why
+):
+    await put_on_file(filing.app, USCC)
+    await put_on_file(filing.app, OTHER_USCC, sequence=2)
+    trustee = await enterprise_headers(USCC)
+    staff = await staff_headers(Role.CITY_CENTER)
+    submitted = (await submit(filing, trustee, terms(filing_settings))).json()
+    entrustment_id = submitted["entrustment_id"]
+    filed = (await upload_plan(filing, trustee, entrustment_id)).json()
+    await change_state(filing.app, OTHER_USCC, state)
+
+    response = await filing.post(f"{BASE}/{entrustment_id}/accept", headers=staff)
+
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["detail"] == f"{why}，不能通过委托评价协议"
+    assert (await filing.get(f"{BASE}/{entrustment_id}", headers=trustee)).json() == filed
+    # Still open to a rejection; the only events are the submission and that rejection.
+    rejected = await filing.post(
+        f"{BASE}/{entrustment_id}/reject", headers=staff, json={"reason": "委托方资质不符"}
+    )
+    assert rejected.status_code == 200, rejected.text
+    records = await filing_events(filing_settings, has("entrustment.rejected.v1"))
+    assert not of_type(records, "entrustment.accepted.v1")
+
+
 async def test_every_entrustment_endpoint_checks_the_caller(
     filing, filing_settings, enterprise_headers, staff_headers
 ):

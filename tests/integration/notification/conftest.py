@@ -12,6 +12,7 @@ from skilleval_notification.contacts.service import ContactBook
 from skilleval_notification.deliveries.service import Postman
 from skilleval_notification.messages.model import TemplateBook
 from skilleval_notification.settings import NotificationSettings
+from skilleval_shared.auth import TokenIssuer
 from skilleval_shared.settings import Settings
 from support.mailpit import PrivateMailpit
 from support.notification_samples import addresses
@@ -75,3 +76,9 @@ def private_mailpit(tmp_path: Path) -> Iterator[PrivateMailpit]:
     server = PrivateMailpit(tmp_path)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def issuer(jwt_keys: dict[str, str]) -> TokenIssuer:
+    """Tokens as filing signs them, for the delivery log API."""
+    return TokenIssuer(Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]).read_text(), "skilleval-filing")

@@ -4,43 +4,21 @@ the delivery log answers staff and the owning enterprise."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 
+from integration.notification.published import bearer, publish
 from skilleval_notification.bootstrap import build_app
 from skilleval_notification.settings import NotificationSettings
-from skilleval_shared.auth import Principal, Role, TokenIssuer
-from skilleval_shared.envelope import CloudEvent
+from skilleval_shared.auth import Role, TokenIssuer
 from skilleval_shared.events import assessment, certification, filing
 from support import notification_samples as samples
 from support.apps import serve_in_process
 from support.infra import Infra
-from support.kafka import eventually, produce, read_until
+from support.kafka import eventually, read_until
 from support.mailpit import messages_to
 
 pytestmark = pytest.mark.integration
-
-
-async def publish(infra: Infra, settings: NotificationSettings, event: CloudEvent[Any]) -> None:
-    await produce(
-        infra.kafka_bootstrap_servers,
-        settings.topic(event.data.topic),
-        event.to_json_bytes(),
-        key=event.data.kafka_key().encode(),
-        headers={"content-type": "application/cloudevents+json"},
-    )
-
-
-@pytest.fixture
-def issuer(jwt_keys: dict[str, str]) -> TokenIssuer:
-    return TokenIssuer(Path(jwt_keys["JWT_PRIVATE_KEY_FILE"]).read_text(), "skilleval-filing")
-
-
-def bearer(issuer: TokenIssuer, role: Role, uscc: str | None = None) -> dict[str, str]:
-    token = issuer.issue(Principal(subject=f"{role}-1", role=role, uscc=uscc))
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_events_from_kafka_are_emailed_once_and_logged_for_their_owner(

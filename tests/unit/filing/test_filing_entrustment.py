@@ -29,6 +29,7 @@ def submit(**overrides: Any) -> Entrustment:
         "trustee_uscc": USCC,
         "trustee_state": FilingState.FILED,
         "trustee_catalog": catalog(),
+        "client_state": None,
         "actor": Actor.ENTERPRISE,
         "on": TODAY,
     }
@@ -39,6 +40,7 @@ def review(entrustment: Entrustment, **overrides: Any) -> Entrustment:
     fields: dict[str, Any] = {
         "trustee_state": FilingState.FILED,
         "trustee_catalog": catalog(),
+        "client_state": FilingState.FILED,
         "actor": Actor.CITY_CENTER,
         "accept": True,
         "on": TODAY,
@@ -133,6 +135,39 @@ def test_review_rechecks_the_trustee() -> None:
     with pytest.raises(IllegalTransition, match="受托方备案状态为“暂停评价”，不能通过委托评价协议"):
         review(submit(), trustee_state=FilingState.SUSPENDED)
     assert review(submit(), trustee_catalog=shrunk, accept=False, reason="超范围").review.reason
+
+
+CLIENT_NOT_IN_GOOD_STANDING = [
+    (FilingState.SUSPENDED, "委托方已暂停评价"),
+    (FilingState.REVOKED, "委托方已被取消评价资质"),
+    (FilingState.LAPSED, "委托方备案已失效"),
+]
+
+
+@pytest.mark.parametrize(("client_state", "why"), CLIENT_NOT_IN_GOOD_STANDING)
+def test_a_client_not_in_good_standing_can_neither_submit_nor_be_accepted(
+    client_state: FilingState, why: str
+) -> None:
+    with pytest.raises(IllegalTransition, match=f"^{why}，不能提交委托评价协议$"):
+        submit(client_state=client_state)
+    with pytest.raises(IllegalTransition, match=f"^{why}，不能通过委托评价协议$"):
+        review(submit(), client_state=client_state)
+    # A rejection needs nothing from the client.
+    rejected = review(submit(), client_state=client_state, accept=False, reason="委托方不合格")
+    assert rejected.review.state is ReviewState.REJECTED
+
+
+@pytest.mark.parametrize(
+    "client_state",
+    [None, FilingState.DRAFT, FilingState.SUBMITTED, FilingState.REJECTED, FilingState.FILED],
+)
+def test_a_client_without_a_sanction_may_enter_an_agreement(
+    client_state: FilingState | None,
+) -> None:
+    """委托方 entrusts precisely because it need not evaluate itself: no filing is fine."""
+    accepted = review(submit(client_state=client_state), client_state=client_state)
+
+    assert accepted.review.state is ReviewState.ACCEPTED
 
 
 def test_only_staff_review_and_only_once() -> None:

@@ -7,6 +7,8 @@ import pytest
 from skilleval_notification.contacts.model import (
     Mailboxes,
     contact_updates,
+    enterprise_names,
+    named_keys,
     needed_keys,
     owner_uscc,
     resolve,
@@ -39,6 +41,13 @@ EXPECTED = {
     "filing.objection.upheld": {MAIL.enterprise, MAIL.objector},
     "filing.complaint.resolved": {MAIL.complainant},
     "filing.entrustment.accepted": {MAIL.enterprise, MAIL.client},
+    "filing.entrustment.rejected": {MAIL.enterprise, MAIL.client},
+    "filing.entrustment.suspended": {MAIL.enterprise, MAIL.client},
+    "filing.entrustment.resumed": {MAIL.enterprise, MAIL.client},
+    "filing.filing.renewal-requested": {MAIL.enterprise, MAIL.city_center},
+    "filing.filing.renewed": {MAIL.enterprise},
+    "filing.filing.renewal-refused": {MAIL.enterprise},
+    "filing.filing.lapsed": {MAIL.enterprise},
     "assessment.plan.submitted": {MAIL.city_center},
     "assessment.plan.accepted": {MAIL.enterprise},
     "certification.roster.city-approved": {MAIL.enterprise, MAIL.province_center},
@@ -116,3 +125,16 @@ def test_reissue_updates_the_holder_address() -> None:
     payload = samples.payloads(TAG)[certification.CertificateReissued]
     data = certification.CertificateReissued.model_validate(payload | {"holder_email": "n@x.cn"})
     assert contact_updates(data) == [(f"certificate:{samples.CERTIFICATE}", {"email": "n@x.cn"})]
+
+
+def test_an_entrustment_names_both_parties_the_contact_book_knows() -> None:
+    event = samples.event_of_type("cn.skilleval.filing.entrustment.suspended.v1", TAG)
+    keys = named_keys(event.data)
+    known = {
+        f"enterprise:{samples.USCC}": {"email": MAIL.enterprise, "name": "受托机构"},
+        f"enterprise:{samples.CLIENT_USCC}": {"email": MAIL.client},  # no name left yet
+    }
+
+    assert keys == {f"enterprise:{samples.USCC}", f"enterprise:{samples.CLIENT_USCC}"}
+    assert enterprise_names(event.data, known) == {samples.USCC: "受托机构"}
+    assert enterprise_names(event.data, {}) == {}

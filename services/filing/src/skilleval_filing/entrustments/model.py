@@ -134,6 +134,23 @@ class Entrustment(BaseModel):
         )
 
 
+# A party whose filing stands so may not take part in an entrustment: a new agreement is neither
+# submitted nor accepted, and an accepted one is suspended (``service.party_status_changed``).
+BLOCKING_STATUSES = {
+    FilingState.SUSPENDED: "已暂停评价",
+    FilingState.REVOKED: "已被取消评价资质",
+    FilingState.LAPSED: "备案已失效",
+}
+
+
+def ensure_client_in_good_standing(client_state: FilingState | None, doing: str) -> None:
+    """The client (委托方) need not be filed itself, but one whose own filing was suspended,
+    revoked or has lapsed cannot enter an agreement. ``client_state``: its latest filing's
+    state, None if it never applied."""
+    if client_state in BLOCKING_STATUSES:
+        raise IllegalTransition(f"委托方{BLOCKING_STATUSES[client_state]}，不能{doing}")
+
+
 def outside_catalog(agreement: EntrustmentAgreement, catalog: CatalogTable) -> list[str]:
     """Descriptions of scope rows (or levels) the trustee has not filed."""
     problems = []
@@ -160,6 +177,7 @@ def submit_entrustment(
     trustee_uscc: str,
     trustee_state: FilingState,
     trustee_catalog: CatalogTable,
+    client_state: FilingState | None,
     actor: Actor,
     on: date,
 ) -> Entrustment:
@@ -167,6 +185,7 @@ def submit_entrustment(
     ensure_submitter(actor, trustee_state, WHAT)
     if agreement.trustee_uscc != trustee_uscc:
         raise InvalidRequest("受托方须为提交协议的备案企业本身")
+    ensure_client_in_good_standing(client_state, f"提交{WHAT}")
     if agreement.valid_until < on:
         raise InvalidRequest("委托评价协议已过有效期")
     _ensure_within_catalog(agreement, trustee_catalog)
@@ -178,14 +197,16 @@ def review_entrustment(
     *,
     trustee_state: FilingState,
     trustee_catalog: CatalogTable,
+    client_state: FilingState | None,
     actor: Actor,
     accept: bool,
     on: date,
     plan_filed: bool,
     reason: str = "",
 ) -> Entrustment:
-    """Checked against the trustee's filing again: it may have been suspended, or its catalog
-    may have shrunk, since submission. Accepted only with its 评价实施方案 uploaded."""
+    """Checked against both parties' filings again: either may have been suspended, revoked or
+    have lapsed, or the trustee's catalog may have shrunk, since submission. Accepted only with
+    its 评价实施方案 uploaded."""
     review = decide_review(
         entrustment.review, actor=actor, accept=accept, on=on, what=WHAT, reason=reason
     )
@@ -194,6 +215,7 @@ def review_entrustment(
             raise IllegalTransition("尚未上传评价实施方案，不能通过委托评价协议备案")
         if trustee_state is not FilingState.FILED:
             raise IllegalTransition(f"受托方备案状态为“{trustee_state.label}”，不能通过{WHAT}")
+        ensure_client_in_good_standing(client_state, f"通过{WHAT}")
         _ensure_within_catalog(entrustment.agreement, trustee_catalog)
     return entrustment.model_copy(update={"review": review})
 

@@ -12,6 +12,7 @@ from skilleval_filing import event_parts
 from skilleval_filing.actors import Caller
 from skilleval_filing.catalog import service as catalog
 from skilleval_filing.entrustments.model import (
+    BLOCKING_STATUSES,
     WHAT,
     AgreementFile,
     EntrustmentAgreement,
@@ -19,6 +20,7 @@ from skilleval_filing.entrustments.model import (
     review_entrustment,
     submit_entrustment,
 )
+from skilleval_filing.filings.lifecycle import FilingState
 from skilleval_filing.filings.repository import FilingRepository
 from skilleval_filing.review import ReviewState, decide_review
 from skilleval_shared.domain_errors import IllegalTransition, NotFound, NotPermitted
@@ -98,6 +100,7 @@ async def submit(
         trustee_uscc=trustee,
         trustee_state=book.filing_state,
         trustee_catalog=book.book.current.catalog,
+        client_state=await _filing_state(filings, agreement.client_uscc),
         actor=caller.actor,
         on=on,
     )
@@ -124,6 +127,12 @@ async def submit(
     event = EntrustmentSubmitted(**_terms(record))
     await entrustments.add(record.entrustment_id, record, [wrap(event)])
     return record
+
+
+async def _filing_state(filings: FilingRepository, uscc: str) -> FilingState | None:
+    """The state of the enterprise's latest filing; None if it never applied."""
+    latest = await filings.latest_for(uscc)
+    return latest.state.state if latest is not None else None
 
 
 def _terms(record: EntrustmentRecord) -> dict[str, Any]:
@@ -160,6 +169,7 @@ async def review(
                 record.entrustment,
                 trustee_state=book.filing_state,
                 trustee_catalog=book.book.current.catalog,
+                client_state=await _filing_state(filings, record.client_uscc) if accept else None,
                 actor=caller.actor,
                 accept=accept,
                 on=on,
@@ -243,14 +253,6 @@ async def upload_plan(
     return await entrustments.retrying(attempt)
 
 
-# What a party's filing status means for the entrustments it is a party to.
-BLOCKING_STATUSES = {
-    "suspended": "已暂停评价",
-    "revoked": "已被取消评价资质",
-    "lapsed": "备案已失效",
-}
-
-
 async def party_status_changed(
     *, entrustments: EntrustmentRepository, uscc: str, status: str, on: date
 ) -> list[str]:
@@ -265,8 +267,9 @@ async def party_status_changed(
             found = await entrustments.get(entrustment_id)
             record = found.state
             entrustment = record.entrustment
-            if status in BLOCKING_STATUSES:
-                reason = f"{entrustment.party_role(uscc)}{BLOCKING_STATUSES[status]}"
+            blocking = BLOCKING_STATUSES.get(FilingState(status))
+            if blocking is not None:
+                reason = f"{entrustment.party_role(uscc)}{blocking}"
                 updated = entrustment.suspended_for(uscc, reason=reason, on=on)
                 event: Any = EntrustmentSuspended(
                     **_parties(record), party_uscc=uscc, suspended_on=on, reason=reason

@@ -95,6 +95,30 @@ def needed_keys(audience: Iterable[Audience], data: EventData) -> set[str]:
     return {key for key in keys if key is not None}
 
 
+# The enterprises an email may name: the one it is about and, for an entrustment, the client.
+PARTY_FIELDS = ("uscc", "institution_uscc", "client_uscc")
+
+
+def named_keys(data: EventData) -> set[str]:
+    """The contact documents that hold the names of the event's enterprises."""
+    return {
+        enterprise_key(value)
+        for field in PARTY_FIELDS
+        if isinstance(value := _field(data, field), str)
+    }
+
+
+def enterprise_names(data: EventData, known: Mapping[str, Contact]) -> dict[str, str]:
+    """USCC → name of the event's enterprises the contact book knows by name."""
+    names = {}
+    for field in PARTY_FIELDS:
+        uscc = _field(data, field)
+        contact = known.get(enterprise_key(uscc)) if isinstance(uscc, str) else None
+        if contact and isinstance(name := contact.get("name"), str):
+            names[uscc] = name
+    return names
+
+
 # Every enterprise leaves its address when it registers, so an unknown one is not known *yet*
 # (its registration travels on another topic): the email waits for it instead of being dropped.
 # Objectors, complainants and holders may leave none: then there is nobody to write to.

@@ -21,6 +21,8 @@ from skilleval_notification.contacts.model import (
     Contact,
     Mailboxes,
     awaited_keys,
+    enterprise_names,
+    named_keys,
     needed_keys,
     owner_uscc,
     resolve,
@@ -132,13 +134,21 @@ class Postman:
         self, events: Sequence[CloudEvent[Any]]
     ) -> tuple[list[Delivery], list[tuple[str, CloudEvent[Any]]]]:
         """The deliveries of events, and (contact, event) for each contact an email awaits."""
-        rendered = []
+        wanted = []
         for event in events:
-            message = self.templates.render(event.type, {"event": event, "data": event.data})
+            audience = self.templates.audience(event.type, {"event": event, "data": event.data})
+            if audience:
+                wanted.append((event, audience))
+        # Rendered after the lookup, so that the text can name the enterprises it concerns.
+        keys = set().union(*(needed_keys(a, e.data) | named_keys(e.data) for e, a in wanted))
+        known = await self.contacts.lookup(keys) if keys else {}
+        rendered = []
+        for event, _ in wanted:
+            names = enterprise_names(event.data, known)
+            context = {"event": event, "data": event.data, "names": names}
+            message = self.templates.render(event.type, context)
             if message is not None:
                 rendered.append((event, message))
-        keys = set().union(*(needed_keys(m.audience, e.data) for e, m in rendered))
-        known = await self.contacts.lookup(keys) if keys else {}
         now = utc_now()
         waiting = [
             (key, event)

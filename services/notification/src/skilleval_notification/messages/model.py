@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
@@ -25,6 +26,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 SUFFIX = ".jinja"
 LAYOUT = "_layout.html"
 FOOTER = "本邮件由青岛市企业技能人才自主评价系统自动发送，请勿直接回复。"
+# The calendar the readers live by: an event at 23:30 UTC happened the next day in Qingdao.
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class Audience(StrEnum):
@@ -47,6 +50,9 @@ class Message:
 
 
 def cn_date(value: date) -> str:
+    """A day, or the day in China of a moment (such as ``event.time``)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date()
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -86,17 +92,24 @@ class TemplateBook:
             path.name.removesuffix(SUFFIX) for path in TEMPLATES.glob(f"cn.*{SUFFIX}")
         )
 
-    def render(self, event_type: str, context: Mapping[str, Any]) -> Message | None:
-        """The message for an event, or None when no template or no audience wants it."""
+    def audience(self, event_type: str, context: Mapping[str, Any]) -> frozenset[Audience]:
+        """Who the event's email is for; empty when no template or no audience wants it."""
         if event_type not in self.event_types:
-            return None
-        name = event_type + SUFFIX
-        text_template = self._text.get_template(name)
-        audience = frozenset(
-            Audience(word) for word in _block(text_template, "audience", context).split()
-        )
+            return frozenset()
+        template = self._text.get_template(event_type + SUFFIX)
+        return frozenset(Audience(word) for word in _block(template, "audience", context).split())
+
+    def render(self, event_type: str, context: Mapping[str, Any]) -> Message | None:
+        """The message for an event, or None when no template or no audience wants it.
+
+        ``context``: ``event``, ``data`` and optionally ``names`` (enterprise names by USCC, as
+        the contact book knows them; templates fall back to the USCC alone)."""
+        audience = self.audience(event_type, context)
         if not audience:
             return None
+        context = {"names": {}} | dict(context)
+        name = event_type + SUFFIX
+        text_template = self._text.get_template(name)
         subject = " ".join(_block(text_template, "subject", context).split())
         text = _block(text_template, "text", context).strip() + "\n\n--\n" + FOOTER + "\n"
         html_template = self._html.get_template(name)
