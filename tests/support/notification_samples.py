@@ -414,3 +414,24 @@ def known_contacts(tag: str) -> dict[str, dict[str, str]]:
         f"complaint:cmp-{tag}": {"email": mail.complainant},
         f"certificate:{CERTIFICATE}": {"email": mail.holder, "institution_uscc": USCC},
     }
+
+
+def holder_delivery(n: int, **overrides: Any) -> Any:
+    """A holder's certificate email as notification's delivery log keeps it, number ``n``."""
+    from skilleval_notification.deliveries.model import Delivery
+    from skilleval_notification.messages.model import Audience
+
+    fields: dict[str, Any] = {
+        "id": f"d{n}",
+        "event_id": f"e{n}",
+        "event_type": "cn.skilleval.certification.certificate.issued.v2",
+        "owner_uscc": None,
+        "recipient": f"h{n}@example.com",
+        "role": Audience.HOLDER,
+        "subject": "职业技能等级证书已发放",
+        "text": "您好",
+        "html": "<p>您好</p>",
+        "message_id": f"<d{n}@skilleval.example>",
+        "created_at": datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+    }
+    return Delivery(**(fields | overrides))

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from skilleval_notification.deliveries.attempts import CHUNK, CHUNKS_AT_ONCE, Attempt, Attempts
-from skilleval_notification.deliveries.model import Audience, Delivery
+from skilleval_notification.deliveries.model import Delivery
 from skilleval_notification.settings import NotificationSettings
+from support.notification_samples import holder_delivery
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 CALLERS = 3
@@ -19,19 +20,10 @@ PER_CALLER = 200
 
 
 def delivery(n: int) -> Delivery:
-    return Delivery(
-        id=f"d{n}",
-        event_id=f"e{n}",
-        event_type="cn.skilleval.certification.certificate.issued.v1",
-        owner_uscc=None,
-        recipient=f"h{n}@example.com",
-        role=Audience.HOLDER,
-        subject="职业技能等级证书已发放",
-        text="您好",
-        html="<p>您好</p>",
-        message_id=f"<d{n}@skilleval.example>",
-        created_at=NOW,
+    delivered: Delivery = holder_delivery(
+        n, event_type="cn.skilleval.certification.certificate.issued.v1", created_at=NOW
     )
+    return delivered
 
 
 class Pool:

@@ -12,29 +12,18 @@ from typing import Any
 from skilleval_notification.deliveries.attempts import Attempt
 from skilleval_notification.deliveries.model import Delivery, Outcome, Status
 from skilleval_notification.deliveries.retries import UNREADABLE, RetryRound
-from skilleval_notification.messages.model import Audience
 from skilleval_notification.settings import NotificationSettings
 from skilleval_shared.storage.claims import ClaimState
+from support.notification_samples import holder_delivery
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def delivery(n: int, owner: str | None = "91370200MA3C0000X1") -> Delivery:
-    return Delivery(
-        id=f"d{n}",
-        event_id=f"e{n}",
-        event_type="cn.skilleval.certification.certificate.issued.v2",
-        owner_uscc=owner,
-        recipient=f"h{n}@example.com",
-        role=Audience.HOLDER,
-        subject="职业技能等级证书已发放",
-        text="您好",
-        html="<p>您好</p>",
-        message_id=f"<d{n}@skilleval.example>",
-        created_at=NOW,
-        status=Status.RETRYING,
-        attempts=1,
+    delivered: Delivery = holder_delivery(
+        n, owner_uscc=owner, status=Status.RETRYING, attempts=1, created_at=NOW
     )
+    return delivered
 
 
 class Cursor:
