@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import uuid_utils
-from pymongo import ReplaceOne
+from pymongo import DeleteOne, ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, ConnectionFailure
 
@@ -271,8 +271,23 @@ class AggregateStore:
             logger.warning(
                 "snapshots of %d %s left behind", len(committed), self.kind, exc_info=True
             )
+        else:
+            # A commit without events has nothing to publish, and its snapshot is written: its
+            # pointer has done its work, so the relay need not read it (best effort: the relay
+            # settles what is left).
+            landed = {document["_id"] for document in committed}
+            quiet = [p["_id"] for p in pointers if p["events"] == 0 and p["commit"] in landed]
+            with contextlib.suppress(Exception):
+                await self._delete_pointers(quiet)
         self.on_commit()
         return refused
+
+    async def _delete_pointers(self, pointer_ids: list[str]) -> None:
+        for start in range(0, len(pointer_ids), REPLACES_PER_COMMAND):
+            await self.outbox.bulk_write(
+                [DeleteOne({"_id": p}) for p in pointer_ids[start : start + REPLACES_PER_COMMAND]],
+                ordered=False,
+            )
 
     async def _write_snapshots(self, commits: list[Document]) -> None:
         """As ``commit`` does one by one, in bulk. A first version is inserted: a newer
