@@ -237,6 +237,12 @@ def measures(rounds: list[dict[str, float]], lookups: list[dict[str, float]]) ->
             Measure(
                 "floor (b): find_one by _id, 32 at once, req/s", values("find_one_rps", lookups)
             ),
+            Measure(
+                "floor (b): find_one by _id, 32 at once, p99 ms", values("find_one_p99_ms", lookups)
+            ),
+            Measure(
+                "floor (b): find_one by _id, 32 at once, p50 ms", values("find_one_p50_ms", lookups)
+            ),
         ]
     # (c) The emails, against aiosmtplib alone.
     if values("emails.emails_seconds"):

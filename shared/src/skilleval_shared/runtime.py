@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any, Union
 
@@ -75,12 +74,11 @@ class Runtime:
         self.relay.start()
         for periodic in self._background:
             periodic.start()
-        if os.environ.get("SKILLEVAL_GC_FREEZE", "1") == "1":
-            # Everything built so far lives as long as the process: out of the collector's
-            # sight, a full collection no longer walks it (a pause that every request waiting
-            # at that moment would wear).
-            gc.collect()
-            gc.freeze()
+        # Everything built so far lives as long as the process: out of the collector's sight, a
+        # full collection no longer walks it, a pause every request in flight would wear (the
+        # registry's lookup under load: p99 66 → 48 ms, 11 % less CPU; docs/benchmarks.md).
+        gc.collect()
+        gc.freeze()
         logger.info("%s started", self.settings.service_name)
 
     async def stop(self) -> None:
