@@ -28,6 +28,9 @@ def _matches(document: dict[str, Any], query: dict[str, Any]) -> bool:
         if isinstance(wanted, dict) and "$gt" in wanted:
             if value is None or not value > wanted["$gt"]:
                 return False
+        elif isinstance(wanted, dict) and "$in" in wanted:
+            if value not in wanted["$in"]:
+                return False
         elif value != wanted:
             return False
     return True

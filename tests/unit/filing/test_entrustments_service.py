@@ -185,3 +185,34 @@ async def test_a_lifted_suspension_resumes_it(setup: Setup) -> None:
     assert (await entrustments.get(record.entrustment_id)).state.entrustment.is_usable_on(TODAY)
     kinds = [type(e.data).__name__ for e in setup.store.published]
     assert kinds[-2:] == ["EntrustmentSuspended", "EntrustmentResumed"]
+
+
+async def test_a_suspension_reaching_a_submitted_agreement_first_keeps_it_from_acceptance(
+    setup: Setup,
+) -> None:
+    """The race the reviewer can lose: the client's filing read as in good standing, then its
+    suspension reaches the agreement before the acceptance commits. The acceptance decides again
+    on the agreement the suspension left, and is refused; nothing is announced for an agreement
+    that was never in force."""
+    record = await submit(setup)
+    await upload_plan(setup, record)
+    published = len(setup.store.published)
+    assert await service.party_status_changed(
+        entrustments=setup.entrustments, uscc=OTHER_USCC, status="suspended", on=TODAY
+    )
+    assert len(setup.store.published) == published
+    with pytest.raises(IllegalTransition, match="委托方已暂停评价，不能通过"):
+        await service.review(
+            **setup.parts(),
+            caller=STAFF,
+            entrustment_id=record.entrustment_id,
+            accept=True,
+            on=TODAY,
+        )
+    await service.party_status_changed(
+        entrustments=setup.entrustments, uscc=OTHER_USCC, status="filed", on=TODAY
+    )
+    accepted = await service.review(
+        **setup.parts(), caller=STAFF, entrustment_id=record.entrustment_id, accept=True, on=TODAY
+    )
+    assert accepted.state is ReviewState.ACCEPTED and not accepted.entrustment.is_suspended

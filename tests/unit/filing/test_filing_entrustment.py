@@ -188,7 +188,21 @@ def test_a_suspended_agreement_is_not_usable_until_resumed() -> None:
     suspended = accepted.suspended_for(OTHER_USCC, reason="委托方已暂停评价", on=TODAY)
     assert suspended is not None and not suspended.is_usable_on(TODAY)
     assert suspended.suspended_for(OTHER_USCC, reason="again", on=TODAY) is None
-    assert submit().suspended_for(OTHER_USCC, reason="not accepted", on=TODAY) is None
+    rejected = review(submit(), accept=False, reason="材料不全")
+    assert rejected.suspended_for(OTHER_USCC, reason="not in force", on=TODAY) is None
     resumed = suspended.resumed_for(OTHER_USCC)
     assert resumed is not None and resumed.is_usable_on(TODAY)
     assert resumed.resumed_for(OTHER_USCC) is None
+
+
+def test_a_submitted_agreement_holds_a_partys_suspension_and_is_not_accepted_meanwhile() -> None:
+    """The party's suspension reached the agreement before the reviewer's acceptance did (the
+    reviewer had read the party's filing as in good standing): acceptance is refused, on what
+    the agreement itself now holds, until the party is reinstated."""
+    held = submit().suspended_for(OTHER_USCC, reason="委托方已暂停评价", on=TODAY)
+    assert held is not None
+    with pytest.raises(IllegalTransition, match="委托方已暂停评价，不能通过"):
+        review(held)
+    assert review(held, accept=False, reason="委托方暂停").review.reason  # rejecting is allowed
+    resumed = held.resumed_for(OTHER_USCC)
+    assert resumed is not None and review(resumed).is_usable_on(TODAY)

@@ -110,8 +110,10 @@ class Entrustment(BaseModel):
 
     def suspended_for(self, party_uscc: str, *, reason: str, on: date) -> Entrustment | None:
         """Suspended because ``party_uscc`` may no longer evaluate; None if it already was
-        for that party, or was never accepted (nothing to suspend)."""
-        if self.review.state is not ReviewState.ACCEPTED:
+        for that party, or was rejected (nothing to suspend). A submitted agreement holds the
+        suspension too, so that an acceptance racing the party's suspension loses: both write
+        the same aggregate, and whichever commits second decides again on what the first did."""
+        if self.review.state not in (ReviewState.ACCEPTED, ReviewState.SUBMITTED):
             return None
         if any(s.party_uscc == party_uscc for s in self.suspensions):
             return None
@@ -216,6 +218,9 @@ def review_entrustment(
         if trustee_state is not FilingState.FILED:
             raise IllegalTransition(f"受托方备案状态为“{trustee_state.label}”，不能通过{WHAT}")
         ensure_client_in_good_standing(client_state, f"通过{WHAT}")
+        if entrustment.suspensions:
+            held = "；".join(s.reason for s in entrustment.suspensions)
+            raise IllegalTransition(f"{held}，不能通过{WHAT}")
         _ensure_within_catalog(entrustment.agreement, trustee_catalog)
     return entrustment.model_copy(update={"review": review})
 

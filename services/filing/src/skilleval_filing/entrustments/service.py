@@ -256,10 +256,14 @@ async def upload_plan(
 async def party_status_changed(
     *, entrustments: EntrustmentRepository, uscc: str, status: str, on: date
 ) -> list[str]:
-    """A party's filing was suspended, revoked, lapsed (→ its accepted entrustments are
-    suspended) or reinstated (→ resumed once no party holds them). Idempotent: an entrustment
-    already in the wanted state is left alone. The ids changed."""
-    query = {"$or": [{"trustee_uscc": uscc}, {"client_uscc": uscc}], "status": "accepted"}
+    """A party's filing was suspended, revoked, lapsed (→ its accepted and submitted
+    entrustments are suspended; a submitted one then cannot be accepted) or reinstated (→
+    resumed once no party holds them). Idempotent: an entrustment already in the wanted state
+    is left alone. The ids changed."""
+    query = {
+        "$or": [{"trustee_uscc": uscc}, {"client_uscc": uscc}],
+        "status": {"$in": ["accepted", "submitted"]},
+    }
     changed = []
     for listed in await entrustments.find(query):
 
@@ -279,8 +283,10 @@ async def party_status_changed(
                 event = EntrustmentResumed(**_parties(record), resumed_on=on)
             if updated is None:
                 return False
-            # Only the first suspension and the last resumption change what may be done.
-            announce = entrustment.is_suspended != updated.is_suspended
+            # Only the first suspension and the last resumption of an accepted agreement change
+            # what may be done (a submitted one only keeps it from being accepted meanwhile).
+            accepted = entrustment.review.state is ReviewState.ACCEPTED
+            announce = accepted and entrustment.is_suspended != updated.is_suspended
             events = [wrap(event)] if announce else []
             new_record = record.model_copy(update={"entrustment": updated})
             await entrustments.save(entrustment_id, found.version, new_record, events)
