@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from skilleval_shared.tasks import Periodic
 
@@ -56,3 +57,25 @@ async def test_wake_runs_the_work_before_the_interval():
     periodic.wake()
     await asyncio.wait_for(ran.wait(), timeout=2)
     await periodic.stop()
+
+
+async def test_gather_limited_cancelled_leaves_no_call_unawaited():
+    """A call still waiting at the gate when the gather is cancelled is closed, not left for
+    Python to warn about ("coroutine … was never awaited", seen from the outbox relay)."""
+    import inspect
+
+    from skilleval_shared.tasks import gather_limited
+
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        await asyncio.sleep(10)
+
+    calls = [slow(), slow(), slow()]
+    running = asyncio.create_task(gather_limited(calls, 1))
+    await started.wait()
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    assert [inspect.getcoroutinestate(c) for c in calls] == [inspect.CORO_CLOSED] * 3

@@ -18,8 +18,15 @@ async def gather_limited(calls: Iterable[Awaitable[T]], limit: int) -> list[T]:
     gate = asyncio.Semaphore(limit)
 
     async def limited(call: Awaitable[T]) -> T:
-        async with gate:
-            return await call
+        try:
+            async with gate:
+                return await call
+        except BaseException:
+            # Cancelled while waiting at the gate, the call never started: close it, or Python
+            # warns that it was never awaited (a no-op for one that ran).
+            if asyncio.iscoroutine(call):
+                call.close()
+            raise
 
     return list(await asyncio.gather(*(limited(call) for call in calls)))
 
