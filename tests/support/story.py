@@ -527,6 +527,10 @@ class Story:
                 found = (await self.filing.get(base, headers=headers)).json()
                 if found.get("status") == "filed":
                     log(f"[story] reusing {names.enterprise_name} ({names.uscc}) from {saved}")
+                    # Each reuse numbers its plans in a range of its own: the tag names the
+                    # holders' email addresses, and Mailpit still holds the earlier runs' emails.
+                    reuses = int(noted.get("reuses", 0)) + 1
+                    write_note(saved, noted | {"reuses": reuses})
                     return Enterprise(
                         names=names,
                         filing_id=noted["filing_id"],
@@ -534,7 +538,7 @@ class Story:
                         city=await login(self.filing, names.city_user, STAFF_PASSWORD),
                         province=await login(self.filing, names.province_user, STAFF_PASSWORD),
                         receipt=found["receipt"],
-                        plans=int(noted.get("plans", 0)) + 1000,  # new plan tags
+                        plans=reuses * 1000,
                     )
             except AssertionError:
                 pass
