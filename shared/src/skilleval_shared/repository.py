@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+import pymongo
 from pydantic import BaseModel
 
 from skilleval_shared.domain_errors import NotFound
@@ -23,6 +24,7 @@ R = TypeVar("R")
 Document = dict[str, Any]
 CONFLICT_ATTEMPTS = 5
 SCAN_LIMIT = 1000
+REPORT_SECONDS = 300.0
 
 
 async def retry_on_conflict(
@@ -174,10 +176,13 @@ class Repository(Generic[T]):
 
     async def count_by(self, field: str) -> dict[Any, int]:
         """How many latest states have each value of a stored field: one ``$group`` in the
-        server (FerretDB supports ``$group`` with ``$sum``), nothing loaded here."""
+        server (FerretDB supports ``$group`` with ``$sum``), nothing loaded here. A staff
+        report's scan of the whole kind: it may take longer than a request's database timeout
+        (~100,000 sync records took FerretDB past 10 s), so it has its own."""
         pipeline = [{"$group": {"_id": f"$state.{field}", "count": {"$sum": 1}}}]
-        cursor = await self.store.snapshots.aggregate(pipeline)
-        return {item["_id"]: int(item["count"]) async for item in cursor}
+        with pymongo.timeout(REPORT_SECONDS):
+            cursor = await self.store.snapshots.aggregate(pipeline)
+            return {item["_id"]: int(item["count"]) async for item in cursor}
 
     async def state_at(self, aggregate_id: str, version: int) -> T | None:
         """The state an earlier commit left, or None if there is no such commit."""

@@ -145,3 +145,15 @@ def test_a_null_section_of_a_draft_counts_as_all_of_it_missing() -> None:
         "承诺日期",
         "法人代表承诺确认",
     ]
+
+
+def test_the_draft_schema_says_a_blank_field_is_accepted() -> None:
+    """The API takes a blank string for any draft field as "not filled in"; its OpenAPI schema
+    must say so, or a client (and schemathesis) rightly reads the 200 as accepting bad data."""
+    import jsonschema_rs
+
+    cleared = {"business_scope": "", "principal": " ", "commitment": {"confirmed": ""}}
+    schema = ApplicationDraft.model_json_schema()
+    assert jsonschema_rs.validator_for(schema).is_valid(cleared)
+    assert missing_fields(ApplicationDraft.model_validate(cleared)) == ALL_LABELS
+    assert not jsonschema_rs.validator_for(schema).is_valid({"business_scope": 7})

@@ -92,10 +92,26 @@ class FilingApplication(BaseModel):
     commitment: Commitment = Field(title="申请单位承诺")
 
 
+# A draft takes a blank string as "not filled in" (a cleared form field); its schema says so.
+BLANK = {"type": "string", "pattern": r"^\s*$", "title": "留空（未填写）"}
+SCHEMA_KEYS = ("title", "description", "default")
+
+
+def _blank_allowed(schema: dict[str, Any]) -> None:
+    properties = schema.get("properties", {})
+    for name, field in list(properties.items()):
+        if "anyOf" in field:
+            field["anyOf"].append(dict(BLANK))
+            continue
+        kept = {key: field[key] for key in SCHEMA_KEYS if key in field}
+        typed = {key: value for key, value in field.items() if key not in SCHEMA_KEYS}
+        properties[name] = kept | {"anyOf": [typed, dict(BLANK)]}
+
+
 class _Draft(BaseModel):
     """Anything may be absent, but whatever is present must already be valid."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_extra=_blank_allowed)
 
     @field_validator("*", mode="before")
     @classmethod
