@@ -313,6 +313,12 @@ def payloads(tag: str) -> dict[type[EventData], dict[str, Any]]:
             "reason": "委托方已暂停评价",
         },
         filing.EntrustmentResumed: entrustment | {"resumed_on": date(2026, 6, 1)},
+        filing.FilingRenewalDue: {
+            "uscc": USCC,
+            "filing_id": f"F-{tag}",
+            "valid_until": VALID_UNTIL,
+            "window_opens": date(2028, 11, 20),
+        },
         filing.FilingRenewalRequested: {
             "uscc": USCC,
             "filing_id": f"F-{tag}",

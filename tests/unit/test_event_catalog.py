@@ -128,6 +128,7 @@ EXPECTED_TYPES = {
         "filing.entrustment.rejected",
         "filing.entrustment.suspended",
         "filing.entrustment.resumed",
+        "filing.filing.renewal-due",
         "filing.filing.renewal-requested",
         "filing.filing.renewed",
         "filing.filing.renewal-refused",
@@ -487,6 +488,12 @@ SAMPLES: dict[type[EventData], dict[str, Any]] = {
         "filing_id": "filing-1",
         "decided_by": "staff-1",
         "reason": "管理不规范",
+    },
+    filing.FilingRenewalDue: {
+        "uscc": USCC,
+        "filing_id": "filing-1",
+        "valid_until": date(2029, 10, 13),
+        "window_opens": date(2029, 7, 15),
     },
     filing.FilingLapsed: {
         "uscc": USCC,

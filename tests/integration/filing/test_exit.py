@@ -278,3 +278,39 @@ async def test_only_the_owner_and_staff_see_the_term_and_only_reviewers_decide(
         )
         assert denied.status_code == 403, (path, denied.text)
     assert (await filing.post(f"{FILINGS}/{filing_id}/renewal", headers=other)).status_code == 403
+
+
+async def test_the_enterprise_is_reminded_once_when_its_renewal_window_opens(
+    filing, filing_settings, staff_headers, enterprise_headers
+):
+    filing_id = await filed(filing)
+    enterprise = await enterprise_headers(USCC)
+    years = filing_settings.filing_validity_years
+    valid_until = add_years(issued_on(filing_settings), years) - timedelta(days=1)
+    opens = valid_until - timedelta(days=filing_settings.renewal_window_days)
+
+    # Before the window: several scheduler rounds, no reminder.
+    async with replica(
+        filing_settings, today_override=opens - timedelta(days=1), terms_check_seconds=0.05
+    ):
+        await asyncio.sleep(0.5)
+    # In the window: one reminder, however many rounds (and replicas) run.
+    for _ in range(2):
+        async with replica(
+            filing_settings, today_override=opens + timedelta(days=3), terms_check_seconds=0.05
+        ):
+            await asyncio.sleep(0.5)
+    await filing_events(filing_settings, lambda rs: bool(of_type(rs, "filing.renewal-due.v1")))
+    records = await filing_events(filing_settings, lambda rs: False, timeout=3)  # and no more
+    reminders = of_type(records, "filing.renewal-due.v1")
+    assert len({r.json()["id"] for r in reminders}) == 1
+    assert reminders[0].json()["data"] == {
+        "uscc": USCC,
+        "filing_id": filing_id,
+        "valid_until": valid_until.isoformat(),
+        "window_opens": opens.isoformat(),
+    }
+    # Asked for meanwhile: still valid, and nothing more is sent.
+    async with replica(filing_settings, today_override=opens + timedelta(days=4)) as later:
+        asked = await later.post(f"{FILINGS}/{filing_id}/renewal", headers=enterprise)
+        assert asked.status_code == 200, asked.text

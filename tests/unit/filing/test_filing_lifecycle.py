@@ -46,6 +46,7 @@ EXPECTED: dict[Action, tuple[set[Actor], set[FilingState]]] = {
     Action.RENEW: (STAFF, {S.FILED}),
     Action.REFUSE_RENEWAL: (STAFF, {S.FILED, S.SUSPENDED}),
     Action.LAPSE: ({A.SYSTEM}, {S.FILED, S.SUSPENDED}),
+    Action.REMIND_RENEWAL: ({A.SYSTEM}, {S.FILED, S.SUSPENDED}),
 }
 
 

@@ -44,6 +44,7 @@ EXPECTED = {
     "filing.entrustment.rejected": {MAIL.enterprise, MAIL.client},
     "filing.entrustment.suspended": {MAIL.enterprise, MAIL.client},
     "filing.entrustment.resumed": {MAIL.enterprise, MAIL.client},
+    "filing.filing.renewal-due": {MAIL.enterprise},
     "filing.filing.renewal-requested": {MAIL.enterprise, MAIL.city_center},
     "filing.filing.renewed": {MAIL.enterprise},
     "filing.filing.renewal-refused": {MAIL.enterprise},

@@ -119,6 +119,11 @@ def test_an_event_without_a_template_sends_nothing() -> None:
 
 # The filing's later life: 继续备案, lapse, and what befalls an accepted entrustment.
 LATER_LIFE = {
+    "cn.skilleval.filing.filing.renewal-due.v1": (
+        {Audience.ENTERPRISE},
+        "请及时申请继续备案：自主评价备案有效期至 2029年1月19日",
+        ["自 2028年11月20日 起可申请继续备案", "届满次日起失效", samples.USCC],
+    ),
     "cn.skilleval.filing.filing.renewal-requested.v1": (
         {Audience.ENTERPRISE, Audience.CITY_CENTER},
         "继续备案申请已提交",

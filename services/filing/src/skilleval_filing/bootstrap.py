@@ -139,13 +139,15 @@ def _notice_end(container: FilingContainer) -> Callable[[], Awaitable[None]]:
 
 
 def _filing_terms(container: FilingContainer) -> Callable[[], Awaitable[None]]:
-    """One round of the exit scheduler: suspensions that ended, filings that lapsed."""
+    """One round of the exit scheduler: suspensions that ended, filings that lapsed or whose
+    继续备案 window opened."""
 
     async def run_round() -> None:
         changed = await exits.settle_terms(
             filings=container.filings,
             today=today(container.settings),
             validity_years=container.settings.filing_validity_years,
+            window_days=container.settings.renewal_window_days,
         )
         if changed:
             logger.info("filing terms settled: %s", ", ".join(changed))

@@ -466,6 +466,19 @@ class EntrustmentResumed(_EntrustmentEvent):
     resumed_on: date
 
 
+class FilingRenewalDue(FilingEvent):
+    """The filing's validity ends on ``valid_until`` and 继续备案 may be asked from
+    ``window_opens``: published once per validity period, when that window opens, so the
+    enterprise is reminded before its filing lapses."""
+
+    aggregate: ClassVar[str] = "filing"
+    action: ClassVar[str] = "renewal-due"
+
+    filing_id: Identifier
+    valid_until: date
+    window_opens: date
+
+
 class FilingRenewalRequested(FilingEvent):
     """继续备案: the enterprise asks to continue before its filing's validity ends."""
 

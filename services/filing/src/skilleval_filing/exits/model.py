@@ -51,6 +51,7 @@ ExitCommand = (
     | c.Renew
     | c.RefuseRenewal
     | c.Lapse
+    | c.RemindRenewal
 )
 
 
@@ -86,6 +87,28 @@ def lapse_due(filing: Filing, today: date, validity_years: int) -> bool:
         and end is not None
         and end < today
         and filing.renewal_requested_on is None
+    )
+
+
+def renewal_window_opens(filing: Filing, validity_years: int, window_days: int) -> date | None:
+    """The first day 继续备案 may be asked for the current validity (None: not filed)."""
+    end = valid_until(filing, validity_years)
+    return None if end is None else end - timedelta(days=window_days)
+
+
+def renewal_reminder_due(
+    filing: Filing, today: date, validity_years: int, window_days: int
+) -> bool:
+    """Inside the current validity's 继续备案 window, not asked for, and not yet reminded."""
+    end = valid_until(filing, validity_years)
+    opens = renewal_window_opens(filing, validity_years, window_days)
+    return (
+        filing.state in (FilingState.FILED, FilingState.SUSPENDED)
+        and end is not None
+        and opens is not None
+        and opens <= today <= end
+        and filing.renewal_requested_on is None
+        and filing.renewal_reminded_for != end
     )
 
 
@@ -160,6 +183,14 @@ def apply(filing: Filing, decided_by: str, command: ExitCommand) -> tuple[Change
             # The filing lapses at the end of its validity, as if no request had been made.
             changes = {"renewal_requested_on": None, "status_reason": reason}
             return changes, [s.FilingRenewalRefused(**decided, reason=reason)]
+        case c.RemindRenewal():
+            if filing.renewal_reminded_for == command.valid_until:
+                raise IllegalTransition("已提醒过本有效期的继续备案")
+            changes = {"renewal_reminded_for": command.valid_until}
+            due = s.FilingRenewalDue(
+                **ids, valid_until=command.valid_until, window_opens=command.window_opens
+            )
+            return changes, [due]
         case c.Lapse():
             if not command.valid_until < command.today or filing.renewal_requested_on:
                 raise IllegalTransition("备案尚在有效期内或继续备案申请待处理")

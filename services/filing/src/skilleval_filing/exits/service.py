@@ -15,7 +15,14 @@ from datetime import date, timedelta
 from skilleval_filing.actors import SYSTEM, Caller
 from skilleval_filing.complaints.service import ComplaintRepository
 from skilleval_filing.credit.service import CreditRepository
-from skilleval_filing.exits.model import add_years, check_grounds, lapse_due, suspension_over
+from skilleval_filing.exits.model import (
+    add_years,
+    check_grounds,
+    lapse_due,
+    renewal_reminder_due,
+    renewal_window_opens,
+    suspension_over,
+)
 from skilleval_filing.exits.model import valid_until as validity_end
 from skilleval_filing.filings import commands as c
 from skilleval_filing.filings.decisions import decide
@@ -126,16 +133,18 @@ async def refuse_renewal(
     )
 
 
-async def settle_terms(*, filings: FilingRepository, today: date, validity_years: int) -> list[str]:
+async def settle_terms(
+    *, filings: FilingRepository, today: date, validity_years: int, window_days: int
+) -> list[str]:
     """One scheduler round: reinstate suspensions whose end passed, lapse filings past their
-    validity. The ids of the filings changed."""
+    validity, remind those whose 继续备案 window has opened. The ids of the filings changed."""
     changed: list[str] = []
     for state in (FilingState.SUSPENDED, FilingState.FILED):
         for listed in await filings.in_status(state):
-            if _due(listed, today, validity_years) is None:
+            if _due(listed, today, validity_years, window_days) is None:
                 continue
             latest = await filings.load(listed.id)  # the scan is of snapshots
-            command = None if latest is None else _due(latest, today, validity_years)
+            command = None if latest is None else _due(latest, today, validity_years, window_days)
             if latest is None or command is None:
                 continue
             try:
@@ -149,13 +158,17 @@ async def settle_terms(*, filings: FilingRepository, today: date, validity_years
     return changed
 
 
-def _due(found: Found, today: date, validity_years: int) -> c.Command | None:
+def _due(found: Found, today: date, validity_years: int, window_days: int) -> c.Command | None:
     """Lapse first: a suspended filing past its validity does not come back to life."""
     filing = found.state.filing
+    end = validity_end(filing, validity_years)
     if lapse_due(filing, today, validity_years):
-        end = validity_end(filing, validity_years)
         assert end is not None
         return c.Lapse(today=today, valid_until=end)
     if suspension_over(filing, today):
         return c.EndSuspension(today=today)
+    if renewal_reminder_due(filing, today, validity_years, window_days):
+        opens = renewal_window_opens(filing, validity_years, window_days)
+        assert end is not None and opens is not None
+        return c.RemindRenewal(valid_until=end, window_opens=opens)
     return None

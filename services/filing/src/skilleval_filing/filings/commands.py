@@ -148,6 +148,15 @@ class Lapse:
 
 
 @dataclass(frozen=True)
+class RemindRenewal:
+    """Sent by the scheduler once the 继续备案 window of the current validity has opened."""
+
+    action: ClassVar[Action] = Action.REMIND_RENEWAL
+    valid_until: date
+    window_opens: date
+
+
+@dataclass(frozen=True)
 class AssignInstitutionCode:
     action: ClassVar[Action] = Action.ASSIGN_INSTITUTION_CODE
     institution_code: str
@@ -181,4 +190,5 @@ Command = (
     | Renew
     | RefuseRenewal
     | Lapse
+    | RemindRenewal
 )

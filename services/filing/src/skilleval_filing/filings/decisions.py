@@ -128,6 +128,7 @@ def _apply(context: _Context, command: c.Command) -> tuple[_Changes, _Events]:
             | c.Renew()
             | c.RefuseRenewal()
             | c.Lapse()
+            | c.RemindRenewal()
         ):
             by = context.caller.account_id or exits.SYSTEM_ID
             return exits.apply(filing, by, command)

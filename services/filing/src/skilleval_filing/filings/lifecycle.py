@@ -63,6 +63,7 @@ class Action(StrEnum):
     RENEW = "renew"
     REFUSE_RENEWAL = "refuse_renewal"
     LAPSE = "lapse"
+    REMIND_RENEWAL = "remind_renewal"
 
     @property
     def label(self) -> str:
@@ -108,6 +109,7 @@ _ACTION_LABELS = {
     Action.RENEW: "同意继续备案",
     Action.REFUSE_RENEWAL: "不同意继续备案",
     Action.LAPSE: "备案有效期届满失效",
+    Action.REMIND_RENEWAL: "提醒申请继续备案",
 }
 
 
@@ -155,6 +157,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RENEW: _rule(STAFF, {_S.FILED}, {_S.FILED}),
     Action.REFUSE_RENEWAL: _rule(STAFF, {_S.FILED, _S.SUSPENDED}, {_S.FILED, _S.SUSPENDED}),
     Action.LAPSE: _rule({Actor.SYSTEM}, {_S.FILED, _S.SUSPENDED}, {_S.LAPSED}),
+    Action.REMIND_RENEWAL: _rule(
+        {Actor.SYSTEM}, {_S.FILED, _S.SUSPENDED}, {_S.FILED, _S.SUSPENDED}
+    ),
 }
 TERMINAL_STATES = frozenset({_S.REJECTED, _S.REVOKED, _S.LAPSED})
 

@@ -70,6 +70,8 @@ class Filing(BaseModel):
     revocation_grounds: tuple[RevocationGround, ...] = ()
     renewed_until: date | None = None
     renewal_requested_on: date | None = None
+    # The validity end the enterprise was last reminded of (FilingRenewalDue), once a period.
+    renewal_reminded_for: date | None = None
 
     @property
     def unresolved_objections(self) -> tuple[Objection, ...]:
