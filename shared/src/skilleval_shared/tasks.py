@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -14,21 +14,27 @@ T = TypeVar("T")
 
 
 async def gather_limited(calls: Iterable[Awaitable[T]], limit: int) -> list[T]:
-    """Await ``calls`` with at most ``limit`` in flight; results in the order given."""
-    gate = asyncio.Semaphore(limit)
+    """Await ``calls`` with at most ``limit`` in flight; results in the order given.
 
-    async def limited(call: Awaitable[T]) -> T:
-        try:
-            async with gate:
-                return await call
-        except BaseException:
-            # Cancelled while waiting at the gate, the call never started: close it, or Python
-            # warns that it was never awaited (a no-op for one that ran).
+    ``limit`` workers take the calls in turn. When the gather is cancelled or a call fails,
+    the calls no worker has started are closed: a coroutine left unawaited is a warning (the
+    outbox relay's, stopped mid-pass, printed one in CI).
+    """
+    queue = iter(list(enumerate(calls)))
+    results: list[Any] = []
+
+    async def worker() -> None:
+        for index, call in queue:
+            result = await call
+            results.append((index, result))
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(max(1, limit))))
+    finally:
+        for _, call in queue:
             if asyncio.iscoroutine(call):
                 call.close()
-            raise
-
-    return list(await asyncio.gather(*(limited(call) for call in calls)))
+    return [result for _, result in sorted(results, key=lambda pair: pair[0])]
 
 
 class Periodic:

@@ -179,3 +179,32 @@ async def test_a_new_filing_follows_only_an_ended_one(filings: FilingRepository)
     assert (await service.current(filings=filings, uscc=USCC)).id == second.id
     with pytest.raises(NotFound, match="备案申请不存在"):
         await service.get(filings=filings, filing_id=f"{USCC}-²")
+
+
+async def test_a_decision_racing_another_writer_is_decided_again_on_the_fresh_filing(
+    filings: FilingRepository, store: MemoryStore
+) -> None:
+    """Another writer (here a second save of the same filing; in CI the terms scheduler's
+    reminder) commits between the reviewer's load and commit: the reviewer's decision is made
+    again on the fresh filing instead of failing with "数据已被他人修改"."""
+    filing_id = await filled(filings, MemoryFiles())
+    await service.submit(filings=filings, caller=ENTERPRISE, filing_id=filing_id)
+    load = filings.get
+    raced = False
+
+    async def get_then_race(aggregate_id: str):  # type: ignore[no-untyped-def]
+        nonlocal raced
+        found = await load(aggregate_id)
+        if not raced:
+            raced = True
+            await filings.save(aggregate_id, found.version, found.state)  # another writer
+        return found
+
+    filings.get = get_then_race  # type: ignore[method-assign]
+    accepted = await service.execute(
+        filings=filings,
+        caller=CITY,
+        filing_id=filing_id,
+        command=c.AcceptForNotice(ACCEPTED_ON, conditions=ALL_MET),
+    )
+    assert raced and accepted.state.state is FilingState.ON_NOTICE

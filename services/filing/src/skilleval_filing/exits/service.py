@@ -86,7 +86,7 @@ async def revoke(
     )
     check_grounds(grounds, known)
     command = c.Revoke(reason=reason, grounds=grounds)
-    return await commit(filings=filings, found=found, decision=decide(found.state, command, caller))
+    return await execute(filings=filings, caller=caller, filing_id=filing_id, command=command)
 
 
 def _current_validity(found: Found, validity_years: int) -> date:
@@ -105,24 +105,28 @@ async def request_renewal(
     validity_years: int,
     window_days: int,
 ) -> Found:
-    found = await filings.get(filing_id)
-    command = c.RequestRenewal(
-        today=today,
-        valid_until=_current_validity(found, validity_years),
-        window_days=window_days,
-    )
-    return await commit(filings=filings, found=found, decision=decide(found.state, command, caller))
+
+    def command(found: Found) -> c.Command:
+        return c.RequestRenewal(
+            today=today,
+            valid_until=_current_validity(found, validity_years),
+            window_days=window_days,
+        )
+
+    return await execute(filings=filings, caller=caller, filing_id=filing_id, command=command)
 
 
 async def renew(
     *, filings: FilingRepository, caller: Caller, filing_id: str, validity_years: int
 ) -> Found:
     """继续备案 accepted: another full period after the current one."""
-    found = await filings.get(filing_id)
-    end = _current_validity(found, validity_years)
-    renewed_until = add_years(end + timedelta(days=1), validity_years) - timedelta(days=1)
-    command = c.Renew(valid_until=end, renewed_until=renewed_until)
-    return await commit(filings=filings, found=found, decision=decide(found.state, command, caller))
+
+    def command(found: Found) -> c.Command:
+        end = _current_validity(found, validity_years)
+        renewed_until = add_years(end + timedelta(days=1), validity_years) - timedelta(days=1)
+        return c.Renew(valid_until=end, renewed_until=renewed_until)
+
+    return await execute(filings=filings, caller=caller, filing_id=filing_id, command=command)
 
 
 async def refuse_renewal(

@@ -6,6 +6,8 @@ with the shared events (the outbox publishes them). A lost race raises ``Concurr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 
 from skilleval_filing.actors import Caller
@@ -108,10 +110,23 @@ async def submit(
 
 
 async def execute(
-    *, filings: FilingRepository, caller: Caller, filing_id: str, command: c.Command
+    *,
+    filings: FilingRepository,
+    caller: Caller,
+    filing_id: str,
+    command: c.Command | Callable[[Found], c.Command],
 ) -> Found:
-    found = await filings.get(filing_id)
-    return await commit(filings=filings, found=found, decision=decide(found.state, command, caller))
+    """Load, decide, commit; decided again on the fresh state when another writer (a second
+    reviewer, the terms scheduler) committed first. ``command`` may be built from the filing
+    as loaded (e.g. its current validity)."""
+
+    async def attempt() -> Found:
+        found = await filings.get(filing_id)
+        wanted = command(found) if callable(command) else command
+        decision = decide(found.state, wanted, caller)
+        return await commit(filings=filings, found=found, decision=decision)
+
+    return await filings.retrying(attempt)
 
 
 async def commit(*, filings: FilingRepository, found: Found, decision: Decision) -> Found:
