@@ -196,7 +196,10 @@ async def find_one_floor(settings: Settings, seconds: float, clients: int) -> di
     finally:
         await client.close()
     latencies.sort()
-    at = lambda share: latencies[min(len(latencies) - 1, int(len(latencies) * share))]  # noqa: E731
+
+    def at(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * share))]
+
     return {"rps": len(latencies) / elapsed, "p50_ms": at(0.5), "p99_ms": at(0.99)}
 
 

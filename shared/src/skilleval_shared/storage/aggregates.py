@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import uuid_utils
-from pymongo import DeleteOne, ReplaceOne
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, ConnectionFailure
 
@@ -48,7 +48,9 @@ from skilleval_shared.envelope import (
     utc_now,
 )
 from skilleval_shared.storage.mongo import (
+    WRITES_PER_COMMAND,
     Document,
+    delete_each,
     duplicate_indexes,
     get_each,
     is_duplicate_key,
@@ -68,8 +70,6 @@ COMMITS = "commits"
 OUTBOX = "outbox"
 VOID_NONCE = "void"
 COMMIT_ATTEMPTS = 3
-# FerretDB takes a bulk write of at most this many statements per command (see projection.py).
-REPLACES_PER_COMMAND = 16
 
 
 class ConcurrentUpdate(Exception):
@@ -278,16 +278,9 @@ class AggregateStore:
             landed = {document["_id"] for document in committed}
             quiet = [p["_id"] for p in pointers if p["events"] == 0 and p["commit"] in landed]
             with contextlib.suppress(Exception):
-                await self._delete_pointers(quiet)
+                await delete_each(self.outbox, quiet)
         self.on_commit()
         return refused
-
-    async def _delete_pointers(self, pointer_ids: list[str]) -> None:
-        for start in range(0, len(pointer_ids), REPLACES_PER_COMMAND):
-            await self.outbox.bulk_write(
-                [DeleteOne({"_id": p}) for p in pointer_ids[start : start + REPLACES_PER_COMMAND]],
-                ordered=False,
-            )
 
     async def _write_snapshots(self, commits: list[Document]) -> None:
         """As ``commit`` does one by one, in bulk. A first version is inserted: a newer
@@ -307,8 +300,8 @@ class AggregateStore:
             except BulkWriteError as error:
                 duplicate_indexes(error)  # a newer writer's snapshot is there: keep it
         later = [snapshot for snapshot in snapshots if snapshot["version"] > 1]
-        for start in range(0, len(later), REPLACES_PER_COMMAND):
-            await self._upsert_snapshots(later[start : start + REPLACES_PER_COMMAND])
+        for start in range(0, len(later), WRITES_PER_COMMAND):
+            await self._upsert_snapshots(later[start : start + WRITES_PER_COMMAND])
         newer = await get_each(
             self.commits,
             [commit_id(self.kind, s["_id"], s["version"] + 1) for s in later],

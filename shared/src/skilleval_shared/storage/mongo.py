@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, DeleteOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -57,6 +57,22 @@ def duplicate_indexes(error: BulkWriteError) -> set[int]:
 
 
 CONCURRENT_GETS = 16
+# Writes per bulk command, one command at a time: FerretDB runs a command's updates on pooled
+# SQLite connections, and a few large bulk updates at once have exhausted its pool for good.
+WRITES_PER_COMMAND = 16
+
+
+async def bulk_write_each(collection: Any, writes: Sequence[Any]) -> None:
+    """``writes`` (exact-``_id`` replaces, deletes) in unordered bulk commands of
+    ``WRITES_PER_COMMAND``, one after the other."""
+    for start in range(0, len(writes), WRITES_PER_COMMAND):
+        await collection.bulk_write(writes[start : start + WRITES_PER_COMMAND], ordered=False)
+
+
+async def delete_each(collection: Any, ids: Sequence[str]) -> None:
+    """Delete by exact ``_id``: FerretDB answers ``{_id: {$in: …}}`` with a scan of the whole
+    collection (500 of 20,000 documents: 477 ms, against 59 ms this way)."""
+    await bulk_write_each(collection, [DeleteOne({"_id": key}) for key in ids])
 
 
 async def get_each(

@@ -29,7 +29,6 @@ from typing import Any
 
 import pymongo
 from faststream.kafka import KafkaBroker
-from pymongo import DeleteOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from skilleval_shared.envelope import utc_now
@@ -43,7 +42,7 @@ from skilleval_shared.storage.aggregates import (
     AggregateStore,
 )
 from skilleval_shared.storage.lease import Lease
-from skilleval_shared.storage.mongo import Document, get_each, is_duplicate_key
+from skilleval_shared.storage.mongo import Document, delete_each, get_each, is_duplicate_key
 from skilleval_shared.tasks import Periodic, gather_limited
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,6 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 LEASES = "leases"
 CONCURRENT_GETS = 16
-DELETES_PER_COMMAND = 16  # as FerretDB takes updates (projection.py)
 # The relay works in the background, so it may wait longer for a big commit than a request may
 # (MONGODB_TIMEOUT_MS): a 5 MB commit took 12.7 s to read on a loaded machine, and with the
 # request timeout the whole batch failed on every pass.
@@ -148,12 +146,7 @@ class OutboxRelay:
             for p, c in zip(pointers, commits, strict=True)
             if c is not None and c is not UNREAD
         ]
-        # By exact _id: FerretDB answers ``$in`` with a scan of the whole outbox.
-        for start in range(0, len(done), DELETES_PER_COMMAND):
-            await self.outbox.bulk_write(
-                [DeleteOne({"_id": p}) for p in done[start : start + DELETES_PER_COMMAND]],
-                ordered=False,
-            )
+        await delete_each(self.outbox, done)
         waiting = {p["_id"] for p, c in zip(pointers, commits, strict=True) if c is None}
         self._pending_since = {k: v for k, v in self._pending_since.items() if k in waiting}
         return len(pointers), len(done)

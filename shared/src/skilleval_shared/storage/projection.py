@@ -22,12 +22,14 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from skilleval_shared.envelope import TYPE_PREFIX, CloudEvent, sequence_number
-from skilleval_shared.storage.mongo import Document, duplicate_indexes, get_each
+from skilleval_shared.storage.mongo import (
+    Document,
+    bulk_write_each,
+    duplicate_indexes,
+    get_each,
+)
 
 Change = Callable[[Document], Document]
-# Updates per bulk command, one command at a time: FerretDB runs a command's updates on pooled
-# SQLite connections, and a few large bulk updates at once have exhausted its pool for good.
-WRITES_PER_COMMAND = 16
 
 
 def source_of(event: CloudEvent[Any]) -> str:
@@ -89,22 +91,23 @@ class Projection:
 
     async def apply_many(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
         """Apply events in the given order; return how many were newer and applied."""
-        if self.insert_first and items:
+        if self.insert_first:
             return await self._insert_new(items)
+        return await self._read_and_replace(items)
+
+    async def _read_and_replace(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
         keys = list(dict.fromkeys(key for key, _, _ in items))
         stored = dict(zip(keys, await get_each(self.collection, keys), strict=True))
         documents, applied_per_key = self._fold(items, stored)
-        applied = sum(applied_per_key.values())
-        writes = [ReplaceOne({"_id": key}, doc, upsert=True) for key, doc in documents.items()]
-        for start in range(0, len(writes), WRITES_PER_COMMAND):
-            await self.collection.bulk_write(
-                writes[start : start + WRITES_PER_COMMAND], ordered=False
-            )
-        return applied
+        await bulk_write_each(
+            self.collection,
+            [ReplaceOne({"_id": key}, doc, upsert=True) for key, doc in documents.items()],
+        )
+        return sum(applied_per_key.values())
 
     async def _insert_new(self, items: Sequence[tuple[str, CloudEvent[Any], Change]]) -> int:
         """``apply_many`` as if no key were stored, in one ``insert_many``; a key that is stored
-        (a duplicate) had nothing written and goes the usual way."""
+        (a duplicate) had nothing written and is read and replaced as usual."""
         documents, applied_per_key = self._fold(items, {})
         if not documents:
             return 0
@@ -116,8 +119,7 @@ class Projection:
             stored = {inserts[index]["_id"] for index in duplicate_indexes(error)}
         applied = sum(count for key, count in applied_per_key.items() if key not in stored)
         if stored:
-            usual = Projection(self.collection, source=self.source)
-            applied += await usual.apply_many([item for item in items if item[0] in stored])
+            applied += await self._read_and_replace([item for item in items if item[0] in stored])
         return applied
 
     def _fold(

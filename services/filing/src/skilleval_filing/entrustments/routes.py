@@ -11,7 +11,9 @@ from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from skilleval_filing.clock import today
+from skilleval_filing.container import FilingContainer
 from skilleval_filing.entrustments import service
+from skilleval_filing.entrustments.model import EntrustmentRecord
 from skilleval_filing.entrustments.schemas import (
     EntrustmentList,
     EntrustmentView,
@@ -28,6 +30,7 @@ from skilleval_filing.web import (
     Reviewer,
     caller_of,
 )
+from skilleval_shared.auth import Principal
 from skilleval_shared.domain_errors import NotFound
 from skilleval_shared.file_types import JPEG, PDF, PNG
 from skilleval_shared.web.errors import DomainErrorRoute
@@ -104,17 +107,24 @@ async def list_entrustments(
     return {"items": [entrustment_view(record, on) for record in records]}
 
 
+async def _visible(
+    container: FilingContainer, principal: Principal, entrustment_id: str
+) -> EntrustmentRecord:
+    """The agreement, if the caller is one of its parties or staff (else NotFound)."""
+    return await service.visible(
+        entrustments=container.entrustments,
+        caller=caller_of(principal),
+        entrustment_id=entrustment_id,
+    )
+
+
 @router.get(
     f"{BASE}/{{entrustment_id}}", summary="查看一份委托评价协议", response_model=EntrustmentView
 )
 async def get_entrustment(
     entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> dict[str, Any]:
-    record = await service.visible(
-        entrustments=container.entrustments,
-        caller=caller_of(principal),
-        entrustment_id=entrustment_id,
-    )
+    record = await _visible(container, principal, entrustment_id)
     return entrustment_view(record, today(container.settings))
 
 
@@ -122,11 +132,7 @@ async def get_entrustment(
 async def download_agreement(
     entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> StreamingResponse:
-    record = await service.visible(
-        entrustments=container.entrustments,
-        caller=caller_of(principal),
-        entrustment_id=entrustment_id,
-    )
+    record = await _visible(container, principal, entrustment_id)
     return await _download(container, record.file.file_id, "协议文件不存在")
 
 
@@ -166,11 +172,7 @@ async def upload_plan(
 async def download_plan(
     entrustment_id: EntrustmentId, principal: EnterpriseOrStaff, container: Container
 ) -> StreamingResponse:
-    record = await service.visible(
-        entrustments=container.entrustments,
-        caller=caller_of(principal),
-        entrustment_id=entrustment_id,
-    )
+    record = await _visible(container, principal, entrustment_id)
     if record.plan is None:
         raise NotFound("尚未上传评价实施方案")
     return await _download(container, record.plan.file_id, "评价实施方案文件不存在")

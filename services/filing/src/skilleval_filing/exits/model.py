@@ -90,26 +90,25 @@ def lapse_due(filing: Filing, today: date, validity_years: int) -> bool:
     )
 
 
-def renewal_window_opens(filing: Filing, validity_years: int, window_days: int) -> date | None:
-    """The first day 继续备案 may be asked for the current validity (None: not filed)."""
-    end = valid_until(filing, validity_years)
-    return None if end is None else end - timedelta(days=window_days)
+def renewal_window_opens(end: date, window_days: int) -> date:
+    """The first day 继续备案 may be asked for a validity ending on ``end``."""
+    return end - timedelta(days=window_days)
 
 
-def renewal_reminder_due(
+def renewal_reminder(
     filing: Filing, today: date, validity_years: int, window_days: int
-) -> bool:
-    """Inside the current validity's 继续备案 window, not asked for, and not yet reminded."""
+) -> c.RemindRenewal | None:
+    """Due inside the current validity's 继续备案 window, when it was neither asked for nor
+    reminded of yet."""
     end = valid_until(filing, validity_years)
-    opens = renewal_window_opens(filing, validity_years, window_days)
-    return (
-        filing.state in (FilingState.FILED, FilingState.SUSPENDED)
-        and end is not None
-        and opens is not None
-        and opens <= today <= end
-        and filing.renewal_requested_on is None
-        and filing.renewal_reminded_for != end
-    )
+    if end is None or filing.state not in (FilingState.FILED, FilingState.SUSPENDED):
+        return None
+    opens = renewal_window_opens(end, window_days)
+    if not opens <= today <= end or filing.renewal_requested_on is not None:
+        return None
+    if filing.renewal_reminded_for == end:
+        return None
+    return c.RemindRenewal(valid_until=end, window_opens=opens)
 
 
 def check_grounds(
@@ -209,7 +208,7 @@ def _request_renewal(
 ) -> tuple[Changes, Events]:
     if filing.renewal_requested_on is not None:
         raise IllegalTransition("已申请继续备案，正等待市职业技能鉴定中心处理")
-    opens = command.valid_until - timedelta(days=command.window_days)
+    opens = renewal_window_opens(command.valid_until, command.window_days)
     if command.today < opens:
         raise IllegalTransition(
             f"备案有效期至{command.valid_until.isoformat()}，可于{opens.isoformat()}起申请继续备案"

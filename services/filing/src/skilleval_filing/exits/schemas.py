@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skilleval_filing.exits.model import EVIDENCE_LABELS, GROUND_LABELS, valid_until
+from skilleval_filing.exits.model import (
+    EVIDENCE_LABELS,
+    GROUND_LABELS,
+    renewal_window_opens,
+    valid_until,
+)
 from skilleval_filing.filings.model import FilingRecord
 from skilleval_shared.events.fields import Identifier
 from skilleval_shared.events.filing_parts import (
@@ -78,7 +83,7 @@ def term_view(record: FilingRecord, *, validity_years: int, window_days: int) ->
         "status_label": filing.state.label,
         "status_reason": filing.status_reason,
         "valid_until": _day(end),
-        "renewal_opens_on": _day(end - timedelta(days=window_days) if end else None),
+        "renewal_opens_on": _day(renewal_window_opens(end, window_days) if end else None),
         "renewal_requested_on": _day(filing.renewal_requested_on),
         "suspended_until": _day(filing.suspended_until),
         "revocation_grounds": [

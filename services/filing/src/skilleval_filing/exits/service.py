@@ -19,8 +19,7 @@ from skilleval_filing.exits.model import (
     add_years,
     check_grounds,
     lapse_due,
-    renewal_reminder_due,
-    renewal_window_opens,
+    renewal_reminder,
     suspension_over,
 )
 from skilleval_filing.exits.model import valid_until as validity_end
@@ -165,14 +164,10 @@ async def settle_terms(
 def _due(found: Found, today: date, validity_years: int, window_days: int) -> c.Command | None:
     """Lapse first: a suspended filing past its validity does not come back to life."""
     filing = found.state.filing
-    end = validity_end(filing, validity_years)
     if lapse_due(filing, today, validity_years):
+        end = validity_end(filing, validity_years)
         assert end is not None
         return c.Lapse(today=today, valid_until=end)
     if suspension_over(filing, today):
         return c.EndSuspension(today=today)
-    if renewal_reminder_due(filing, today, validity_years, window_days):
-        opens = renewal_window_opens(filing, validity_years, window_days)
-        assert end is not None and opens is not None
-        return c.RemindRenewal(valid_until=end, window_opens=opens)
-    return None
+    return renewal_reminder(filing, today, validity_years, window_days)
